@@ -1,0 +1,113 @@
+import { isTerminal, type CallStatus } from './call-status.js';
+import type { CallEvent } from './events.js';
+
+/** Everything the decider needs to know about one call, folded from its events. */
+export interface CallState {
+  id: string;
+  version: number;
+  status: CallStatus | 'new';
+  phoneNumber: string;
+  scheduledAt: string;
+  timezone: string | null;
+  // When the dispatcher should next act: scheduledAt, or a retry time after a failed attempt.
+  dueAt: string | null;
+  attempts: number;
+  // Set after an uncertain failure towards an idempotent provider: the retry reuses this key.
+  retryKey: string | null;
+  providerCallId: string | null;
+  providerStatus: string | null;
+  lastError: string | null;
+  latenessMs: number | null;
+  duration: number | null;
+  createdAt: string;
+  updatedAt: string;
+  dispatchedAt: string | null;
+  endedAt: string | null;
+}
+
+export function initialState(id: string): CallState {
+  return {
+    id,
+    version: 0,
+    status: 'new',
+    phoneNumber: '',
+    scheduledAt: '',
+    timezone: null,
+    dueAt: null,
+    attempts: 0,
+    retryKey: null,
+    providerCallId: null,
+    providerStatus: null,
+    lastError: null,
+    latenessMs: null,
+    duration: null,
+    createdAt: '',
+    updatedAt: '',
+    dispatchedAt: null,
+    endedAt: null,
+  };
+}
+
+function ended(state: CallState, status: CallStatus, at: string): Pick<CallState, 'status' | 'dueAt' | 'endedAt'> {
+  return { status, dueAt: null, endedAt: isTerminal(status) ? at : state.endedAt };
+}
+
+/** Applies one event. Pure and total: replaying the same events always gives the same state. */
+export function evolve(state: CallState, event: CallEvent): CallState {
+  const base = { ...state, version: state.version + 1, updatedAt: event.occurredAt };
+  switch (event.type) {
+    case 'CallScheduled':
+      return {
+        ...base,
+        status: 'pending',
+        phoneNumber: event.data.phoneNumber,
+        scheduledAt: event.data.scheduledAt,
+        timezone: event.data.timezone,
+        dueAt: event.data.scheduledAt,
+        createdAt: event.occurredAt,
+      };
+    case 'CallRescheduled':
+      return { ...base, status: 'pending', scheduledAt: event.data.scheduledAt, dueAt: event.data.scheduledAt };
+    case 'CallCancelled':
+      return { ...base, ...ended(state, 'cancelled', event.occurredAt), lastError: state.lastError };
+    case 'CallDispatchStarted':
+      return { ...base, status: 'dispatching', attempts: event.data.attempt, dueAt: null };
+    case 'CallDispatched':
+      return {
+        ...base,
+        status: 'dispatched',
+        retryKey: null,
+        providerCallId: event.data.providerCallId,
+        providerStatus: event.data.providerStatus,
+        latenessMs: event.data.latenessMs,
+        dispatchedAt: event.occurredAt,
+      };
+    case 'CallDispatchFailed': {
+      const retrying = event.data.retryAt !== null;
+      return {
+        ...base,
+        ...(retrying ? { status: 'pending' as const, dueAt: event.data.retryAt } : ended(state, 'failed', event.occurredAt)),
+        lastError: event.data.reason,
+        // Only an uncertain failure keeps the attempt's key: the provider may already hold that call.
+        retryKey: retrying && !event.data.certain ? `${state.id}:${event.data.attempt}` : null,
+      };
+    }
+    case 'CallOutcomeUnknown':
+      return { ...base, status: 'outcome-unknown', dueAt: null, lastError: event.data.reason };
+    case 'CallStatusChanged':
+      return {
+        ...base,
+        ...ended(state, event.data.to, event.occurredAt),
+        providerStatus: event.data.providerStatus,
+        duration: event.data.duration ?? state.duration,
+      };
+    case 'CallMissed':
+      return { ...base, ...ended(state, 'missed', event.occurredAt), latenessMs: event.data.latenessMs, lastError: event.data.reason };
+    case 'CallTrackingLost':
+      return { ...base, ...ended(state, 'untracked', event.occurredAt), lastError: event.data.reason };
+  }
+}
+
+export function foldEvents(id: string, events: readonly CallEvent[]): CallState {
+  return events.reduce(evolve, initialState(id));
+}

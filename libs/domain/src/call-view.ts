@@ -1,0 +1,62 @@
+import type { CallStatus } from './call-status.js';
+import type { CallState } from './call-state.js';
+
+/** The read model of one call, as the API returns it and the dashboard shows it. */
+export interface CallView {
+  id: string;
+  phoneNumber: string;
+  scheduledAt: string;
+  timezone: string | null;
+  status: CallStatus;
+  attempts: number;
+  providerCallId: string | null;
+  providerStatus: string | null;
+  lastError: string | null;
+  latenessMs: number | null;
+  duration: number | null;
+  nextAttemptAt: string | null;
+  createdAt: string;
+  updatedAt: string;
+  dispatchedAt: string | null;
+  endedAt: string | null;
+  version: number;
+}
+
+export interface Page<T> {
+  items: T[];
+  nextCursor: string | null;
+}
+
+/** One stored event as the API shows it (audit trail). */
+export interface StoredEventView {
+  position: number;
+  streamId: string;
+  version: number;
+  type: string;
+  data: Record<string, unknown>;
+  metadata: Record<string, unknown>;
+  occurredAt: string;
+  schemaVersion: number;
+}
+
+export function toCallView(state: CallState): CallView {
+  return {
+    id: state.id,
+    phoneNumber: state.phoneNumber,
+    scheduledAt: state.scheduledAt,
+    timezone: state.timezone,
+    status: state.status as CallStatus,
+    attempts: state.attempts,
+    providerCallId: state.providerCallId,
+    providerStatus: state.providerStatus,
+    lastError: state.lastError,
+    latenessMs: state.latenessMs,
+    duration: state.duration,
+    nextAttemptAt: state.dueAt,
+    createdAt: state.createdAt,
+    updatedAt: state.updatedAt,
+    dispatchedAt: state.dispatchedAt,
+    endedAt: state.endedAt,
+    version: state.version,
+  };
+}

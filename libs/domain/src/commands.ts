@@ -1,0 +1,80 @@
+// Commands: what someone asks of a call. The decider answers each with events or a DomainError.
+export interface ScheduleCall {
+  type: 'ScheduleCall';
+  phoneNumber: string;
+  scheduledAt?: string;
+  timezone?: string;
+}
+export interface RescheduleCall {
+  type: 'RescheduleCall';
+  scheduledAt: string;
+}
+export interface CancelCall {
+  type: 'CancelCall';
+  reason?: string;
+}
+/** Operator: dial now (pending), or dial again after an unknown outcome (dispatch anyway). */
+export interface DispatchNow {
+  type: 'DispatchNow';
+}
+/** Dispatcher: claim the next attempt of a due call (or record it missed). */
+export interface StartDispatch {
+  type: 'StartDispatch';
+}
+export interface RecordDispatch {
+  type: 'RecordDispatch';
+  providerCallId: string;
+  providerStatus: string;
+}
+export interface RecordDispatchFailure {
+  type: 'RecordDispatchFailure';
+  reason: string;
+  certain: boolean;
+  // 4xx: the provider refused the request itself; retrying cannot help.
+  retryable: boolean;
+  random: number;
+}
+/** Recovery: an attempt was started but its answer never got on record (crash). */
+export interface RecordLostAttempt {
+  type: 'RecordLostAttempt';
+  reason: string;
+}
+export interface RecordStatus {
+  type: 'RecordStatus';
+  providerStatus: string;
+  duration?: number | null;
+}
+export interface LoseTracking {
+  type: 'LoseTracking';
+  reason: string;
+}
+
+export type CallCommand =
+  | ScheduleCall
+  | RescheduleCall
+  | CancelCall
+  | DispatchNow
+  | StartDispatch
+  | RecordDispatch
+  | RecordDispatchFailure
+  | RecordLostAttempt
+  | RecordStatus
+  | LoseTracking;
+
+/** Rules that come from configuration, passed in with each decision. */
+export interface DispatchPolicy {
+  maxAttempts: number;
+  misfireGraceMs: number;
+  retryBaseMs: number;
+  retryMaxMs: number;
+  // The Call API honours Idempotency-Key: an uncertain attempt may be retried with the same key.
+  idempotentProvider: boolean;
+}
+
+export const DEFAULT_POLICY: DispatchPolicy = {
+  maxAttempts: 3,
+  misfireGraceMs: 15 * 60_000,
+  retryBaseMs: 1_000,
+  retryMaxMs: 60_000,
+  idempotentProvider: false,
+};

@@ -1,0 +1,132 @@
+import { retryDelayMs } from './backoff.js';
+import { IN_PROGRESS_STATUSES, statusFromProvider, type CallStatus } from './call-status.js';
+import type { CallState } from './call-state.js';
+import type { CallCommand, DispatchPolicy } from './commands.js';
+import { DomainError, DomainErrorCode, IllegalTransitionError } from './domain-error.js';
+import type { CallEvent, CallEventDataMap, CallEventType } from './events.js';
+import { isValidTimezone, parseInstant } from './instant.js';
+import { normalisePhoneNumber } from './phone-number.js';
+
+/**
+ * The Call decider: given a command, the call's current state and the time, returns the events
+ * that record the decision, or throws a DomainError. No I/O, no clock: everything is passed in.
+ */
+export function decide(command: CallCommand, state: CallState, now: Date, policy: DispatchPolicy): CallEvent[] {
+  const at = now.toISOString();
+  const event = <K extends CallEventType>(type: K, data: CallEventDataMap[K]) =>
+    ({ type, data, occurredAt: at }) as CallEvent;
+  const require = (allowed: readonly (CallStatus | 'new')[]) => {
+    if (!allowed.includes(state.status)) throw new IllegalTransitionError(describe(command.type), state.status);
+  };
+
+  switch (command.type) {
+    case 'ScheduleCall': {
+      require(['new']);
+      const phoneNumber = normalisePhoneNumber(command.phoneNumber);
+      const scheduledAt = command.scheduledAt === undefined ? now : parseInstant(command.scheduledAt);
+      rejectPast(scheduledAt, now, policy);
+      const timezone = command.timezone ?? null;
+      if (timezone !== null && !isValidTimezone(timezone)) {
+        throw new DomainError(DomainErrorCode.InvalidTimezone, `timezone ${timezone} is not an IANA time zone name`, 'timezone');
+      }
+      return [event('CallScheduled', { phoneNumber, scheduledAt: scheduledAt.toISOString(), timezone })];
+    }
+    case 'RescheduleCall': {
+      require(['pending']);
+      const scheduledAt = parseInstant(command.scheduledAt);
+      rejectPast(scheduledAt, now, policy);
+      return [
+        event('CallRescheduled', { scheduledAt: scheduledAt.toISOString(), previousScheduledAt: state.scheduledAt, reason: 'reschedule' }),
+      ];
+    }
+    case 'CancelCall':
+      // An unknown outcome is closed by an operator the same way: nothing more will be dialled.
+      require(['pending', 'outcome-unknown']);
+      return [event('CallCancelled', { reason: command.reason?.trim() || 'cancelled by operator' })];
+    case 'DispatchNow':
+      require(['pending', 'outcome-unknown']);
+      return [
+        event('CallRescheduled', {
+          scheduledAt: at,
+          previousScheduledAt: state.scheduledAt,
+          reason: state.status === 'pending' ? 'dispatch-now' : 'dispatch-anyway',
+        }),
+      ];
+    case 'StartDispatch': {
+      require(['pending']);
+      const latenessMs = now.getTime() - Date.parse(state.scheduledAt);
+      if (latenessMs > policy.misfireGraceMs) {
+        return [
+          event('CallMissed', {
+            reason: `due ${formatDuration(latenessMs)} ago, more than the misfire grace of ${formatDuration(policy.misfireGraceMs)}`,
+            latenessMs,
+          }),
+        ];
+      }
+      const attempt = state.attempts + 1;
+      return [event('CallDispatchStarted', { attempt, idempotencyKey: state.retryKey ?? `${state.id}:${attempt}` })];
+    }
+    case 'RecordDispatch':
+      require(['dispatching']);
+      return [
+        event('CallDispatched', {
+          attempt: state.attempts,
+          providerCallId: command.providerCallId,
+          providerStatus: command.providerStatus,
+          latenessMs: now.getTime() - Date.parse(state.scheduledAt),
+        }),
+      ];
+    case 'RecordDispatchFailure': {
+      require(['dispatching']);
+      if (!command.certain && !policy.idempotentProvider) {
+        return [event('CallOutcomeUnknown', { attempt: state.attempts, reason: command.reason })];
+      }
+      const canRetry = command.retryable && state.attempts < policy.maxAttempts;
+      const retryAt = canRetry
+        ? new Date(now.getTime() + retryDelayMs(state.attempts, policy.retryBaseMs, policy.retryMaxMs, command.random)).toISOString()
+        : null;
+      return [event('CallDispatchFailed', { attempt: state.attempts, reason: command.reason, certain: command.certain, retryAt })];
+    }
+    case 'RecordLostAttempt':
+      require(['dispatching']);
+      return [event('CallOutcomeUnknown', { attempt: state.attempts, reason: command.reason })];
+    case 'RecordStatus': {
+      require(IN_PROGRESS_STATUSES);
+      const current = state.status as CallStatus;
+      const to = statusFromProvider(command.providerStatus) ?? current;
+      const duration = command.duration ?? null;
+      if (command.providerStatus === state.providerStatus && to === current) return [];
+      return [event('CallStatusChanged', { from: current, to, providerStatus: command.providerStatus, duration })];
+    }
+    case 'LoseTracking':
+      require(IN_PROGRESS_STATUSES);
+      return [event('CallTrackingLost', { reason: command.reason })];
+  }
+}
+
+function rejectPast(scheduledAt: Date, now: Date, policy: DispatchPolicy): void {
+  // A time further back than the misfire grace would be recorded as missed at once: refuse it instead.
+  if (now.getTime() - scheduledAt.getTime() > policy.misfireGraceMs) {
+    throw new DomainError(DomainErrorCode.InvalidScheduledAt, 'scheduledAt is in the past', 'scheduledAt');
+  }
+}
+
+const COMMAND_VERBS: Partial<Record<CallCommand['type'], string>> = {
+  ScheduleCall: 'schedule',
+  RescheduleCall: 'reschedule',
+  CancelCall: 'cancel',
+  DispatchNow: 'dispatch',
+  StartDispatch: 'start dispatching',
+  RecordStatus: 'record a provider status for',
+};
+
+function describe(type: CallCommand['type']): string {
+  return COMMAND_VERBS[type] ?? type;
+}
+
+function formatDuration(ms: number): string {
+  if (ms < 120_000) return `${Math.round(ms / 1000)} s`;
+  if (ms < 7_200_000) return `${Math.round(ms / 60_000)} min`;
+  return `${(ms / 3_600_000).toFixed(1)} h`;
+}
+

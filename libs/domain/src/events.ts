@@ -1,0 +1,87 @@
+import type { CallStatus } from './call-status.js';
+
+// Event payloads. Times are ISO-8601 UTC strings so an event serialises to the same JSON it was made from.
+export interface CallScheduledData {
+  phoneNumber: string;
+  scheduledAt: string;
+  timezone: string | null;
+}
+export interface CallRescheduledData {
+  scheduledAt: string;
+  previousScheduledAt: string;
+  // 'dispatch-now' and 'dispatch-anyway' are operator requests to dial at once.
+  reason: 'reschedule' | 'dispatch-now' | 'dispatch-anyway';
+}
+export interface CallCancelledData {
+  reason: string;
+}
+/** Recorded before the Call API request: a crash after it leaves proof that we may have dialled. */
+export interface CallDispatchStartedData {
+  attempt: number;
+  idempotencyKey: string;
+}
+export interface CallDispatchedData {
+  attempt: number;
+  providerCallId: string;
+  providerStatus: string;
+  latenessMs: number;
+}
+export interface CallDispatchFailedData {
+  attempt: number;
+  reason: string;
+  // certain = the provider surely placed nothing (refused connection, 503, 429, 4xx).
+  certain: boolean;
+  retryAt: string | null;
+}
+export interface CallOutcomeUnknownData {
+  attempt: number;
+  reason: string;
+}
+export interface CallStatusChangedData {
+  from: CallStatus;
+  to: CallStatus;
+  providerStatus: string;
+  duration: number | null;
+}
+export interface CallMissedData {
+  reason: string;
+  latenessMs: number;
+}
+export interface CallTrackingLostData {
+  reason: string;
+}
+
+export interface CallEventDataMap {
+  CallScheduled: CallScheduledData;
+  CallRescheduled: CallRescheduledData;
+  CallCancelled: CallCancelledData;
+  CallDispatchStarted: CallDispatchStartedData;
+  CallDispatched: CallDispatchedData;
+  CallDispatchFailed: CallDispatchFailedData;
+  CallOutcomeUnknown: CallOutcomeUnknownData;
+  CallStatusChanged: CallStatusChangedData;
+  CallMissed: CallMissedData;
+  CallTrackingLost: CallTrackingLostData;
+}
+
+export type CallEventType = keyof CallEventDataMap;
+export const CALL_EVENT_TYPES = [
+  'CallScheduled',
+  'CallRescheduled',
+  'CallCancelled',
+  'CallDispatchStarted',
+  'CallDispatched',
+  'CallDispatchFailed',
+  'CallOutcomeUnknown',
+  'CallStatusChanged',
+  'CallMissed',
+  'CallTrackingLost',
+] as const satisfies readonly CallEventType[];
+
+/** A domain event: what happened, and when (the decider's `now`). */
+export type CallEvent = {
+  [K in CallEventType]: { type: K; data: CallEventDataMap[K]; occurredAt: string };
+}[CallEventType];
+
+/** Current schema version of each event payload (upcasters lift older rows to it). */
+export const CURRENT_SCHEMA_VERSION = 1;

@@ -1,0 +1,22 @@
+import { parsePhoneNumberFromString } from 'libphonenumber-js';
+import { DomainError, DomainErrorCode } from './domain-error.js';
+
+/**
+ * Validates a phone number in international form ("+44 20 7946 0958", "+1-415-555-0100") and
+ * returns it in E.164 ("+442079460958"). Throws a DomainError naming `phoneNumber` otherwise.
+ */
+export function normalisePhoneNumber(raw: string): string {
+  const trimmed = typeof raw === 'string' ? raw.trim() : '';
+  if (!trimmed.startsWith('+')) {
+    throw new DomainError(
+      DomainErrorCode.InvalidPhoneNumber,
+      'phoneNumber must be in international format starting with + and the country code, e.g. +14155550100',
+      'phoneNumber',
+    );
+  }
+  const parsed = parsePhoneNumberFromString(trimmed);
+  if (!parsed || !parsed.isValid()) {
+    throw new DomainError(DomainErrorCode.InvalidPhoneNumber, `phoneNumber ${trimmed} is not a valid phone number`, 'phoneNumber');
+  }
+  return parsed.number;
+}
