@@ -1,0 +1,22 @@
+import {
+  ApplicationConfig,
+  inject,
+  provideAppInitializer,
+  provideBrowserGlobalErrorListeners,
+  provideZonelessChangeDetection,
+} from '@angular/core';
+import { provideHttpClient, withFetch } from '@angular/common/http';
+import { provideRouter, withComponentInputBinding } from '@angular/router';
+import { routes } from './app.routes';
+import { LiveService } from './live/live.service';
+
+export const appConfig: ApplicationConfig = {
+  providers: [
+    provideBrowserGlobalErrorListeners(),
+    provideZonelessChangeDetection(),
+    provideHttpClient(withFetch()),
+    // Route params (`calls/:id`) and query params (`?status=`) arrive as component inputs.
+    provideRouter(routes, withComponentInputBinding()),
+    provideAppInitializer(() => inject(LiveService).connect()),
+  ],
+};

@@ -1,0 +1,36 @@
+import { ChangeDetectionStrategy, Component, Injector, afterNextRender, inject } from '@angular/core';
+import { takeUntilDestroyed } from '@angular/core/rxjs-interop';
+import { NavigationEnd, Router, RouterLink, RouterLinkActive, RouterOutlet } from '@angular/router';
+import { filter, skip } from 'rxjs';
+import { LiveStatus } from './live/live-status';
+
+@Component({
+  selector: 'app-root',
+  imports: [RouterOutlet, RouterLink, RouterLinkActive, LiveStatus],
+  changeDetection: ChangeDetectionStrategy.OnPush,
+  templateUrl: './app.html',
+})
+export class App {
+  private readonly injector = inject(Injector);
+
+  constructor() {
+    // After an in-app navigation, put focus on the new page's heading so screen readers
+    // announce it and keyboard users start from the top of the content.
+    inject(Router)
+      .events.pipe(
+        filter((e) => e instanceof NavigationEnd),
+        skip(1),
+        takeUntilDestroyed(),
+      )
+      .subscribe(() =>
+        afterNextRender(() => document.querySelector<HTMLElement>('main h1')?.focus({ preventScroll: false }), {
+          injector: this.injector,
+        }),
+      );
+  }
+
+  protected skipToMain(event: Event): void {
+    event.preventDefault();
+    document.getElementById('main')?.focus();
+  }
+}

@@ -1,0 +1,124 @@
+import type { StoredEventView } from '@call-scheduler/domain/call-view';
+import type { CallEventDataMap } from '@call-scheduler/domain/events';
+import { formatMs } from '../shared/time';
+
+export type EventTone = 'info' | 'progress' | 'success' | 'warning' | 'danger' | 'muted';
+
+/** One line of the audit timeline, in words an operator can read to a customer. */
+export interface EventDescription {
+  title: string;
+  details: string[];
+  tone: EventTone;
+}
+
+type FormatTime = (iso: string | null | undefined) => string;
+
+const ENDED_WELL = new Set(['completed']);
+const ENDED_BADLY = new Set(['failed']);
+const ENDED_UNANSWERED = new Set(['busy', 'no-answer']);
+
+function data<K extends keyof CallEventDataMap>(event: StoredEventView): Partial<CallEventDataMap[K]> {
+  return event.data as Partial<CallEventDataMap[K]>;
+}
+
+/** Who caused an event: metadata.actor ("api", "dispatcher", "operator:ann"), or "system". */
+export function actorOf(event: StoredEventView): string {
+  const actor = event.metadata['actor'];
+  return typeof actor === 'string' && actor ? actor : 'system';
+}
+
+export function describeEvent(event: StoredEventView, time: FormatTime): EventDescription {
+  switch (event.type) {
+    case 'CallScheduled': {
+      const d = data<'CallScheduled'>(event);
+      return {
+        title: 'Scheduled',
+        tone: 'info',
+        details: [
+          `Number ${d.phoneNumber ?? '?'}`,
+          `Due ${time(d.scheduledAt)}`,
+          ...(d.timezone ? [`Requested in the ${d.timezone} time zone`] : []),
+        ],
+      };
+    }
+    case 'CallRescheduled': {
+      const d = data<'CallRescheduled'>(event);
+      const title =
+        d.reason === 'dispatch-now' ? 'Call now requested' : d.reason === 'dispatch-anyway' ? 'Dispatch anyway requested' : 'Rescheduled';
+      return { title, tone: 'info', details: [`From ${time(d.previousScheduledAt)} to ${time(d.scheduledAt)}`] };
+    }
+    case 'CallCancelled': {
+      const d = data<'CallCancelled'>(event);
+      return { title: 'Cancelled', tone: 'muted', details: d.reason ? [`Reason: ${d.reason}`] : [] };
+    }
+    case 'CallDispatchStarted': {
+      const d = data<'CallDispatchStarted'>(event);
+      return {
+        title: `Dial attempt ${d.attempt ?? '?'} started`,
+        tone: 'progress',
+        details: d.idempotencyKey ? [`Idempotency-Key ${d.idempotencyKey}`] : [],
+      };
+    }
+    case 'CallDispatched': {
+      const d = data<'CallDispatched'>(event);
+      return {
+        title: `Dialled (attempt ${d.attempt ?? '?'})`,
+        tone: 'progress',
+        details: [
+          `Lateness ${formatMs(d.latenessMs)} after the scheduled time`,
+          `Provider call ${d.providerCallId ?? '?'}${d.providerStatus ? `, status ${d.providerStatus}` : ''}`,
+        ],
+      };
+    }
+    case 'CallDispatchFailed': {
+      const d = data<'CallDispatchFailed'>(event);
+      return {
+        title: `Attempt ${d.attempt ?? '?'} failed`,
+        tone: d.retryAt ? 'warning' : 'danger',
+        details: [
+          `Reason: ${d.reason ?? 'unknown'}`,
+          d.certain === false ? 'The provider may have placed the call' : 'Nothing was placed',
+          d.retryAt ? `Retry at ${time(d.retryAt)}` : 'No retry: attempts used up or not retryable',
+        ],
+      };
+    }
+    case 'CallOutcomeUnknown': {
+      const d = data<'CallOutcomeUnknown'>(event);
+      return {
+        title: 'Outcome unknown',
+        tone: 'danger',
+        details: [
+          `Attempt ${d.attempt ?? '?'}: ${d.reason ?? 'the answer was lost'}`,
+          'The call may have been placed. An operator decides: dispatch anyway or cancel.',
+        ],
+      };
+    }
+    case 'CallStatusChanged': {
+      const d = data<'CallStatusChanged'>(event);
+      const to = d.to ?? '?';
+      const tone: EventTone = ENDED_WELL.has(to) ? 'success' : ENDED_BADLY.has(to) ? 'danger' : ENDED_UNANSWERED.has(to) ? 'warning' : 'progress';
+      return {
+        title: `${d.from ?? '?'} → ${to}`,
+        tone,
+        details: [
+          ...(d.providerStatus ? [`Provider status ${d.providerStatus}`] : []),
+          ...(typeof d.duration === 'number' ? [`Duration ${d.duration} s`] : []),
+        ],
+      };
+    }
+    case 'CallMissed': {
+      const d = data<'CallMissed'>(event);
+      return {
+        title: 'Missed',
+        tone: 'warning',
+        details: [`Reason: ${d.reason ?? 'unknown'}`, `Found ${formatMs(d.latenessMs)} after it was due`],
+      };
+    }
+    case 'CallTrackingLost': {
+      const d = data<'CallTrackingLost'>(event);
+      return { title: 'Tracking lost', tone: 'muted', details: [`Reason: ${d.reason ?? 'unknown'}`] };
+    }
+    default:
+      return { title: event.type, tone: 'muted', details: [JSON.stringify(event.data)] };
+  }
+}

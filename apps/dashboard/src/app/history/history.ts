@@ -1,0 +1,73 @@
+import { ChangeDetectionStrategy, Component, DestroyRef, effect, inject, input, signal, untracked } from '@angular/core';
+import { Router, RouterLink } from '@angular/router';
+import { CALL_STATUSES, type CallStatus } from '@call-scheduler/domain/call-status';
+import { LocalTimePipe } from '../shared/local-time.pipe';
+import { StatusChip, statusLabel } from '../shared/status-chip';
+import { USER_TIME_ZONE } from '../shared/time';
+import { HistoryService } from './history.service';
+
+const SEARCH_DEBOUNCE_MS = 300;
+export const HISTORY_STATUSES = CALL_STATUSES.filter((s) => s !== 'pending');
+
+function asStatus(value: string | undefined): CallStatus | null {
+  return HISTORY_STATUSES.find((s) => s === value) ?? null;
+}
+
+/** History, filtered by `?status=` and `?q=` in the URL, so a filtered view can be bookmarked and shared. */
+@Component({
+  selector: 'app-history',
+  imports: [RouterLink, LocalTimePipe, StatusChip],
+  changeDetection: ChangeDetectionStrategy.OnPush,
+  templateUrl: './history.html',
+})
+export class History {
+  // Query params, bound by the router.
+  readonly status = input<string>();
+  readonly q = input<string>();
+
+  protected readonly history = inject(HistoryService);
+  protected readonly zone = inject(USER_TIME_ZONE);
+  private readonly router = inject(Router);
+  protected readonly statuses = HISTORY_STATUSES;
+  protected readonly label = statusLabel;
+  protected readonly searchText = signal('');
+  private searchTimer: ReturnType<typeof setTimeout> | undefined;
+
+  constructor() {
+    effect(() => {
+      const status = asStatus(this.status());
+      const phoneNumber = this.q() ?? '';
+      untracked(() => {
+        if (document.activeElement?.id !== 'history-search') this.searchText.set(phoneNumber);
+        void this.history.load({ status, phoneNumber });
+      });
+    });
+    inject(DestroyRef).onDestroy(() => clearTimeout(this.searchTimer));
+  }
+
+  protected onStatus(event: Event): void {
+    const value = (event.target as HTMLSelectElement).value;
+    this.navigate({ status: value || null });
+  }
+
+  protected onSearch(event: Event): void {
+    this.searchText.set((event.target as HTMLInputElement).value);
+    clearTimeout(this.searchTimer);
+    this.searchTimer = setTimeout(() => this.applySearch(), SEARCH_DEBOUNCE_MS);
+  }
+
+  protected applySearch(event?: Event): void {
+    event?.preventDefault();
+    clearTimeout(this.searchTimer);
+    this.navigate({ q: this.searchText().trim() || null });
+  }
+
+  protected clearFilters(): void {
+    this.searchText.set('');
+    this.navigate({ status: null, q: null });
+  }
+
+  private navigate(queryParams: Record<string, string | null>): void {
+    void this.router.navigate([], { queryParams, queryParamsHandling: 'merge', replaceUrl: true });
+  }
+}

@@ -1,0 +1,116 @@
+import { DestroyRef, Injectable, InjectionToken, computed, inject, signal } from '@angular/core';
+import { Observable, Subject } from 'rxjs';
+import type { CallView, StoredEventView } from '@call-scheduler/domain/call-view';
+
+/** One message of GET /api/stream: the event that changed a call, and the call's view after it. */
+export interface CallChange {
+  position: number;
+  event: StoredEventView;
+  call: CallView;
+}
+
+export type ConnectionState = 'idle' | 'connecting' | 'open' | 'reconnecting';
+
+/** Minimal EventSource surface the service uses, so tests can hand in a fake. */
+export interface EventSourceLike {
+  readonly readyState: number;
+  onopen: ((ev: Event) => unknown) | null;
+  onerror: ((ev: Event) => unknown) | null;
+  addEventListener(type: string, listener: (ev: MessageEvent) => void): void;
+  close(): void;
+}
+
+export const EVENT_SOURCE_FACTORY = new InjectionToken<(url: string) => EventSourceLike>('EVENT_SOURCE_FACTORY', {
+  providedIn: 'root',
+  factory: () => (url: string) => new EventSource(url),
+});
+
+export const STREAM_URL = '/api/stream';
+const CLOSED = 2;
+const MAX_RETRY_MS = 30_000;
+
+/**
+ * The live feed. The browser's EventSource resumes by itself (sending Last-Event-ID); when it
+ * gives up (readyState CLOSED, e.g. after a 5xx) we open a new one that names the last position
+ * in the query, with a capped backoff. Feature services subscribe to `changes` and fold each
+ * change into their own signals.
+ */
+@Injectable({ providedIn: 'root' })
+export class LiveService {
+  private readonly createSource = inject(EVENT_SOURCE_FACTORY);
+  private readonly changeSubject = new Subject<CallChange>();
+  private source: EventSourceLike | null = null;
+  private retryTimer: ReturnType<typeof setTimeout> | null = null;
+  private retryDelay = 1000;
+
+  private readonly stateSignal = signal<ConnectionState>('idle');
+  private readonly lastPositionSignal = signal<number | null>(null);
+  private readonly lastChangeAtSignal = signal<number | null>(null);
+
+  readonly state = this.stateSignal.asReadonly();
+  readonly lastPosition = this.lastPositionSignal.asReadonly();
+  readonly lastChangeAt = this.lastChangeAtSignal.asReadonly();
+  readonly connected = computed(() => this.stateSignal() === 'open');
+  readonly changes: Observable<CallChange> = this.changeSubject.asObservable();
+
+  constructor() {
+    inject(DestroyRef).onDestroy(() => this.disconnect());
+  }
+
+  connect(): void {
+    if (this.source) return;
+    this.open();
+  }
+
+  disconnect(): void {
+    if (this.retryTimer) clearTimeout(this.retryTimer);
+    this.retryTimer = null;
+    this.source?.close();
+    this.source = null;
+    this.stateSignal.set('idle');
+  }
+
+  private open(): void {
+    const after = this.lastPositionSignal();
+    const url = after === null ? STREAM_URL : `${STREAM_URL}?lastEventId=${after}`;
+    if (this.stateSignal() !== 'reconnecting') this.stateSignal.set('connecting');
+    const source = this.createSource(url);
+    this.source = source;
+    source.onopen = () => {
+      this.retryDelay = 1000;
+      this.stateSignal.set('open');
+    };
+    source.onerror = () => this.onError(source);
+    source.addEventListener('change', (message) => this.onChange(message));
+  }
+
+  private onError(source: EventSourceLike): void {
+    if (source !== this.source) return;
+    this.stateSignal.set('reconnecting');
+    if (source.readyState !== CLOSED) return; // the browser is already retrying
+    source.close();
+    this.source = null;
+    const delay = this.retryDelay;
+    this.retryDelay = Math.min(this.retryDelay * 2, MAX_RETRY_MS);
+    this.retryTimer = setTimeout(() => {
+      this.retryTimer = null;
+      this.open();
+    }, delay);
+  }
+
+  private onChange(message: MessageEvent): void {
+    let change: CallChange;
+    try {
+      change = JSON.parse(String(message.data)) as CallChange;
+    } catch {
+      return; // a malformed frame must not break the feed
+    }
+    if (!change || typeof change.position !== 'number' || !change.call) return;
+    const last = this.lastPositionSignal();
+    // A replay after reconnecting may repeat what we already applied.
+    if (last !== null && change.position <= last) return;
+    this.lastPositionSignal.set(change.position);
+    this.lastChangeAtSignal.set(Date.now());
+    this.changeSubject.next(change);
+  }
+}

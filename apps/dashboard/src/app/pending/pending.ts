@@ -1,0 +1,75 @@
+import { ChangeDetectionStrategy, Component, OnInit, inject } from '@angular/core';
+import { RouterLink } from '@angular/router';
+import { USER_TIME_ZONE } from '../shared/time';
+import { PendingRow } from './pending-row';
+import { PendingService } from './pending.service';
+
+@Component({
+  selector: 'app-pending',
+  imports: [RouterLink, PendingRow],
+  changeDetection: ChangeDetectionStrategy.OnPush,
+  template: `
+    <div class="page-header">
+      <div>
+        <h1 tabindex="-1">Pending calls</h1>
+        <p class="muted">Soonest first · times in {{ zone }}</p>
+      </div>
+      <a class="btn btn--primary" routerLink="/schedule">Schedule a call</a>
+    </div>
+
+    @if (pending.error(); as message) {
+      <div class="alert alert--error" role="alert">
+        {{ message }} <button type="button" class="btn btn--small" (click)="reload()">Try again</button>
+      </div>
+    }
+
+    <div class="table-wrap">
+      <table class="table table--stack" data-testid="pending-table">
+        <caption class="visually-hidden">
+          Pending calls, soonest first
+        </caption>
+        <thead>
+          <tr>
+            <th scope="col">Phone number</th>
+            <th scope="col">Due</th>
+            <th scope="col">Countdown</th>
+            <th scope="col">Attempts</th>
+            <th scope="col"><span class="visually-hidden">Actions</span></th>
+          </tr>
+        </thead>
+        <tbody>
+          @for (call of pending.items(); track call.id) {
+            <tr [appPendingRow]="call"></tr>
+          } @empty {
+            @if (!pending.loading()) {
+              <tr class="empty-row">
+                <td colspan="5">No pending calls. <a routerLink="/schedule">Schedule one</a>.</td>
+              </tr>
+            }
+          }
+        </tbody>
+      </table>
+    </div>
+
+    <div class="pager">
+      <span class="muted" aria-live="polite">
+        {{ pending.loading() ? 'Loading…' : pending.items().length + ' shown' + (pending.hasMore() ? ', more to load' : '') }}
+      </span>
+      @if (pending.hasMore()) {
+        <button type="button" class="btn" [disabled]="pending.loading()" (click)="pending.loadMore()">Load more</button>
+      }
+    </div>
+  `,
+})
+export class Pending implements OnInit {
+  protected readonly pending = inject(PendingService);
+  protected readonly zone = inject(USER_TIME_ZONE);
+
+  ngOnInit(): void {
+    void this.pending.load();
+  }
+
+  protected reload(): void {
+    void this.pending.load();
+  }
+}

@@ -1,0 +1,149 @@
+import { ChangeDetectionStrategy, Component, ElementRef, computed, inject, signal, viewChild } from '@angular/core';
+import { RouterLink } from '@angular/router';
+import type { CallView } from '@call-scheduler/domain/call-view';
+import { toApiProblem } from '../shared/api-error';
+import { LocalTimePipe } from '../shared/local-time.pipe';
+import { USER_TIME_ZONE, describeZone, instantToWallTime, wallTimeToIso } from '../shared/time';
+import { checkPhone } from './phone-check';
+import { ScheduleService } from './schedule.service';
+
+type When = 'later' | 'now';
+
+@Component({
+  selector: 'app-schedule',
+  imports: [RouterLink, LocalTimePipe],
+  changeDetection: ChangeDetectionStrategy.OnPush,
+  templateUrl: './schedule.html',
+})
+export class Schedule {
+  private readonly service = inject(ScheduleService);
+  protected readonly zone = inject(USER_TIME_ZONE);
+
+  protected readonly phone = signal('');
+  protected readonly phoneTouched = signal(false);
+  protected readonly when = signal<When>('later');
+  protected readonly date = signal('');
+  protected readonly time = signal('');
+  protected readonly submitting = signal(false);
+  protected readonly attempted = signal(false);
+  protected readonly serverFields = signal<Record<string, string[]>>({});
+  protected readonly formError = signal<string | null>(null);
+  protected readonly scheduled = signal<CallView | null>(null);
+  protected readonly scheduledNow = signal(false);
+  protected readonly minDate = signal('');
+
+  private readonly phoneInput = viewChild<ElementRef<HTMLInputElement>>('phoneInput');
+  private readonly dateInput = viewChild<ElementRef<HTMLInputElement>>('dateInput');
+
+  protected readonly phoneCheck = computed(() => checkPhone(this.phone()));
+  protected readonly scheduledAt = computed(() =>
+    this.when() === 'now' ? null : wallTimeToIso(this.date(), this.time(), this.zone),
+  );
+  protected readonly zoneLabel = computed(() => {
+    const at = this.scheduledAt();
+    return describeZone(this.zone, at ? new Date(at) : new Date());
+  });
+
+  /** Messages beside the phone field: the API's, until the user edits; else the live check. */
+  protected readonly phoneErrors = computed(() => {
+    const server = this.serverFields()['phoneNumber'];
+    if (server?.length) return server;
+    const check = this.phoneCheck();
+    const show = this.phone().trim() !== '' || this.phoneTouched() || this.attempted();
+    return !check.valid && show ? [check.error] : [];
+  });
+
+  protected readonly whenErrors = computed(() => {
+    const fields = this.serverFields();
+    const server = [...(fields['scheduledAt'] ?? []), ...(fields['timezone'] ?? [])];
+    if (server.length) return server;
+    if (this.when() === 'later' && this.attempted() && !this.scheduledAt()) return ['Choose a date and a time.'];
+    return [];
+  });
+
+  constructor() {
+    this.resetWhen();
+  }
+
+  protected onPhone(event: Event): void {
+    this.phone.set((event.target as HTMLInputElement).value);
+    this.clearServerField('phoneNumber');
+  }
+
+  protected onDate(event: Event): void {
+    this.date.set((event.target as HTMLInputElement).value);
+    this.clearServerField('scheduledAt', 'timezone');
+  }
+
+  protected onTime(event: Event): void {
+    this.time.set((event.target as HTMLInputElement).value);
+    this.clearServerField('scheduledAt', 'timezone');
+  }
+
+  protected setWhen(when: When): void {
+    this.when.set(when);
+    this.clearServerField('scheduledAt', 'timezone');
+  }
+
+  protected async submit(event: Event): Promise<void> {
+    event.preventDefault();
+    if (this.submitting()) return;
+    this.attempted.set(true);
+    this.formError.set(null);
+    const check = this.phoneCheck();
+    if (!check.valid) return this.focus(this.phoneInput());
+    const scheduledAt = this.scheduledAt();
+    if (this.when() === 'later' && !scheduledAt) return this.focus(this.dateInput());
+
+    this.submitting.set(true);
+    this.scheduled.set(null);
+    try {
+      const call = await this.service.schedule({
+        phoneNumber: check.e164,
+        ...(scheduledAt ? { scheduledAt } : {}),
+        timezone: this.zone,
+      });
+      this.scheduled.set(call);
+      this.scheduledNow.set(!scheduledAt);
+      this.phone.set('');
+      this.attempted.set(false);
+      this.serverFields.set({});
+    } catch (err) {
+      const problem = toApiProblem(err);
+      this.serverFields.set(problem.fields);
+      this.formError.set(problem.message);
+      if (problem.fields['phoneNumber']) this.focus(this.phoneInput());
+      else if (problem.fields['scheduledAt'] || problem.fields['timezone']) this.focus(this.dateInput());
+    } finally {
+      this.submitting.set(false);
+    }
+  }
+
+  protected scheduleAnother(): void {
+    this.scheduled.set(null);
+    this.resetWhen();
+    this.focus(this.phoneInput());
+  }
+
+  private resetWhen(): void {
+    // Default to five minutes from now, on the minute, in the user's zone.
+    const soon = new Date(Math.ceil((Date.now() + 5 * 60_000) / 60_000) * 60_000);
+    const wall = instantToWallTime(soon, this.zone);
+    this.date.set(wall.date);
+    this.time.set(wall.time);
+    this.minDate.set(instantToWallTime(new Date(), this.zone).date);
+  }
+
+  private clearServerField(...names: string[]): void {
+    const fields = this.serverFields();
+    if (!names.some((n) => fields[n])) return;
+    const next = { ...fields };
+    names.forEach((n) => delete next[n]);
+    this.serverFields.set(next);
+    if (Object.keys(next).length === 0) this.formError.set(null);
+  }
+
+  private focus(ref: ElementRef<HTMLElement> | undefined): void {
+    ref?.nativeElement.focus();
+  }
+}

@@ -1,0 +1,47 @@
+import { HttpErrorResponse } from '@angular/common/http';
+
+/** An API failure as the UI shows it: one sentence, plus messages per form field. */
+export interface ApiProblem {
+  status: number;
+  message: string;
+  fields: Record<string, string[]>;
+}
+
+interface ErrorBody {
+  statusCode?: number;
+  error?: string;
+  message?: string | string[];
+  fields?: Record<string, string[] | string>;
+}
+
+/**
+ * Maps `{statusCode, error, message, fields?}` to field errors. `fields` wins when present;
+ * otherwise each message of an array is filed under its first word (the API starts every
+ * validation message with the field name).
+ */
+export function toApiProblem(err: unknown): ApiProblem {
+  if (!(err instanceof HttpErrorResponse)) {
+    return { status: 0, message: err instanceof Error ? err.message : 'Something went wrong.', fields: {} };
+  }
+  if (err.status === 0) {
+    return { status: 0, message: 'Cannot reach the scheduler API. Check your connection and try again.', fields: {} };
+  }
+  const body: ErrorBody = typeof err.error === 'object' && err.error !== null ? err.error : {};
+  const fields: Record<string, string[]> = {};
+  if (body.fields && typeof body.fields === 'object') {
+    for (const [name, messages] of Object.entries(body.fields)) {
+      fields[name] = Array.isArray(messages) ? messages.map(String) : [String(messages)];
+    }
+  } else if (Array.isArray(body.message)) {
+    for (const message of body.message) {
+      const name = /^([A-Za-z_$][\w$.]*)\s/.exec(message)?.[1];
+      if (name) (fields[name] ??= []).push(message);
+    }
+  }
+  let message: string;
+  if (typeof body.message === 'string') message = body.message;
+  else if (Object.keys(fields).length > 0) message = 'Please correct the highlighted fields.';
+  else if (Array.isArray(body.message)) message = body.message.join(' ');
+  else message = body.error ?? (err.statusText || `Request failed (${err.status}).`);
+  return { status: err.status, message, fields };
+}

@@ -1,0 +1,75 @@
+import {
+  ChangeDetectionStrategy,
+  Component,
+  ElementRef,
+  afterRenderEffect,
+  input,
+  output,
+  signal,
+  viewChild,
+} from '@angular/core';
+
+/**
+ * A destructive action that asks first, in place: "Cancel" becomes "Cancel this call?
+ * [Yes, cancel] [Keep it]" with focus on the confirming button; Escape or "Keep it" backs out.
+ */
+@Component({
+  selector: 'app-confirm-button',
+  changeDetection: ChangeDetectionStrategy.OnPush,
+  template: `
+    @if (!asking()) {
+      <button #trigger type="button" class="btn btn--danger-outline" [disabled]="disabled()" (click)="ask()" [attr.aria-label]="ariaLabel() || null">
+        {{ label() }}
+      </button>
+    } @else {
+      <span class="confirm" role="group" [attr.aria-label]="question()" (keydown.escape)="back()">
+        <span class="confirm__question">{{ question() }}</span>
+        <button #yes type="button" class="btn btn--danger" (click)="confirm()">{{ confirmLabel() }}</button>
+        <button type="button" class="btn btn--ghost" (click)="back()">{{ keepLabel() }}</button>
+      </span>
+    }
+  `,
+})
+export class ConfirmButton {
+  readonly label = input.required<string>();
+  readonly question = input('Are you sure?');
+  readonly confirmLabel = input('Yes');
+  readonly keepLabel = input('No, keep it');
+  readonly ariaLabel = input<string>('');
+  readonly disabled = input(false);
+  readonly confirmed = output<void>();
+
+  protected readonly asking = signal(false);
+  private readonly yes = viewChild<ElementRef<HTMLButtonElement>>('yes');
+  private readonly trigger = viewChild<ElementRef<HTMLButtonElement>>('trigger');
+  private returnFocus = false;
+
+  constructor() {
+    // Focus follows the question: onto the confirming button when it appears, back to the
+    // trigger when the user backs out, so keyboard users never lose their place.
+    afterRenderEffect(() => {
+      const yes = this.yes();
+      const trigger = this.trigger();
+      if (yes) yes.nativeElement.focus();
+      else if (trigger && this.returnFocus) {
+        this.returnFocus = false;
+        trigger.nativeElement.focus();
+      }
+    });
+  }
+
+  protected ask(): void {
+    this.asking.set(true);
+  }
+
+  protected back(): void {
+    this.returnFocus = true;
+    this.asking.set(false);
+  }
+
+  protected confirm(): void {
+    this.returnFocus = true;
+    this.asking.set(false);
+    this.confirmed.emit();
+  }
+}
