@@ -88,12 +88,16 @@ export function decide(command: CallCommand, state: CallState, now: Date, policy
       return [event('CallDispatchFailed', { attempt: state.attempts, reason: command.reason, certain: command.certain, retryAt })];
     }
     case 'RecordLostAttempt':
-      require(['dispatching']);
-      return [event('CallOutcomeUnknown', { attempt: state.attempts, reason: command.reason })];
+      // The answer was lost (crash): exactly an uncertain failure. An idempotent provider lets us
+      // retry with the same key; otherwise an operator decides.
+      return decide({ type: 'RecordDispatchFailure', reason: command.reason, certain: false, retryable: true, random: 0 }, state, now, policy);
     case 'RecordStatus': {
       require(IN_PROGRESS_STATUSES);
       const current = state.status as CallStatus;
-      const to = statusFromProvider(command.providerStatus) ?? current;
+      const mapped = statusFromProvider(command.providerStatus);
+      const rank = (s: CallStatus) => IN_PROGRESS_STATUSES.indexOf(s);
+      // A late answer from an earlier poll ('ringing' after 'connected') must not move the call back.
+      const to = mapped === null || (rank(mapped) >= 0 && rank(mapped) < rank(current)) ? current : mapped;
       const duration = command.duration ?? null;
       if (command.providerStatus === state.providerStatus && to === current) return [];
       return [event('CallStatusChanged', { from: current, to, providerStatus: command.providerStatus, duration })];

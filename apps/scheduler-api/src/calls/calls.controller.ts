@@ -1,0 +1,97 @@
+import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Patch, Post, Query } from '@nestjs/common';
+import { ApiAcceptedResponse, ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { EventMetadata } from '../../../../libs/persistence/src/index.js';
+import { ApiErrors } from '../common/api-errors.decorator.js';
+import { RequestMeta } from '../common/request-metadata.js';
+import { CallIdPipe } from './call-id.pipe.js';
+import { CallsService } from './calls.service.js';
+import { CallPageDto, CallViewDto, StatsDto, StoredEventDto } from './dto/call-view.dto.js';
+import { CallQuery, HistoryQuery, PageQuery } from './dto/list-calls.query.js';
+import { CancelCallDto, RescheduleCallDto, ScheduleCallDto } from './dto/schedule-call.dto.js';
+import { IdempotencyKey } from './idempotency-key.decorator.js';
+
+const callId = new CallIdPipe();
+
+@ApiTags('calls')
+@ApiHeader({ name: 'X-Actor', required: false, description: 'who is acting, recorded in event metadata (default "api")' })
+@Controller('calls')
+export class CallsController {
+  constructor(@Inject(CallsService) private readonly calls: CallsService) {}
+
+  @Post()
+  @ApiOperation({ summary: 'Schedule a call (scheduledAt omitted = now)' })
+  @ApiHeader({ name: 'Idempotency-Key', required: false, description: 'a repeat with the same key returns the first result' })
+  @ApiCreatedResponse({ type: CallViewDto })
+  @ApiErrors(400, 413, 422)
+  schedule(
+    @Body() dto: ScheduleCallDto,
+    @IdempotencyKey() key: string | undefined,
+    @RequestMeta() meta: EventMetadata,
+  ) {
+    return this.calls.schedule(dto, key, meta);
+  }
+
+  @Get('pending')
+  @ApiOperation({ summary: 'Pending calls, soonest first' })
+  @ApiOkResponse({ type: CallPageDto })
+  @ApiErrors(400)
+  pending(@Query() query: PageQuery) {
+    return this.calls.pending(query);
+  }
+
+  @Get('history')
+  @ApiOperation({ summary: 'Every call that is not pending, latest scheduled first' })
+  @ApiOkResponse({ type: CallPageDto })
+  @ApiErrors(400)
+  history(@Query() query: HistoryQuery) {
+    return this.calls.history(query);
+  }
+
+  @Get('stats')
+  @ApiOperation({ summary: 'Counts per status and recent dispatch lateness (dashboard overview)' })
+  @ApiOkResponse({ type: StatsDto })
+  stats() {
+    return this.calls.stats();
+  }
+
+  @Get(':id')
+  @ApiOperation({ summary: 'One call; with ?asOf= the call as it was at that instant' })
+  @ApiOkResponse({ type: CallViewDto })
+  @ApiErrors(400, 404)
+  get(@Param('id', callId) id: string, @Query() query: CallQuery) {
+    return this.calls.get(id, query);
+  }
+
+  @Get(':id/events')
+  @ApiOperation({ summary: "The call's event stream, oldest first (audit trail)" })
+  @ApiOkResponse({ type: [StoredEventDto] })
+  @ApiErrors(404)
+  events(@Param('id', callId) id: string) {
+    return this.calls.events(id);
+  }
+
+  @Patch(':id')
+  @ApiOperation({ summary: 'Reschedule a pending call' })
+  @ApiOkResponse({ type: CallViewDto })
+  @ApiErrors(400, 404, 409)
+  reschedule(@Param('id', callId) id: string, @Body() dto: RescheduleCallDto, @RequestMeta() meta: EventMetadata) {
+    return this.calls.reschedule(id, dto.scheduledAt, meta);
+  }
+
+  @Post(':id/dispatch')
+  @HttpCode(202)
+  @ApiOperation({ summary: 'Dial now: a pending call, or an outcome-unknown call an operator decided to dial anyway' })
+  @ApiAcceptedResponse({ type: CallViewDto })
+  @ApiErrors(404, 409)
+  dispatch(@Param('id', callId) id: string, @RequestMeta() meta: EventMetadata) {
+    return this.calls.dispatchNow(id, meta);
+  }
+
+  @Delete(':id')
+  @ApiOperation({ summary: 'Cancel a pending (or outcome-unknown) call' })
+  @ApiOkResponse({ type: CallViewDto })
+  @ApiErrors(400, 404, 409)
+  cancel(@Param('id', callId) id: string, @Body() dto: CancelCallDto, @RequestMeta() meta: EventMetadata) {
+    return this.calls.cancel(id, dto?.reason, meta);
+  }
+}

@@ -1,0 +1,117 @@
+import { Inject, Injectable, UnprocessableEntityException } from '@nestjs/common';
+import { createHash, randomUUID } from 'node:crypto';
+import {
+  CallNotFoundError,
+  ConcurrencyError,
+  foldEvents,
+  parseInstant,
+  toCallView,
+  type CallCommand,
+  type CallView,
+  type Page,
+} from '../../../../libs/domain/src/index.js';
+import {
+  CallViewRepository,
+  EventStore,
+  toDomainEvent,
+  type EventMetadata,
+  type StoredEvent,
+} from '../../../../libs/persistence/src/index.js';
+import { CallCommandsService } from './call-commands.service.js';
+import type { CallQuery, EventsQuery, HistoryQuery, PageQuery } from './dto/list-calls.query.js';
+import type { ScheduleCallDto } from './dto/schedule-call.dto.js';
+
+const DEFAULT_PAGE = 50;
+
+/** The HTTP API's use cases: each is one command through CallCommandsService, or one read. */
+@Injectable()
+export class CallsService {
+  constructor(
+    @Inject(CallCommandsService) private readonly commands: CallCommandsService,
+    @Inject(CallViewRepository) private readonly views: CallViewRepository,
+    @Inject(EventStore) private readonly store: EventStore,
+  ) {}
+
+  async schedule(dto: ScheduleCallDto, idempotencyKey: string | undefined, metadata: EventMetadata): Promise<CallView> {
+    const command: CallCommand = { type: 'ScheduleCall', phoneNumber: dto.phoneNumber, scheduledAt: dto.scheduledAt, timezone: dto.timezone };
+    if (!idempotencyKey) return this.run(randomUUID(), command, { metadata, isNew: true });
+
+    const requestHash = createHash('sha256').update(JSON.stringify([dto.phoneNumber, dto.scheduledAt ?? null, dto.timezone ?? null])).digest('hex');
+    const earlier = await this.replayIdempotent(idempotencyKey, requestHash);
+    if (earlier) return earlier;
+    try {
+      return await this.run(randomUUID(), command, { metadata, isNew: true, idempotency: { key: idempotencyKey, requestHash } });
+    } catch (error) {
+      // Two requests with one key raced: the loser answers with the winner's call.
+      const winner = error instanceof ConcurrencyError ? await this.replayIdempotent(idempotencyKey, requestHash) : null;
+      if (winner) return winner;
+      throw error;
+    }
+  }
+
+  reschedule(id: string, scheduledAt: string, metadata: EventMetadata): Promise<CallView> {
+    return this.run(id, { type: 'RescheduleCall', scheduledAt }, { metadata });
+  }
+
+  cancel(id: string, reason: string | undefined, metadata: EventMetadata): Promise<CallView> {
+    return this.run(id, { type: 'CancelCall', reason }, { metadata });
+  }
+
+  dispatchNow(id: string, metadata: EventMetadata): Promise<CallView> {
+    return this.run(id, { type: 'DispatchNow' }, { metadata });
+  }
+
+  async get(id: string, query: CallQuery = {}): Promise<CallView> {
+    if (query.asOf) return this.asOf(id, parseInstant(query.asOf, 'asOf'));
+    const view = await this.views.findById(id);
+    if (!view) throw new CallNotFoundError(id);
+    return view;
+  }
+
+  async events(id: string): Promise<StoredEvent[]> {
+    const events = await this.store.readStream(id);
+    if (events.length === 0) throw new CallNotFoundError(id);
+    return events;
+  }
+
+  pending(query: PageQuery): Promise<Page<CallView>> {
+    return this.views.pending(query.limit ?? DEFAULT_PAGE, query.cursor);
+  }
+
+  history(query: HistoryQuery): Promise<Page<CallView>> {
+    return this.views.history(query.limit ?? DEFAULT_PAGE, query.cursor, { status: query.status, phoneNumber: query.phoneNumber });
+  }
+
+  log(query: EventsQuery): Promise<StoredEvent[]> {
+    return this.store.readAll(query.after ?? 0, query.limit ?? 100);
+  }
+
+  async stats() {
+    const [counts, recent] = await Promise.all([this.views.countsByStatus(), this.views.recentlyDispatched(100)]);
+    const recentLateness = recent
+      .filter((c) => c.dispatchedAt && c.latenessMs !== null)
+      .map((c) => ({ callId: c.id, dispatchedAt: c.dispatchedAt as string, latenessMs: c.latenessMs as number }));
+    return { counts, recentLateness };
+  }
+
+  private async run(id: string, command: CallCommand, options: Parameters<CallCommandsService['execute']>[2]): Promise<CallView> {
+    const { state } = await this.commands.execute(id, command, options);
+    return toCallView(state);
+  }
+
+  private async replayIdempotent(key: string, requestHash: string): Promise<CallView | null> {
+    const earlier = await this.views.findIdempotencyKey(key);
+    if (!earlier) return null;
+    if (earlier.requestHash !== requestHash) {
+      throw new UnprocessableEntityException('Idempotency-Key was already used with a different request body');
+    }
+    return this.get(earlier.callId);
+  }
+
+  private async asOf(id: string, instant: Date): Promise<CallView> {
+    const at = instant.toISOString();
+    const events = (await this.store.readStream(id)).filter((e) => e.occurredAt <= at);
+    if (events.length === 0) throw new CallNotFoundError(id);
+    return toCallView(foldEvents(id, events.map(toDomainEvent)));
+  }
+}

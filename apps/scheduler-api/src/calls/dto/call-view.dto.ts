@@ -1,0 +1,59 @@
+import { ApiProperty } from '@nestjs/swagger';
+import { CALL_STATUSES, type CallStatus, type CallView, type Page, type StoredEventView } from '../../../../../libs/domain/src/index.js';
+
+// Response shapes for the OpenAPI document; they implement the shared domain types.
+export class CallViewDto implements CallView {
+  @ApiProperty({ format: 'uuid' }) id!: string;
+  @ApiProperty({ example: '+14155550100' }) phoneNumber!: string;
+  @ApiProperty({ format: 'date-time' }) scheduledAt!: string;
+  @ApiProperty({ type: String, nullable: true, example: 'Europe/Paris' }) timezone!: string | null;
+  @ApiProperty({ enum: CALL_STATUSES }) status!: CallStatus;
+  @ApiProperty({ description: 'dispatch attempts started' }) attempts!: number;
+  @ApiProperty({ type: String, nullable: true }) providerCallId!: string | null;
+  @ApiProperty({ type: String, nullable: true, description: "the Call API's own word for the status" }) providerStatus!: string | null;
+  @ApiProperty({ type: String, nullable: true }) lastError!: string | null;
+  @ApiProperty({ type: Number, nullable: true, description: 'dial time minus scheduledAt, ms' }) latenessMs!: number | null;
+  @ApiProperty({ type: Number, nullable: true, description: 'call duration in seconds, once ended' }) duration!: number | null;
+  @ApiProperty({ type: String, nullable: true, format: 'date-time', description: 'when the dispatcher acts next' })
+  nextAttemptAt!: string | null;
+  @ApiProperty({ format: 'date-time' }) createdAt!: string;
+  @ApiProperty({ format: 'date-time' }) updatedAt!: string;
+  @ApiProperty({ type: String, nullable: true, format: 'date-time' }) dispatchedAt!: string | null;
+  @ApiProperty({ type: String, nullable: true, format: 'date-time' }) endedAt!: string | null;
+  @ApiProperty({ description: 'stream version (number of events)' }) version!: number;
+}
+
+export class CallPageDto implements Page<CallViewDto> {
+  @ApiProperty({ type: [CallViewDto] }) items!: CallViewDto[];
+  @ApiProperty({ type: String, nullable: true, description: 'pass as ?cursor= for the next page' }) nextCursor!: string | null;
+}
+
+export class StoredEventDto implements StoredEventView {
+  @ApiProperty() position!: number;
+  @ApiProperty() streamId!: string;
+  @ApiProperty() version!: number;
+  @ApiProperty({ example: 'CallDispatched' }) type!: string;
+  @ApiProperty({ type: 'object', additionalProperties: true }) data!: Record<string, unknown>;
+  @ApiProperty({ type: 'object', additionalProperties: true, description: 'actor, requestId, correlationId, causationId' })
+  metadata!: Record<string, unknown>;
+  @ApiProperty({ format: 'date-time' }) occurredAt!: string;
+  @ApiProperty() schemaVersion!: number;
+}
+
+export class ErrorDto {
+  @ApiProperty({ example: 400 }) statusCode!: number;
+  @ApiProperty({ example: 'Bad Request' }) error!: string;
+  @ApiProperty({ oneOf: [{ type: 'string' }, { type: 'array', items: { type: 'string' } }] }) message!: string | string[];
+  @ApiProperty({
+    required: false,
+    type: Object,
+    additionalProperties: { type: 'array', items: { type: 'string' } },
+    description: 'validation messages by field',
+  })
+  fields?: Record<string, string[]>;
+}
+
+export class StatsDto {
+  @ApiProperty({ type: 'object', additionalProperties: { type: 'number' } }) counts!: Partial<Record<CallStatus, number>>;
+  @ApiProperty({ type: 'array', items: { type: 'object' } }) recentLateness!: { callId: string; dispatchedAt: string; latenessMs: number }[];
+}

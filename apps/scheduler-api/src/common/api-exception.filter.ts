@@ -1,0 +1,79 @@
+import { Catch, HttpException, HttpStatus, Logger, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
+import type { NextFunction, Request, Response } from 'express';
+import { DomainError, DomainErrorCode } from '../../../../libs/domain/src/index.js';
+import { InvalidCursorError } from '../../../../libs/persistence/src/index.js';
+
+const DOMAIN_STATUS: Record<DomainErrorCode, number> = {
+  [DomainErrorCode.CallNotFound]: HttpStatus.NOT_FOUND,
+  [DomainErrorCode.IllegalTransition]: HttpStatus.CONFLICT,
+  [DomainErrorCode.Concurrency]: HttpStatus.CONFLICT,
+  [DomainErrorCode.IdempotencyMismatch]: HttpStatus.UNPROCESSABLE_ENTITY,
+  [DomainErrorCode.InvalidPhoneNumber]: HttpStatus.BAD_REQUEST,
+  [DomainErrorCode.InvalidScheduledAt]: HttpStatus.BAD_REQUEST,
+  [DomainErrorCode.InvalidTimezone]: HttpStatus.BAD_REQUEST,
+};
+
+interface ErrorBody {
+  statusCode: number;
+  error: string;
+  message: string | string[];
+  code?: string;
+  fields?: Record<string, string[]>;
+}
+
+/** Every error leaves the API in one shape: {statusCode, error, message[, code, fields]}. */
+@Catch()
+export class ApiExceptionFilter implements ExceptionFilter {
+  catch(exception: unknown, host: ArgumentsHost): void {
+    sendError(exception, host.switchToHttp().getResponse<Response>());
+  }
+}
+
+/** Express error handler for failures before Nest's routing (body parser, body checks). */
+export function expressErrorHandler(error: unknown, _req: Request, res: Response, _next: NextFunction): void {
+  sendError(error, res);
+}
+
+const logger = new Logger('ApiExceptionFilter');
+
+function sendError(exception: unknown, res: Response): void {
+  if (res.headersSent) return void res.end();
+  const body = toErrorBody(exception);
+  res.status(body.statusCode).json(body);
+}
+
+export function toErrorBody(exception: unknown): ErrorBody {
+  {
+    if (exception instanceof DomainError) {
+      const statusCode = DOMAIN_STATUS[exception.code] ?? HttpStatus.BAD_REQUEST;
+      const fields = exception.field ? { [exception.field]: [exception.message] } : undefined;
+      return { statusCode, error: reason(statusCode), message: exception.message, code: exception.code, fields };
+    }
+    if (exception instanceof InvalidCursorError) {
+      return { statusCode: 400, error: reason(400), message: exception.message, fields: { cursor: [exception.message] } };
+    }
+    const parserError = exception as { type?: string; status?: number; limit?: number };
+    if (parserError?.type === 'entity.parse.failed') {
+      return { statusCode: 400, error: reason(400), message: 'request body is not valid JSON', fields: { body: ['is not valid JSON'] } };
+    }
+    if (parserError?.type === 'entity.too.large') {
+      return { statusCode: 413, error: reason(413), message: `request body is larger than ${parserError.limit} bytes` };
+    }
+    if (exception instanceof HttpException) {
+      const statusCode = exception.getStatus();
+      const response = exception.getResponse();
+      const extra = typeof response === 'object' ? (response as Partial<ErrorBody>) : { message: response };
+      return { statusCode, error: reason(statusCode), message: extra.message ?? exception.message, ...(extra.fields ? { fields: extra.fields } : {}) };
+    }
+    if (typeof parserError?.status === 'number' && parserError.status >= 400 && parserError.status < 500) {
+      return { statusCode: parserError.status, error: reason(parserError.status), message: (exception as Error).message };
+    }
+    logger.error(exception);
+    return { statusCode: 500, error: reason(500), message: 'internal error' };
+  }
+}
+
+function reason(status: number): string {
+  const text = HttpStatus[status] as string | undefined;
+  return text ? text.toLowerCase().replace(/(^|_)(\w)/g, (_, sep: string, c: string) => (sep ? ' ' : '') + c.toUpperCase()) : 'Error';
+}

@@ -1,0 +1,105 @@
+import { DEFAULT_DATABASE_URL, parseDatabaseUrl } from '../../../../libs/persistence/src/index.js';
+
+/** Configuration read once from the environment at start-up; see README for the table. */
+export interface AppConfig {
+  port: number;
+  host: string;
+  databaseUrl: string;
+  callApiUrl: string;
+  callApiTimeoutMs: number;
+  callApiIdempotent: boolean;
+  dispatchIntervalMs: number;
+  dispatchConcurrency: number;
+  dispatchRate: number;
+  maxAttempts: number;
+  misfireGraceMs: number;
+  retryBaseMs: number;
+  retryMaxMs: number;
+  followIntervalMs: number;
+  followMaxIntervalMs: number;
+  followNotFoundLimit: number;
+  shutdownGraceMs: number;
+  sqliteSynchronous: 'NORMAL' | 'FULL';
+  authToken: string | null;
+  dashboardDir: string;
+}
+
+export const APP_CONFIG = Symbol('APP_CONFIG');
+
+type Env = Record<string, string | undefined>;
+
+/** Parses and validates the environment; throws one error naming every bad variable. */
+export function loadConfig(env: Env = process.env): AppConfig {
+  const errors: string[] = [];
+  const int = (name: string, fallback: number, min = 0) => {
+    const raw = env[name];
+    if (raw === undefined || raw === '') return fallback;
+    const value = Number(raw);
+    if (!Number.isInteger(value) || value < min) errors.push(`${name} must be an integer >= ${min} (got "${raw}")`);
+    return value;
+  };
+  const bool = (name: string, fallback: boolean) => {
+    const raw = env[name]?.toLowerCase();
+    if (raw === undefined || raw === '') return fallback;
+    if (!['true', 'false', '1', '0'].includes(raw)) errors.push(`${name} must be true or false (got "${env[name]}")`);
+    return raw === 'true' || raw === '1';
+  };
+  const duration = (name: string, fallbackMs: number) => {
+    const raw = env[name];
+    if (raw === undefined || raw === '') return fallbackMs;
+    const ms = parseDuration(raw);
+    if (ms === null) errors.push(`${name} must be a duration like 900000, 90s, 15m or 2h (got "${raw}")`);
+    return ms ?? fallbackMs;
+  };
+  const url = (name: string, fallback: string) => {
+    const raw = env[name] || fallback;
+    try {
+      new URL(raw);
+    } catch {
+      errors.push(`${name} must be a URL (got "${raw}")`);
+    }
+    return raw.replace(/\/+$/, '');
+  };
+
+  const databaseUrl = env.DATABASE_URL || DEFAULT_DATABASE_URL;
+  try {
+    parseDatabaseUrl(databaseUrl);
+  } catch (error) {
+    errors.push((error as Error).message);
+  }
+  const synchronous = (env.SQLITE_SYNCHRONOUS || 'NORMAL').toUpperCase();
+  if (synchronous !== 'NORMAL' && synchronous !== 'FULL') errors.push(`SQLITE_SYNCHRONOUS must be NORMAL or FULL (got "${synchronous}")`);
+
+  const config: AppConfig = {
+    port: int('PORT', 3000),
+    host: env.HOST || '0.0.0.0',
+    databaseUrl,
+    callApiUrl: url('CALL_API_URL', 'http://localhost:5000'),
+    callApiTimeoutMs: int('CALL_API_TIMEOUT_MS', 5000, 1),
+    callApiIdempotent: bool('CALL_API_IDEMPOTENT', false),
+    dispatchIntervalMs: int('DISPATCH_INTERVAL_MS', 1000, 10),
+    dispatchConcurrency: int('DISPATCH_CONCURRENCY', 16, 1),
+    dispatchRate: int('DISPATCH_RATE', 50, 1),
+    maxAttempts: int('MAX_ATTEMPTS', 3, 1),
+    misfireGraceMs: duration('MISFIRE_GRACE', 15 * 60_000),
+    retryBaseMs: int('RETRY_BASE_MS', 1000, 1),
+    retryMaxMs: int('RETRY_MAX_MS', 60_000, 1),
+    followIntervalMs: int('FOLLOW_INTERVAL_MS', 1000, 10),
+    followMaxIntervalMs: int('FOLLOW_MAX_INTERVAL_MS', 5000, 10),
+    followNotFoundLimit: int('FOLLOW_NOT_FOUND_LIMIT', 5, 1),
+    shutdownGraceMs: int('SHUTDOWN_GRACE_MS', 10_000, 0),
+    sqliteSynchronous: synchronous as 'NORMAL' | 'FULL',
+    authToken: env.AUTH_TOKEN || null,
+    dashboardDir: env.DASHBOARD_DIR || 'apps/dashboard/dist/dashboard/browser',
+  };
+  if (errors.length > 0) throw new Error(`Invalid configuration:\n  - ${errors.join('\n  - ')}`);
+  return config;
+}
+
+/** "900000" (ms), "90s", "15m", "2h" → milliseconds; null when unreadable. */
+export function parseDuration(raw: string): number | null {
+  const match = /^(\d+(?:\.\d+)?)\s*(ms|s|m|h)?$/i.exec(raw.trim());
+  if (!match) return null;
+  const factor = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[(match[2] ?? 'ms').toLowerCase() as 'ms'];
+  return Math.round(Number(match[1]) * factor);
+}

@@ -1,0 +1,26 @@
+import { Global, Inject, Module, type OnApplicationShutdown } from '@nestjs/common';
+import { CallViewRepository, Database, EventStore, openDataSource } from '../../../../libs/persistence/src/index.js';
+import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
+
+/** Opens the event log named by DATABASE_URL (running migrations) and provides its repositories. */
+@Global()
+@Module({
+  providers: [
+    {
+      provide: Database,
+      inject: [APP_CONFIG],
+      useFactory: async (config: AppConfig) =>
+        new Database(await openDataSource(config.databaseUrl, { synchronous: config.sqliteSynchronous })),
+    },
+    { provide: EventStore, inject: [Database], useFactory: (db: Database) => new EventStore(db) },
+    { provide: CallViewRepository, inject: [Database], useFactory: (db: Database) => new CallViewRepository(db) },
+  ],
+  exports: [Database, EventStore, CallViewRepository],
+})
+export class DatabaseModule implements OnApplicationShutdown {
+  constructor(@Inject(Database) private readonly db: Database) {}
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.db.close();
+  }
+}

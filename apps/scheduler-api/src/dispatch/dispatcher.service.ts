@@ -1,0 +1,188 @@
+import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
+import { hostname } from 'node:os';
+import type { Subscription } from 'rxjs';
+import { ConcurrencyError, IllegalTransitionError, type CallView } from '../../../../libs/domain/src/index.js';
+import { CallViewRepository, EventStore, type EventMetadata } from '../../../../libs/persistence/src/index.js';
+import { CallCommandsService } from '../calls/call-commands.service.js';
+import { Clock } from '../common/clock.js';
+import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
+import { CallApiClient } from './call-api.client.js';
+import { RateLimiter } from './rate-limiter.js';
+import { StatusFollowerService } from './status-follower.service.js';
+
+const MAX_TIMER_MS = 2 ** 31 - 1;
+// After a sweep, a call that still looks due is being claimed right now: look again shortly.
+const RESWEEP_FLOOR_MS = 10;
+
+/**
+ * Places due calls with the Call API. A timer armed for the soonest due call does the precise
+ * work; the interval sweep is the safety net. Each attempt is claimed by appending
+ * CallDispatchStarted at the version we read (so two instances cannot both claim it) before the
+ * HTTP request goes out.
+ */
+@Injectable()
+export class DispatcherService implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private readonly logger = new Logger('Dispatcher');
+  private readonly inFlight = new Map<string, Promise<void>>();
+  private readonly limiter: RateLimiter;
+  private readonly metadata: EventMetadata = { actor: `dispatcher@${hostname()}:${process.pid}` };
+  private timer: NodeJS.Timeout | undefined;
+  private armedAt = Number.POSITIVE_INFINITY;
+  private sweeping = false;
+  private sweepAgain = false;
+  private stopping = false;
+  private subscription: Subscription | undefined;
+
+  constructor(
+    @Inject(CallCommandsService) private readonly commands: CallCommandsService,
+    @Inject(CallViewRepository) private readonly views: CallViewRepository,
+    @Inject(EventStore) private readonly store: EventStore,
+    @Inject(CallApiClient) private readonly callApi: CallApiClient,
+    @Inject(StatusFollowerService) private readonly follower: StatusFollowerService,
+    @Inject(Clock) private readonly clock: Clock,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {
+    this.limiter = new RateLimiter(config.dispatchRate);
+  }
+
+  onApplicationBootstrap(): void {
+    // Any change that leaves a call pending (schedule, reschedule, retry) may be the new soonest.
+    this.subscription = this.store.changes$.subscribe(({ call }) => {
+      if (call.status === 'pending' && call.nextAttemptAt) this.armFor(Date.parse(call.nextAttemptAt));
+    });
+    // Start-up sweep: overdue calls are dispatched or recorded missed, lost attempts resolved.
+    void this.sweep();
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    this.stopping = true;
+    this.subscription?.unsubscribe();
+    clearTimeout(this.timer);
+    const inFlight = Promise.allSettled([...this.inFlight.values()]);
+    await Promise.race([inFlight, new Promise((r) => setTimeout(r, this.config.shutdownGraceMs).unref())]);
+    if (this.inFlight.size > 0) this.logger.warn(`${this.inFlight.size} dial(s) still in flight at shutdown; they will be resolved on restart`);
+  }
+
+  get inFlightCount(): number {
+    return this.inFlight.size;
+  }
+
+  /** One pass: resolve lost attempts, then claim and dial due calls, soonest first. Never overlaps itself. */
+  async sweep(): Promise<void> {
+    if (this.stopping) return;
+    if (this.sweeping) {
+      this.sweepAgain = true;
+      return;
+    }
+    this.sweeping = true;
+    try {
+      do {
+        this.sweepAgain = false;
+        await this.recoverLostAttempts();
+        await this.dispatchDue();
+      } while (this.sweepAgain && !this.stopping);
+    } catch (error) {
+      this.logger.error(`sweep failed: ${(error as Error).message}`);
+    } finally {
+      this.sweeping = false;
+    }
+    await this.armNext();
+  }
+
+  private async dispatchDue(): Promise<void> {
+    while (!this.stopping) {
+      const free = this.config.dispatchConcurrency - this.inFlight.size;
+      if (free <= 0) return;
+      const now = this.clock.now();
+      const due = (await this.views.due(now, free + this.inFlight.size)).filter((c) => !this.inFlight.has(c.id)).slice(0, free);
+      for (const call of due) {
+        if (this.stopping) return;
+        // A call past its misfire grace is recorded missed: no dial, so no rate token.
+        if (!this.isMisfire(call, now)) await this.limiter.take();
+        this.start(call);
+      }
+      if (due.length < free) return;
+    }
+  }
+
+  private start(call: CallView): void {
+    const run = this.dispatchOne(call)
+      .catch((error: Error) => this.logger.error(`dispatch of ${call.id} failed: ${error.message}`))
+      .finally(() => {
+        this.inFlight.delete(call.id);
+        void this.sweep();
+      });
+    this.inFlight.set(call.id, run);
+  }
+
+  private async dispatchOne(call: CallView): Promise<void> {
+    const claim = await this.tryCommand(call.id, { type: 'StartDispatch' });
+    const started = claim?.events.find((e) => e.type === 'CallDispatchStarted');
+    if (!claim || !started) return; // claimed elsewhere, no longer pending, or missed
+    const key = String(started.data.idempotencyKey);
+    const result = await this.callApi.placeCall(claim.state.phoneNumber, key);
+    if (result.ok) {
+      await this.commands.executeWithRetry(
+        call.id,
+        { type: 'RecordDispatch', providerCallId: result.providerCallId, providerStatus: result.providerStatus },
+        { metadata: this.metadata },
+      );
+      this.follower.follow(call.id, result.providerCallId);
+    } else {
+      await this.commands.executeWithRetry(
+        call.id,
+        { type: 'RecordDispatchFailure', reason: result.reason, certain: result.certain, retryable: result.retryable, random: Math.random() },
+        { metadata: this.metadata },
+      );
+    }
+  }
+
+  /**
+   * An attempt recorded as started whose answer never reached the log: its dispatcher died.
+   * Any live dispatcher would have recorded an answer within the request timeout.
+   */
+  private async recoverLostAttempts(): Promise<void> {
+    const staleBefore = this.clock.now().getTime() - this.config.callApiTimeoutMs - 2000;
+    const stuck = await this.views.inStatuses(['dispatching'], 500);
+    for (const call of stuck) {
+      if (this.inFlight.has(call.id) || Date.parse(call.updatedAt) > staleBefore) continue;
+      this.logger.warn(`attempt ${call.attempts} of call ${call.id} lost its answer; not redialling blindly`);
+      await this.tryCommand(call.id, {
+        type: 'RecordLostAttempt',
+        reason: 'the dispatcher stopped before the Call API answered; the call may have been placed',
+      });
+    }
+  }
+
+  private async tryCommand(callId: string, command: Parameters<CallCommandsService['execute']>[1]) {
+    try {
+      return await this.commands.execute(callId, command, { metadata: this.metadata });
+    } catch (error) {
+      // Someone else changed the call first (another instance, an operator): theirs stands.
+      if (error instanceof ConcurrencyError || error instanceof IllegalTransitionError) return null;
+      throw error;
+    }
+  }
+
+  private isMisfire(call: CallView, now: Date): boolean {
+    return now.getTime() - Date.parse(call.scheduledAt) > this.config.misfireGraceMs;
+  }
+
+  private async armNext(): Promise<void> {
+    if (this.stopping || this.inFlight.size >= this.config.dispatchConcurrency) return; // a finishing dial sweeps again
+    const next = await this.views.nextDueAt();
+    if (next) this.armFor(Math.max(Date.parse(next), this.clock.now().getTime() + RESWEEP_FLOOR_MS));
+  }
+
+  private armFor(at: number): void {
+    if (this.stopping || (this.timer && at >= this.armedAt)) return;
+    clearTimeout(this.timer);
+    this.armedAt = at;
+    const delay = Math.min(Math.max(0, at - this.clock.now().getTime()), MAX_TIMER_MS);
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      this.armedAt = Number.POSITIVE_INFINITY;
+      void this.sweep();
+    }, delay);
+  }
+}

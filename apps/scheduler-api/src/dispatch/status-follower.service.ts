@@ -1,0 +1,105 @@
+import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
+import { hostname } from 'node:os';
+import { ConcurrencyError, IllegalTransitionError, IN_PROGRESS_STATUSES, isTerminal } from '../../../../libs/domain/src/index.js';
+import { CallViewRepository, type EventMetadata } from '../../../../libs/persistence/src/index.js';
+import { CallCommandsService } from '../calls/call-commands.service.js';
+import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
+import { CallApiClient } from './call-api.client.js';
+import { Semaphore } from './semaphore.js';
+
+interface Tracked {
+  providerCallId: string;
+  delay: number;
+  notFound: number;
+  timer?: NodeJS.Timeout;
+}
+
+// The Call API has no webhooks: we poll each live call, quickly while it changes, slower while not.
+const BACKOFF = 1.5;
+const MAX_CONCURRENT_POLLS = 32;
+
+/** Follows dispatched calls with GET /api/call/:id until they end, recording each change. */
+@Injectable()
+export class StatusFollowerService implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private readonly logger = new Logger('StatusFollower');
+  private readonly tracked = new Map<string, Tracked>();
+  private readonly polls = new Semaphore(MAX_CONCURRENT_POLLS);
+  private readonly metadata: EventMetadata = { actor: `status-follower@${hostname()}:${process.pid}` };
+  private stopping = false;
+
+  constructor(
+    @Inject(CallCommandsService) private readonly commands: CallCommandsService,
+    @Inject(CallViewRepository) private readonly views: CallViewRepository,
+    @Inject(CallApiClient) private readonly callApi: CallApiClient,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    // Calls that were live when the service last stopped are followed again.
+    for (const call of await this.views.inStatuses(IN_PROGRESS_STATUSES)) {
+      if (call.providerCallId) this.follow(call.id, call.providerCallId);
+    }
+  }
+
+  beforeApplicationShutdown(): void {
+    this.stopping = true;
+    for (const t of this.tracked.values()) clearTimeout(t.timer);
+    this.tracked.clear();
+  }
+
+  get followingCount(): number {
+    return this.tracked.size;
+  }
+
+  follow(callId: string, providerCallId: string): void {
+    if (this.stopping || this.tracked.has(callId)) return;
+    const entry: Tracked = { providerCallId, delay: this.config.followIntervalMs, notFound: 0 };
+    this.tracked.set(callId, entry);
+    this.schedule(callId, entry);
+  }
+
+  private schedule(callId: string, entry: Tracked): void {
+    if (this.stopping) return;
+    entry.timer = setTimeout(() => void this.polls.run(() => this.poll(callId, entry)), entry.delay);
+  }
+
+  private async poll(callId: string, entry: Tracked): Promise<void> {
+    if (this.stopping || this.tracked.get(callId) !== entry) return;
+    try {
+      const answer = await this.callApi.getCall(entry.providerCallId);
+      if (answer.ok) {
+        entry.notFound = 0;
+        const { state, events } = await this.commands.executeWithRetry(
+          callId,
+          { type: 'RecordStatus', providerStatus: answer.status, duration: answer.duration },
+          { metadata: this.metadata },
+        );
+        if (isTerminal(state.status as never)) return this.untrack(callId);
+        entry.delay = events.length > 0 ? this.config.followIntervalMs : this.slower(entry.delay);
+      } else if (answer.notFound && ++entry.notFound >= this.config.followNotFoundLimit) {
+        await this.commands.executeWithRetry(
+          callId,
+          { type: 'LoseTracking', reason: `${answer.reason}, ${entry.notFound} times in a row; its final status is unknown` },
+          { metadata: this.metadata },
+        );
+        return this.untrack(callId);
+      } else {
+        entry.delay = this.slower(entry.delay);
+      }
+    } catch (error) {
+      // The call moved on without us (ended elsewhere): stop following.
+      if (error instanceof IllegalTransitionError) return this.untrack(callId);
+      if (!(error instanceof ConcurrencyError)) this.logger.warn(`following ${callId}: ${(error as Error).message}`);
+      entry.delay = this.slower(entry.delay);
+    }
+    this.schedule(callId, entry);
+  }
+
+  private slower(delay: number): number {
+    return Math.min(this.config.followMaxIntervalMs, Math.round(delay * BACKOFF));
+  }
+
+  private untrack(callId: string): void {
+    this.tracked.delete(callId);
+  }
+}

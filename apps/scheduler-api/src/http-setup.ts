@@ -1,0 +1,46 @@
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import type { NextFunction, Request, Response } from 'express';
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { ApiExceptionFilter } from './common/api-exception.filter.js';
+import { requireJsonObjectBody } from './common/json-body.middleware.js';
+import { createValidationPipe } from './common/validation.js';
+import type { AppConfig } from './config/app-config.js';
+
+// Call requests are tiny; anything larger is a mistake or an attack.
+const BODY_LIMIT = '16kb';
+
+/** Everything HTTP-level: body parsing, prefix, validation, errors, OpenAPI, the dashboard. */
+export function configureHttp(app: NestExpressApplication, config: AppConfig): void {
+  app.useBodyParser('json', { limit: BODY_LIMIT });
+  app.use(requireJsonObjectBody);
+  app.setGlobalPrefix('api', { exclude: ['health'] });
+  app.useGlobalPipes(createValidationPipe());
+  app.useGlobalFilters(new ApiExceptionFilter());
+
+  const document = SwaggerModule.createDocument(
+    app,
+    new DocumentBuilder()
+      .setTitle('Call Scheduler API')
+      .setDescription('Schedule outbound calls; follow them; audit the event log. Errors: {statusCode, error, message, fields?}.')
+      .setVersion('1.0')
+      .addBearerAuth()
+      .build(),
+  );
+  SwaggerModule.setup('api/docs', app, document, { jsonDocumentUrl: 'api/docs-json' });
+
+  serveDashboard(app, resolve(config.dashboardDir));
+}
+
+function serveDashboard(app: NestExpressApplication, dir: string): void {
+  const index = join(dir, 'index.html');
+  if (!existsSync(index)) return;
+  app.useStaticAssets(dir, { index: false });
+  // Client-side routes (/pending, /calls/:id…) get the app shell; /api and /health stay the API's.
+  app.use((req: Request, res: Response, next: NextFunction) => {
+    if (req.method !== 'GET' || req.path.startsWith('/api') || req.path === '/health') return next();
+    if (!req.accepts('html')) return next();
+    res.sendFile(index);
+  });
+}

@@ -1,0 +1,31 @@
+import 'reflect-metadata';
+import { Logger } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { AppModule } from './app.module.js';
+import { expressErrorHandler } from './common/api-exception.filter.js';
+import { loadConfig, type AppConfig } from './config/app-config.js';
+import { configureHttp } from './http-setup.js';
+
+async function bootstrap(config: AppConfig): Promise<void> {
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config), { bodyParser: false });
+  configureHttp(app, config);
+  app.use(expressErrorHandler);
+  app.enableShutdownHooks();
+  await app.listen(config.port, config.host);
+  const base = `http://localhost:${config.port}`;
+  Logger.log(`scheduler-api listening on ${base} (dashboard ${base}/, API ${base}/api, docs ${base}/api/docs)`, 'Bootstrap');
+  Logger.log(`event log: ${config.databaseUrl.replace(/\/\/[^@]*@/, '//***@')}; Call API: ${config.callApiUrl}`, 'Bootstrap');
+}
+
+let config: AppConfig;
+try {
+  config = loadConfig();
+} catch (error) {
+  console.error((error as Error).message);
+  process.exit(1);
+}
+bootstrap(config).catch((error: Error) => {
+  console.error(`scheduler-api failed to start: ${error.stack ?? error.message}`);
+  process.exit(1);
+});

@@ -1,0 +1,151 @@
+import type { SelectQueryBuilder } from 'typeorm';
+import type { CallStatus, CallView, Page } from '../../domain/src/index.js';
+import type { Database } from './database.js';
+import { CallViewEntity } from './entities/call-view.entity.js';
+import { IdempotencyKeyEntity } from './entities/idempotency-key.entity.js';
+
+export interface HistoryFilter {
+  status?: CallStatus;
+  phoneNumber?: string;
+}
+
+/** Reads of the call projection. Pagination is keyset: the cursor is the last row's sort key. */
+export class CallViewRepository {
+  constructor(private readonly db: Database) {}
+
+  findById(id: string): Promise<CallView | null> {
+    return this.db.read(async (m) => {
+      const row = await m.findOne(CallViewEntity, { where: { id } });
+      return row ? toView(row) : null;
+    });
+  }
+
+  /** Pending calls, soonest due first. */
+  pending(limit: number, cursor?: string): Promise<Page<CallView>> {
+    return this.db.read(async (m) => {
+      const qb = m.createQueryBuilder(CallViewEntity, 'c').where('c.status = :status', { status: 'pending' });
+      const after = decodeCursor(cursor);
+      if (after) qb.andWhere('(c.due_at > :k OR (c.due_at = :k AND c.id > :id))', { k: after[0], id: after[1] });
+      qb.orderBy('c.due_at', 'ASC').addOrderBy('c.id', 'ASC');
+      return page(qb, limit, (v) => [v.nextAttemptAt ?? '', v.id]);
+    });
+  }
+
+  /** Every call that is not pending, latest scheduled first. */
+  history(limit: number, cursor: string | undefined, filter: HistoryFilter): Promise<Page<CallView>> {
+    return this.db.read(async (m) => {
+      const qb = m.createQueryBuilder(CallViewEntity, 'c');
+      if (filter.status) qb.where('c.status = :status', { status: filter.status });
+      else qb.where('c.status <> :pending', { pending: 'pending' });
+      if (filter.phoneNumber) qb.andWhere('c.phone_number = :phone', { phone: filter.phoneNumber });
+      const after = decodeCursor(cursor);
+      if (after) qb.andWhere('(c.scheduled_at < :k OR (c.scheduled_at = :k AND c.id < :id))', { k: after[0], id: after[1] });
+      qb.orderBy('c.scheduled_at', 'DESC').addOrderBy('c.id', 'DESC');
+      return page(qb, limit, (v) => [v.scheduledAt, v.id]);
+    });
+  }
+
+  /** Pending calls due at or before `now`, soonest first: the dispatcher's queue. */
+  due(now: Date, limit: number): Promise<CallView[]> {
+    return this.db.read(async (m) =>
+      (
+        await m
+          .createQueryBuilder(CallViewEntity, 'c')
+          .where('c.status = :status AND c.due_at <= :now', { status: 'pending', now: now.toISOString() })
+          .orderBy('c.due_at', 'ASC')
+          .addOrderBy('c.id', 'ASC')
+          .limit(limit)
+          .getMany()
+      ).map(toView),
+    );
+  }
+
+  /** When the soonest pending call is due (null when nothing is pending). */
+  nextDueAt(): Promise<string | null> {
+    return this.db.read(async (m) => {
+      const row = await m
+        .createQueryBuilder(CallViewEntity, 'c')
+        .select('MIN(c.due_at)', 'dueAt')
+        .where('c.status = :status', { status: 'pending' })
+        .getRawOne<{ dueAt: string | null }>();
+      return row?.dueAt ?? null;
+    });
+  }
+
+  inStatuses(statuses: readonly CallStatus[], limit = 10_000): Promise<CallView[]> {
+    return this.db.read(async (m) =>
+      (
+        await m
+          .createQueryBuilder(CallViewEntity, 'c')
+          .where('c.status IN (:...statuses)', { statuses })
+          .orderBy('c.updated_at', 'ASC')
+          .limit(limit)
+          .getMany()
+      ).map(toView),
+    );
+  }
+
+  countsByStatus(): Promise<Partial<Record<CallStatus, number>>> {
+    return this.db.read(async (m) => {
+      const rows = await m
+        .createQueryBuilder(CallViewEntity, 'c')
+        .select('c.status', 'status')
+        .addSelect('COUNT(*)', 'count')
+        .groupBy('c.status')
+        .getRawMany<{ status: CallStatus; count: string | number }>();
+      return Object.fromEntries(rows.map((r) => [r.status, Number(r.count)]));
+    });
+  }
+
+  recentlyDispatched(limit: number): Promise<CallView[]> {
+    return this.db.read(async (m) =>
+      (
+        await m
+          .createQueryBuilder(CallViewEntity, 'c')
+          .where('c.dispatched_at IS NOT NULL')
+          .orderBy('c.dispatched_at', 'DESC')
+          .limit(limit)
+          .getMany()
+      ).map(toView),
+    );
+  }
+
+  findIdempotencyKey(key: string): Promise<IdempotencyKeyEntity | null> {
+    return this.db.read((m) => m.findOne(IdempotencyKeyEntity, { where: { key } }));
+  }
+}
+
+async function page(qb: SelectQueryBuilder<CallViewEntity>, limit: number, keyOf: (v: CallView) => [string, string]): Promise<Page<CallView>> {
+  // One row more than asked tells whether there is a next page without a COUNT.
+  const rows = (await qb.limit(limit + 1).getMany()).map(toView);
+  const items = rows.slice(0, limit);
+  const nextCursor = rows.length > limit ? encodeCursor(keyOf(items[items.length - 1])) : null;
+  return { items, nextCursor };
+}
+
+function encodeCursor(key: [string, string]): string {
+  return Buffer.from(JSON.stringify(key)).toString('base64url');
+}
+
+/** Returns null for a missing cursor; throws InvalidCursorError for a malformed one. */
+export function decodeCursor(cursor: string | undefined): [string, string] | null {
+  if (!cursor) return null;
+  try {
+    const key = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown;
+    if (Array.isArray(key) && key.length === 2 && key.every((k) => typeof k === 'string')) return key as [string, string];
+  } catch {
+    // fall through
+  }
+  throw new InvalidCursorError();
+}
+
+export class InvalidCursorError extends Error {
+  constructor() {
+    super('cursor is not a cursor this API returned');
+  }
+}
+
+function toView(row: CallViewEntity): CallView {
+  const { dueAt, ...rest } = row;
+  return { ...rest, status: row.status as CallStatus, nextAttemptAt: dueAt };
+}

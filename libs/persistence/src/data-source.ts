@@ -1,0 +1,43 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { DataSource } from 'typeorm';
+import { parseDatabaseUrl, type DatabaseTarget } from './database-url.js';
+import { CallViewEntity } from './entities/call-view.entity.js';
+import { EventEntity } from './entities/event.entity.js';
+import { IdempotencyKeyEntity } from './entities/idempotency-key.entity.js';
+import { InitialSchema1763800000000 } from './migrations/1763800000000-initial-schema.js';
+
+export const ENTITIES = [EventEntity, CallViewEntity, IdempotencyKeyEntity];
+export const MIGRATIONS = [InitialSchema1763800000000];
+
+export interface SqliteTuning {
+  // NORMAL survives a killed process (the guarantee we test); FULL also survives power loss.
+  synchronous?: 'NORMAL' | 'FULL';
+}
+
+/** Opens the database named by DATABASE_URL and brings its schema up to date (migrations, never synchronize). */
+export async function openDataSource(url?: string, tuning: SqliteTuning = {}): Promise<DataSource> {
+  const target = parseDatabaseUrl(url);
+  const dataSource = new DataSource(dataSourceOptions(target, tuning));
+  await dataSource.initialize();
+  await dataSource.runMigrations({ transaction: 'each' });
+  return dataSource;
+}
+
+function dataSourceOptions(target: DatabaseTarget, tuning: SqliteTuning) {
+  const common = { entities: ENTITIES, migrations: MIGRATIONS, synchronize: false, logging: false as const };
+  if (target.kind === 'postgres') {
+    return { ...common, type: 'postgres' as const, url: target.url, extra: { max: 10 } };
+  }
+  if (target.path !== ':memory:') mkdirSync(dirname(target.path), { recursive: true });
+  return {
+    ...common,
+    type: 'better-sqlite3' as const,
+    database: target.path,
+    enableWAL: true,
+    prepareDatabase: (db: { pragma(sql: string): unknown }) => {
+      db.pragma('busy_timeout = 5000');
+      db.pragma(`synchronous = ${tuning.synchronous ?? 'NORMAL'}`);
+    },
+  };
+}

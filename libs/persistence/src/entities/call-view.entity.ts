@@ -1,0 +1,62 @@
+import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
+
+/**
+ * The call projection: one row per call, rewritten in the transaction that appends its events.
+ * Pending view = status 'pending' by due time; history = every other status by scheduled time.
+ */
+@Entity({ name: 'call_views' })
+@Index('ix_call_views_status_due', ['status', 'dueAt', 'id'])
+@Index('ix_call_views_scheduled', ['scheduledAt', 'id'])
+@Index('ix_call_views_phone', ['phoneNumber'])
+export class CallViewEntity {
+  @PrimaryColumn({ type: 'varchar', length: 64 })
+  id!: string;
+
+  @Column({ name: 'phone_number', type: 'varchar', length: 20 })
+  phoneNumber!: string;
+
+  @Column({ name: 'scheduled_at', type: 'varchar', length: 32 })
+  scheduledAt!: string;
+
+  @Column({ type: 'varchar', length: 64, nullable: true })
+  timezone!: string | null;
+
+  @Column({ type: 'varchar', length: 20 })
+  status!: string;
+
+  @Column({ type: 'integer' })
+  attempts!: number;
+
+  @Column({ name: 'provider_call_id', type: 'varchar', length: 128, nullable: true })
+  providerCallId!: string | null;
+
+  @Column({ name: 'provider_status', type: 'varchar', length: 64, nullable: true })
+  providerStatus!: string | null;
+
+  @Column({ name: 'last_error', type: 'text', nullable: true })
+  lastError!: string | null;
+
+  @Column({ name: 'lateness_ms', type: 'integer', nullable: true })
+  latenessMs!: number | null;
+
+  @Column({ type: 'integer', nullable: true })
+  duration!: number | null;
+
+  @Column({ name: 'due_at', type: 'varchar', length: 32, nullable: true })
+  dueAt!: string | null;
+
+  @Column({ name: 'created_at', type: 'varchar', length: 32 })
+  createdAt!: string;
+
+  @Column({ name: 'updated_at', type: 'varchar', length: 32 })
+  updatedAt!: string;
+
+  @Column({ name: 'dispatched_at', type: 'varchar', length: 32, nullable: true })
+  dispatchedAt!: string | null;
+
+  @Column({ name: 'ended_at', type: 'varchar', length: 32, nullable: true })
+  endedAt!: string | null;
+
+  @Column({ type: 'integer' })
+  version!: number;
+}

@@ -1,0 +1,201 @@
+import { randomUUID } from 'node:crypto';
+import { Subject } from 'rxjs';
+import type { EntityManager } from 'typeorm';
+import {
+  ConcurrencyError,
+  CURRENT_SCHEMA_VERSION,
+  toCallView,
+  type CallEvent,
+  type CallState,
+  type CallView,
+  type StoredEventView,
+} from '../../domain/src/index.js';
+import { CallViewEntity } from './entities/call-view.entity.js';
+import { EventEntity } from './entities/event.entity.js';
+import { IdempotencyKeyEntity } from './entities/idempotency-key.entity.js';
+import type { Database } from './database.js';
+import { chainHash, GENESIS_HASH } from './hash-chain.js';
+import { upcastRow } from './upcast-row.js';
+
+/** Who did it and why: stored with every event for the audit trail. */
+export interface EventMetadata {
+  actor: string;
+  correlationId?: string;
+  causationId?: string;
+  requestId?: string;
+}
+
+export interface StoredEvent extends StoredEventView {
+  eventId: string;
+  prevHash: string;
+  hash: string;
+}
+
+/** One projection change, published after its transaction commits (live feed, dispatcher). */
+export interface CallChange {
+  position: number;
+  event: StoredEventView;
+  call: CallView;
+}
+
+export interface AppendOptions {
+  metadata: EventMetadata;
+  // The call's state after these events: the projection row is written from it in the same transaction.
+  state: CallState;
+  idempotency?: { key: string; requestHash: string };
+  // Pass the ids of a previous try to make a retried append harmless.
+  eventIds?: string[];
+}
+
+export class EventStore {
+  readonly changes$ = new Subject<CallChange>();
+
+  constructor(private readonly db: Database) {}
+
+  /**
+   * Appends events to a stream if it is still at `expectedVersion`, updates the call projection
+   * and chains each row's hash, all in one transaction. Throws ConcurrencyError if another
+   * writer got there first.
+   */
+  async append(streamId: string, expectedVersion: number, events: CallEvent[], options: AppendOptions): Promise<StoredEvent[]> {
+    if (events.length === 0) return [];
+    const eventIds = options.eventIds ?? events.map(() => randomUUID());
+    const stored = await this.db.write(async (manager) => {
+      const retried = await manager.find(EventEntity, { where: eventIds.map((eventId) => ({ eventId })) });
+      if (retried.length === events.length) return retried.sort((a, b) => a.position - b.position);
+
+      const current = await this.streamVersion(manager, streamId);
+      if (current !== expectedVersion) throw new ConcurrencyError(streamId, expectedVersion);
+
+      const head = await headOf(manager);
+      let position = head?.position ?? 0;
+      let prevHash = head?.hash ?? GENESIS_HASH;
+      const metadata = JSON.stringify(options.metadata);
+      const rows = events.map((event, i) => {
+        position += 1;
+        const row = {
+          position,
+          eventId: eventIds[i],
+          streamId,
+          version: expectedVersion + i + 1,
+          type: event.type,
+          data: JSON.stringify(event.data),
+          metadata,
+          occurredAt: event.occurredAt,
+          schemaVersion: CURRENT_SCHEMA_VERSION,
+          prevHash,
+          hash: '',
+        };
+        row.hash = chainHash(prevHash, row);
+        prevHash = row.hash;
+        return row;
+      });
+      try {
+        await manager.insert(EventEntity, rows);
+      } catch (error) {
+        if (this.db.dialect.isUniqueViolation(error)) throw new ConcurrencyError(streamId, expectedVersion);
+        throw error;
+      }
+      await manager.upsert(CallViewEntity, toCallViewRow(options.state), ['id']);
+      if (options.idempotency) {
+        await manager.insert(IdempotencyKeyEntity, {
+          key: options.idempotency.key,
+          callId: streamId,
+          requestHash: options.idempotency.requestHash,
+          createdAt: events[0].occurredAt,
+        });
+      }
+      return rows as EventEntity[];
+    });
+    const result = stored.map(toStoredEvent);
+    const call = toCallView(options.state);
+    for (const event of result) this.changes$.next({ position: event.position, event: stripChain(event), call });
+    return result;
+  }
+
+  readStream(streamId: string): Promise<StoredEvent[]> {
+    return this.db.read(async (manager) =>
+      (await manager.find(EventEntity, { where: { streamId }, order: { version: 'ASC' } })).map(toStoredEvent),
+    );
+  }
+
+  /** The global log after `afterPosition`, oldest first. */
+  readAll(afterPosition: number, limit: number): Promise<StoredEvent[]> {
+    return this.db.read(async (manager) =>
+      (
+        await manager
+          .createQueryBuilder(EventEntity, 'e')
+          .where('e.position > :after', { after: afterPosition })
+          .orderBy('e.position', 'ASC')
+          .limit(limit)
+          .getMany()
+      ).map(toStoredEvent),
+    );
+  }
+
+  /** Every event in position order, fetched in pages so memory stays flat on a long log. */
+  async *streamAll(afterPosition = 0, pageSize = 2000): AsyncGenerator<StoredEvent> {
+    let after = afterPosition;
+    for (;;) {
+      const page = await this.readAll(after, pageSize);
+      yield* page;
+      if (page.length < pageSize) return;
+      after = page[page.length - 1].position;
+    }
+  }
+
+  lastPosition(): Promise<number> {
+    return this.db.read(async (manager) => (await headOf(manager))?.position ?? 0);
+  }
+
+  private async streamVersion(manager: EntityManager, streamId: string): Promise<number> {
+    const row = await manager
+      .createQueryBuilder(EventEntity, 'e')
+      .select('MAX(e.version)', 'version')
+      .where('e.stream_id = :streamId', { streamId })
+      .getRawOne<{ version: number | string | null }>();
+    return Number(row?.version ?? 0);
+  }
+}
+
+export function toStoredEvent(row: EventEntity): StoredEvent {
+  const upcast = upcastRow(row.type, row.schemaVersion, JSON.parse(row.data) as Record<string, unknown>);
+  return {
+    position: Number(row.position),
+    eventId: row.eventId,
+    streamId: row.streamId,
+    version: row.version,
+    type: row.type,
+    data: upcast.data,
+    metadata: JSON.parse(row.metadata) as Record<string, unknown>,
+    occurredAt: row.occurredAt,
+    schemaVersion: upcast.schemaVersion,
+    prevHash: row.prevHash,
+    hash: row.hash,
+  };
+}
+
+/** The domain event an upcast stored row stands for. */
+export function toDomainEvent(event: StoredEventView): CallEvent {
+  return { type: event.type, data: event.data, occurredAt: event.occurredAt } as unknown as CallEvent;
+}
+
+async function headOf(manager: EntityManager): Promise<{ position: number; hash: string } | null> {
+  const row = await manager
+    .createQueryBuilder(EventEntity, 'e')
+    .select(['e.position', 'e.hash'])
+    .orderBy('e.position', 'DESC')
+    .limit(1)
+    .getOne();
+  return row ? { position: Number(row.position), hash: row.hash } : null;
+}
+
+function stripChain(event: StoredEvent): StoredEventView {
+  const { eventId: _id, prevHash: _prev, hash: _hash, ...view } = event;
+  return view;
+}
+
+export function toCallViewRow(state: CallState): CallViewEntity {
+  const { nextAttemptAt, ...view } = toCallView(state);
+  return { ...view, dueAt: nextAttemptAt };
+}
