@@ -83,5 +83,23 @@ export type CallEvent = {
   [K in CallEventType]: { type: K; data: CallEventDataMap[K]; occurredAt: string };
 }[CallEventType];
 
-/** Current schema version of each event payload (upcasters lift older rows to it). */
+/**
+ * The schema version each event type is written at today. Raise a type's number when its payload
+ * changes, and add the upcaster from the previous version in upcasters.ts.
+ * CallScheduled v1 had no `timezone`; v2 has it (null when none was given).
+ */
+export const SCHEMA_VERSIONS: Readonly<Record<CallEventType, number>> = {
+  CallScheduled: 2,
+  CallRescheduled: 1,
+  CallCancelled: 1,
+  CallDispatchStarted: 1,
+  CallDispatched: 1,
+  CallDispatchFailed: 1,
+  CallOutcomeUnknown: 1,
+  CallStatusChanged: 1,
+  CallMissed: 1,
+  CallTrackingLost: 1,
+};
+
+/** @deprecated Versions are per event type now: use SCHEMA_VERSIONS[type]. */
 export const CURRENT_SCHEMA_VERSION = 1;

@@ -1,3 +1,4 @@
+export * from './as-of.js';
 export * from './backoff.js';
 export * from './call-state.js';
 export * from './call-status.js';
@@ -8,3 +9,4 @@ export * from './domain-error.js';
 export * from './events.js';
 export * from './instant.js';
 export * from './phone-number.js';
+export * from './upcasters.js';

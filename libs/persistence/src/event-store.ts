@@ -3,7 +3,7 @@ import { Subject } from 'rxjs';
 import type { EntityManager } from 'typeorm';
 import {
   ConcurrencyError,
-  CURRENT_SCHEMA_VERSION,
+  SCHEMA_VERSIONS,
   toCallView,
   type CallEvent,
   type CallState,
@@ -82,7 +82,7 @@ export class EventStore {
           data: JSON.stringify(event.data),
           metadata,
           occurredAt: event.occurredAt,
-          schemaVersion: CURRENT_SCHEMA_VERSION,
+          schemaVersion: SCHEMA_VERSIONS[event.type],
           prevHash,
           hash: '',
         };

@@ -1,9 +1,9 @@
-import { CURRENT_SCHEMA_VERSION } from '../../domain/src/index.js';
+import { upcast, type Upcast } from '../../domain/src/index.js';
 
 /**
- * Lifts a stored payload to the current schema version. The audit work replaces this with the
- * registry of pure upcasters in libs/domain; every read path goes through here.
+ * Lifts a stored payload to the schema version the code reads today, through the registry of
+ * pure upcasters in libs/domain. Every read path (toStoredEvent, replay) goes through here.
  */
-export function upcastRow(_type: string, schemaVersion: number, data: Record<string, unknown>) {
-  return { schemaVersion: Math.max(schemaVersion, CURRENT_SCHEMA_VERSION), data };
+export function upcastRow(type: string, schemaVersion: number, data: Record<string, unknown>): Upcast {
+  return upcast(type, Number(schemaVersion), data);
 }
