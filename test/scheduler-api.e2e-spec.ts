@@ -1,5 +1,5 @@
 import { startCallApiMock, type CallApiMockProcess } from './support/call-api-mock.process.js';
-import { client, eventually, phoneNumber } from './support/http.js';
+import { client, eventually, phoneNumber, type JsonResponse } from './support/http.js';
 import { startScheduler, type SchedulerProcess } from './support/scheduler.process.js';
 
 // The whole path over real HTTP between real processes: API → event log (SQLite file) →
@@ -76,7 +76,7 @@ describe('scheduler API end to end', () => {
     const afterSetup = await logHead();
     expect(afterSetup).toBe(before + 1);
 
-    const cases: [string, () => ReturnType<typeof api.get>, number, string | null][] = [
+    const cases: [string, () => Promise<JsonResponse>, number, string | null][] = [
       ['missing phone', () => api.post('/api/calls', {}), 400, 'phoneNumber'],
       ['invalid phone', () => api.post('/api/calls', { phoneNumber: '12345' }), 400, 'phoneNumber'],
       ['phone with letters', () => api.post('/api/calls', { phoneNumber: '+1415CALLNOW' }), 400, 'phoneNumber'],
@@ -173,7 +173,7 @@ describe('scheduler API end to end', () => {
     const seen: { id: string; nextAttemptAt: string }[] = [];
     let cursor: string | null = null;
     do {
-      const res = await api.get(`/api/calls/pending?limit=7${cursor ? `&cursor=${cursor}` : ''}`);
+      const res: JsonResponse = await api.get(`/api/calls/pending?limit=7${cursor ? `&cursor=${cursor}` : ''}`);
       expect(res.status).toBe(200);
       seen.push(...res.body.items);
       cursor = res.body.nextCursor;

@@ -3,8 +3,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import {
   CallNotFoundError,
   ConcurrencyError,
-  foldEvents,
-  parseInstant,
+  stateAsOf,
   toCallView,
   type CallCommand,
   type CallView,
@@ -62,7 +61,7 @@ export class CallsService {
   }
 
   async get(id: string, query: CallQuery = {}): Promise<CallView> {
-    if (query.asOf) return this.asOf(id, parseInstant(query.asOf, 'asOf'));
+    if (query.asOf) return this.asOf(id, query.asOf);
     const view = await this.views.findById(id);
     if (!view) throw new CallNotFoundError(id);
     return view;
@@ -108,10 +107,9 @@ export class CallsService {
     return this.get(earlier.callId);
   }
 
-  private async asOf(id: string, instant: Date): Promise<CallView> {
-    const at = instant.toISOString();
-    const events = (await this.store.readStream(id)).filter((e) => e.occurredAt <= at);
-    if (events.length === 0) throw new CallNotFoundError(id);
-    return toCallView(foldEvents(id, events.map(toDomainEvent)));
+  private async asOf(id: string, instant: string): Promise<CallView> {
+    const state = stateAsOf(id, (await this.store.readStream(id)).map(toDomainEvent), instant);
+    if (!state) throw new CallNotFoundError(id);
+    return toCallView(state);
   }
 }
