@@ -1,0 +1,74 @@
+import { provideHttpClient } from '@angular/common/http';
+import { HttpTestingController, provideHttpClientTesting } from '@angular/common/http/testing';
+import { TestBed } from '@angular/core/testing';
+import { Subject } from 'rxjs';
+import type { CallView } from '@call-scheduler/domain/call-view';
+import { makeCall, makeChange } from '../../testing/fixtures';
+import { CallChange, LiveService } from '../live/live.service';
+import { HistoryService, matchesFilter } from './history.service';
+
+describe('HistoryService', () => {
+  let service: HistoryService;
+  let http: HttpTestingController;
+  let changes: Subject<CallChange>;
+
+  const day = (d: number) => `2030-01-${String(d).padStart(2, '0')}T10:00:00.000Z`;
+  const done = (id: string, d: number, extra: Partial<CallView> = {}) =>
+    makeCall({ id, scheduledAt: day(d), status: 'completed', version: 5, ...extra });
+
+  beforeEach(() => {
+    changes = new Subject<CallChange>();
+    TestBed.configureTestingModule({
+      providers: [provideHttpClient(), provideHttpClientTesting(), { provide: LiveService, useValue: { changes } }],
+    });
+    service = TestBed.inject(HistoryService);
+    http = TestBed.inject(HttpTestingController);
+  });
+
+  afterEach(() => http.verify());
+
+  it('sends the status and the number typed, reduced to E.164 characters', async () => {
+    const loading = service.load({ status: 'busy', phoneNumber: ' +1 (415) 555-0100 ' });
+    const req = http.expectOne((r) => r.url === '/api/calls/history');
+    expect(req.request.params.get('status')).toBe('busy');
+    expect(req.request.params.get('phoneNumber')).toBe('+14155550100');
+    expect(req.request.params.get('limit')).toBe('50');
+    req.flush({ items: [], nextCursor: null });
+    await loading;
+  });
+
+  it('moves a call that leaves pending onto the list, newest scheduled first', async () => {
+    const loading = service.load({ status: null, phoneNumber: '' });
+    http.expectOne('/api/calls/history?limit=50').flush({ items: [done('b', 3), done('a', 1)], nextCursor: null });
+    await loading;
+    changes.next(makeChange(makeCall({ id: 'new', scheduledAt: day(2), status: 'dispatched', version: 3 })));
+    expect(service.items().map((c) => c.id)).toEqual(['b', 'new', 'a']);
+    changes.next(makeChange(makeCall({ id: 'new', scheduledAt: day(2), status: 'completed', version: 6 })));
+    expect(service.items().find((c) => c.id === 'new')?.status).toBe('completed');
+  });
+
+  it('drops a call that no longer matches the status filter', async () => {
+    const loading = service.load({ status: 'ringing', phoneNumber: '' });
+    http.expectOne('/api/calls/history?limit=50&status=ringing').flush({ items: [done('a', 1, { status: 'ringing', version: 3 })], nextCursor: null });
+    await loading;
+    changes.next(makeChange(done('a', 1, { version: 4 })));
+    expect(service.items()).toEqual([]);
+  });
+
+  it('a newer filter wins over an older answer still in flight', async () => {
+    const first = service.load({ status: 'busy', phoneNumber: '' });
+    const second = service.load({ status: 'failed', phoneNumber: '' });
+    const [old, current] = http.match((r) => r.url === '/api/calls/history');
+    current.flush({ items: [done('f', 1, { status: 'failed' })], nextCursor: null });
+    old.flush({ items: [done('b', 1, { status: 'busy' })], nextCursor: null });
+    await Promise.all([first, second]);
+    expect(service.items().map((c) => c.id)).toEqual(['f']);
+  });
+
+  it('matches the API: exact number, never pending', () => {
+    const call = done('a', 1, { phoneNumber: '+14155550100' });
+    expect(matchesFilter(call, { status: null, phoneNumber: '+1 415 555 0100' })).toBe(true);
+    expect(matchesFilter(call, { status: null, phoneNumber: '+1415' })).toBe(false);
+    expect(matchesFilter({ ...call, status: 'pending' }, { status: null, phoneNumber: '' })).toBe(false);
+  });
+});

@@ -1,0 +1,67 @@
+import { provideHttpClient } from '@angular/common/http';
+import { HttpTestingController, provideHttpClientTesting } from '@angular/common/http/testing';
+import { TestBed } from '@angular/core/testing';
+import { Router, provideRouter, withComponentInputBinding } from '@angular/router';
+import { RouterTestingHarness } from '@angular/router/testing';
+import { Subject } from 'rxjs';
+import { makeCall } from '../../testing/fixtures';
+import { CallChange, LiveService } from '../live/live.service';
+import { USER_TIME_ZONE } from '../shared/time';
+import { History } from './history';
+
+describe('History page', () => {
+  let http: HttpTestingController;
+
+  beforeEach(() => {
+    TestBed.configureTestingModule({
+      providers: [
+        provideHttpClient(),
+        provideHttpClientTesting(),
+        provideRouter([{ path: 'history', component: History }], withComponentInputBinding()),
+        { provide: LiveService, useValue: { changes: new Subject<CallChange>() } },
+        { provide: USER_TIME_ZONE, useValue: 'Asia/Tokyo' },
+      ],
+    });
+    http = TestBed.inject(HttpTestingController);
+  });
+
+  afterEach(() => http.verify());
+
+  const tick = () => new Promise((r) => setTimeout(r, 0));
+
+  it('loads the filter named in the URL and shows status chips and times in the user zone', async () => {
+    const harness = await RouterTestingHarness.create();
+    const navigating = harness.navigateByUrl('/history?status=completed');
+    await tick();
+    http.expectOne('/api/calls/history?limit=50&status=completed').flush({
+      items: [makeCall({ id: 'a', status: 'completed', scheduledAt: '2030-01-01T01:00:00Z', endedAt: '2030-01-01T01:00:20Z' })],
+      nextCursor: null,
+    });
+    await navigating;
+    await tick();
+    harness.detectChanges();
+    const el = harness.routeNativeElement as HTMLElement;
+    expect(el.querySelector('app-status-chip')?.textContent?.trim()).toBe('completed');
+    expect(el.querySelector('tbody time')?.textContent).toContain('10:00:00'); // 01:00 UTC is 10:00 in Tokyo
+    expect((el.querySelector('#history-status') as HTMLSelectElement).value).toBe('completed');
+  });
+
+  it('changing the status filter updates the URL and reloads', async () => {
+    const harness = await RouterTestingHarness.create();
+    await harness.navigateByUrl('/history');
+    await tick();
+    http.expectOne('/api/calls/history?limit=50').flush({ items: [], nextCursor: null });
+    await tick();
+    harness.detectChanges();
+    const select = harness.routeNativeElement!.querySelector('#history-status') as HTMLSelectElement;
+    select.value = 'busy';
+    select.dispatchEvent(new Event('change'));
+    await tick();
+    await tick();
+    expect(TestBed.inject(Router).url).toBe('/history?status=busy');
+    http.expectOne('/api/calls/history?limit=50&status=busy').flush({ items: [], nextCursor: null });
+    await tick();
+    harness.detectChanges();
+    expect(harness.routeNativeElement!.textContent).toContain('No calls match');
+  });
+});
