@@ -213,4 +213,12 @@ describe('scheduler API end to end', () => {
     expect(status).toBe(200);
     expect(body).toMatchObject({ status: 'ok', info: { database: { status: 'up', engine: 'sqlite' } } });
   });
+
+  it('exposes Prometheus metrics derived from the committed events', async () => {
+    const text = await (await fetch(`${scheduler.url}/metrics`)).text();
+    const dispatched = Number(/^call_events_total\{type="CallDispatched"\} (\d+)$/m.exec(text)?.[1]);
+    expect(dispatched).toBeGreaterThanOrEqual(2);
+    expect(Number(/^call_dispatch_lateness_seconds_count (\d+)$/m.exec(text)?.[1])).toBe(dispatched);
+    expect(text).toMatch(/^calls_by_status\{status="completed"\} [1-9]/m);
+  });
 });

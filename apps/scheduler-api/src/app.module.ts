@@ -10,13 +10,14 @@ import { DatabaseModule } from './database/database.module.js';
 import { DispatchModule } from './dispatch/dispatch.module.js';
 import { EventsController } from './events/events.controller.js';
 import { HealthController } from './health/health.controller.js';
+import { MetricsModule } from './metrics/metrics.module.js';
 
 @Module({})
 export class AppModule {
   static forRoot(config: AppConfig): DynamicModule {
     return {
       module: AppModule,
-      imports: [ConfigModule.forRoot(config), DatabaseModule, ScheduleModule.forRoot(), TerminusModule, CallsModule, DispatchModule],
+      imports: [ConfigModule.forRoot(config), DatabaseModule, ScheduleModule.forRoot(), TerminusModule, CallsModule, DispatchModule, MetricsModule],
       controllers: [EventsController, HealthController],
       providers: [{ provide: APP_GUARD, useClass: AuthGuard }],
     };

@@ -15,7 +15,7 @@ const BODY_LIMIT = '16kb';
 export function configureHttp(app: NestExpressApplication, config: AppConfig): void {
   app.useBodyParser('json', { limit: BODY_LIMIT });
   app.use(requireJsonObjectBody);
-  app.setGlobalPrefix('api', { exclude: ['health'] });
+  app.setGlobalPrefix('api', { exclude: ['health', 'metrics'] });
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new ApiExceptionFilter());
 
@@ -39,7 +39,7 @@ function serveDashboard(app: NestExpressApplication, dir: string): void {
   app.useStaticAssets(dir, { index: false });
   // Client-side routes (/pending, /calls/:id…) get the app shell; /api and /health stay the API's.
   app.use((req: Request, res: Response, next: NextFunction) => {
-    if (req.method !== 'GET' || req.path.startsWith('/api') || req.path === '/health') return next();
+    if (req.method !== 'GET' || req.path.startsWith('/api') || req.path === '/health' || req.path === '/metrics') return next();
     if (!req.accepts('html')) return next();
     res.sendFile(index);
   });

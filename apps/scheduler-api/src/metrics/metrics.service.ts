@@ -1,0 +1,56 @@
+import { Inject, Injectable, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { Subscription } from 'rxjs';
+import { CallViewRepository, EventStore } from '../../../../libs/persistence/src/index.js';
+import { DispatcherService } from '../dispatch/dispatcher.service.js';
+import { StatusFollowerService } from '../dispatch/status-follower.service.js';
+
+/** Prometheus metrics, derived from the committed events so they can never disagree with the log. */
+@Injectable()
+export class MetricsService implements OnModuleInit, OnModuleDestroy {
+  readonly registry = new Registry();
+  private subscription: Subscription | undefined;
+  private readonly events = new Counter({ name: 'call_events_total', help: 'Events appended, by type', labelNames: ['type'], registers: [this.registry] });
+  private readonly lateness = new Histogram({
+    name: 'call_dispatch_lateness_seconds',
+    help: 'Dial time minus scheduled time',
+    buckets: [0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 0.5, 1, 5, 30, 120, 900],
+    registers: [this.registry],
+  });
+
+  constructor(
+    @Inject(EventStore) private readonly store: EventStore,
+    @Inject(CallViewRepository) views: CallViewRepository,
+    @Inject(DispatcherService) dispatcher: DispatcherService,
+    @Inject(StatusFollowerService) follower: StatusFollowerService,
+  ) {
+    collectDefaultMetrics({ register: this.registry });
+    new Gauge({ name: 'call_dials_in_flight', help: 'Dials waiting for the Call API', registers: [this.registry], collect() {
+      this.set(dispatcher.inFlightCount);
+    } });
+    new Gauge({ name: 'calls_followed', help: 'Live calls whose status is being polled', registers: [this.registry], collect() {
+      this.set(follower.followingCount);
+    } });
+    new Gauge({
+      name: 'calls_by_status',
+      help: 'Calls in the projection, by status',
+      labelNames: ['status'],
+      registers: [this.registry],
+      async collect() {
+        this.reset();
+        for (const [status, count] of Object.entries(await views.countsByStatus())) this.set({ status }, count ?? 0);
+      },
+    });
+  }
+
+  onModuleInit(): void {
+    this.subscription = this.store.changes$.subscribe(({ event }) => {
+      this.events.inc({ type: event.type });
+      if (event.type === 'CallDispatched') this.lateness.observe(Number(event.data.latenessMs) / 1000);
+    });
+  }
+
+  onModuleDestroy(): void {
+    this.subscription?.unsubscribe();
+  }
+}
