@@ -31,11 +31,14 @@ type Env = Record<string, string | undefined>;
 /** Parses and validates the environment; throws one error naming every bad variable. */
 export function loadConfig(env: Env = process.env): AppConfig {
   const errors: string[] = [];
-  const int = (name: string, fallback: number, min = 0) => {
+  const int = (name: string, fallback: number, min = 0, max = Number.MAX_SAFE_INTEGER) => {
     const raw = env[name];
     if (raw === undefined || raw === '') return fallback;
     const value = Number(raw);
-    if (!Number.isInteger(value) || value < min) errors.push(`${name} must be an integer >= ${min} (got "${raw}")`);
+    if (!Number.isInteger(value) || value < min || value > max) {
+      const range = max === Number.MAX_SAFE_INTEGER ? `>= ${min}` : `from ${min} to ${max}`;
+      errors.push(`${name} must be an integer ${range} (got "${raw}")`);
+    }
     return value;
   };
   const bool = (name: string, fallback: boolean) => {
@@ -53,10 +56,9 @@ export function loadConfig(env: Env = process.env): AppConfig {
   };
   const url = (name: string, fallback: string) => {
     const raw = env[name] || fallback;
-    try {
-      new URL(raw);
-    } catch {
-      errors.push(`${name} must be a URL (got "${raw}")`);
+    // "localhost:5000" parses as a URL with the scheme "localhost:": only http(s) can be requested.
+    if (!URL.canParse(raw) || !['http:', 'https:'].includes(new URL(raw).protocol)) {
+      errors.push(`${name} must be an http:// or https:// URL (got "${raw}")`);
     }
     return raw.replace(/\/+$/, '');
   };
@@ -71,7 +73,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
   if (synchronous !== 'NORMAL' && synchronous !== 'FULL') errors.push(`SQLITE_SYNCHRONOUS must be NORMAL or FULL (got "${synchronous}")`);
 
   const config: AppConfig = {
-    port: int('PORT', 3000),
+    port: int('PORT', 3000, 0, 65_535),
     host: env.HOST || '0.0.0.0',
     databaseUrl,
     callApiUrl: url('CALL_API_URL', 'http://localhost:5000'),
@@ -92,6 +94,12 @@ export function loadConfig(env: Env = process.env): AppConfig {
     authToken: env.AUTH_TOKEN || null,
     dashboardDir: env.DASHBOARD_DIR || 'apps/dashboard/dist/dashboard/browser',
   };
+  if (config.retryMaxMs < config.retryBaseMs) {
+    errors.push(`RETRY_MAX_MS must not be below RETRY_BASE_MS (${config.retryMaxMs} < ${config.retryBaseMs})`);
+  }
+  if (config.followMaxIntervalMs < config.followIntervalMs) {
+    errors.push(`FOLLOW_MAX_INTERVAL_MS must not be below FOLLOW_INTERVAL_MS (${config.followMaxIntervalMs} < ${config.followIntervalMs})`);
+  }
   if (errors.length > 0) throw new Error(`Invalid configuration:\n  - ${errors.join('\n  - ')}`);
   return config;
 }
