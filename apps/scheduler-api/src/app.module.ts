@@ -11,13 +11,14 @@ import { DispatchModule } from './dispatch/dispatch.module.js';
 import { EventsController } from './events/events.controller.js';
 import { HealthController } from './health/health.controller.js';
 import { MetricsModule } from './metrics/metrics.module.js';
+import { StreamModule } from './stream/stream.module.js';
 
 @Module({})
 export class AppModule {
   static forRoot(config: AppConfig): DynamicModule {
     return {
       module: AppModule,
-      imports: [ConfigModule.forRoot(config), DatabaseModule, ScheduleModule.forRoot(), TerminusModule, CallsModule, DispatchModule, MetricsModule],
+      imports: [ConfigModule.forRoot(config), DatabaseModule, ScheduleModule.forRoot(), TerminusModule, CallsModule, DispatchModule, MetricsModule, StreamModule],
       controllers: [EventsController, HealthController],
       providers: [{ provide: APP_GUARD, useClass: AuthGuard }],
     };

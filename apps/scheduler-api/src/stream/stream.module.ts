@@ -1,0 +1,10 @@
+import { Module } from '@nestjs/common';
+import { StreamController } from './stream.controller.js';
+import { StreamService } from './stream.service.js';
+
+/** GET /api/stream: the live feed of projection changes (Server-Sent Events). */
+@Module({
+  controllers: [StreamController],
+  providers: [StreamService],
+})
+export class StreamModule {}
