@@ -61,8 +61,11 @@ export class EventStore {
     if (events.length === 0) return [];
     const eventIds = options.eventIds ?? events.map(() => randomUUID());
     const stored = await this.db.write(async (manager) => {
-      const retried = await manager.find(EventEntity, { where: eventIds.map((eventId) => ({ eventId })) });
-      if (retried.length === events.length) return retried.sort((a, b) => a.position - b.position);
+      // Only a retry can carry ids that are already stored; fresh ids skip the look-up.
+      if (options.eventIds) {
+        const retried = await manager.find(EventEntity, { where: eventIds.map((eventId) => ({ eventId })) });
+        if (retried.length === events.length) return retried.sort((a, b) => a.position - b.position);
+      }
 
       const current = await this.streamVersion(manager, streamId);
       if (current !== expectedVersion) throw new ConcurrencyError(streamId, expectedVersion);
