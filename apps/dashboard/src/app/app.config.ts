@@ -5,16 +5,17 @@ import {
   provideBrowserGlobalErrorListeners,
   provideZonelessChangeDetection,
 } from '@angular/core';
-import { provideHttpClient, withFetch } from '@angular/common/http';
+import { provideHttpClient, withFetch, withInterceptors } from '@angular/common/http';
 import { provideRouter, withComponentInputBinding } from '@angular/router';
 import { routes } from './app.routes';
 import { LiveService } from './live/live.service';
+import { actorInterceptor } from './shared/actor.interceptor';
 
 export const appConfig: ApplicationConfig = {
   providers: [
     provideBrowserGlobalErrorListeners(),
     provideZonelessChangeDetection(),
-    provideHttpClient(withFetch()),
+    provideHttpClient(withFetch(), withInterceptors([actorInterceptor])),
     // Route params (`calls/:id`) and query params (`?status=`) arrive as component inputs.
     provideRouter(routes, withComponentInputBinding()),
     provideAppInitializer(() => inject(LiveService).connect()),

@@ -39,14 +39,25 @@ describe('LiveService', () => {
     expect(live.lastPosition()).toBe(7);
   });
 
-  it('drops repeats and malformed frames', () => {
+  it('drops repeats and malformed frames, keeps an out-of-order one', () => {
     live.connect();
     const source = FakeEventSource.latest();
     source.emit('change', makeChange(makeCall({ id: 'a' }), { position: 7 }));
     source.emit('change', makeChange(makeCall({ id: 'a' }), { position: 7 }));
     source.emit('change', makeChange(makeCall({ id: 'b' }), { position: 5 }));
     source.emit('change', '{not json');
-    expect(received.map((c) => c.position)).toEqual([7]);
+    expect(received.map((c) => c.position)).toEqual([7, 5]);
+    expect(live.lastPosition()).toBe(7);
+  });
+
+  it('resumes from the head named by the ready frame when nothing changed yet', () => {
+    live.connect();
+    const first = FakeEventSource.latest();
+    first.open();
+    first.emit('ready', { position: 120 }, '120');
+    first.fail();
+    vi.advanceTimersByTime(1000);
+    expect(FakeEventSource.latest().url).toBe('/api/stream?lastEventId=120');
   });
 
   it('shows reconnecting while the browser retries by itself', () => {

@@ -28,6 +28,7 @@ export const EVENT_SOURCE_FACTORY = new InjectionToken<(url: string) => EventSou
 export const STREAM_URL = '/api/stream';
 const CLOSED = 2;
 const MAX_RETRY_MS = 30_000;
+const SEEN_LIMIT = 5000;
 
 /**
  * The live feed. The browser's EventSource resumes by itself (sending Last-Event-ID); when it
@@ -42,6 +43,7 @@ export class LiveService {
   private source: EventSourceLike | null = null;
   private retryTimer: ReturnType<typeof setTimeout> | null = null;
   private retryDelay = 1000;
+  private readonly seen = new Set<number>();
 
   private readonly stateSignal = signal<ConnectionState>('idle');
   private readonly lastPositionSignal = signal<number | null>(null);
@@ -82,6 +84,13 @@ export class LiveService {
     };
     source.onerror = () => this.onError(source);
     source.addEventListener('change', (message) => this.onChange(message));
+    source.addEventListener('ready', (message) => this.onReady(message));
+  }
+
+  // A fresh stream names the log's head, so a later reconnect resumes from there.
+  private onReady(message: MessageEvent): void {
+    const position = Number(JSON.parse(String(message.data))?.position);
+    if (Number.isSafeInteger(position) && this.lastPositionSignal() === null) this.lastPositionSignal.set(position);
   }
 
   private onError(source: EventSourceLike): void {
@@ -98,6 +107,11 @@ export class LiveService {
     }, delay);
   }
 
+  private remember(position: number): void {
+    this.seen.add(position);
+    if (this.seen.size > SEEN_LIMIT) this.seen.delete(this.seen.values().next().value!);
+  }
+
   private onChange(message: MessageEvent): void {
     let change: CallChange;
     try {
@@ -106,10 +120,10 @@ export class LiveService {
       return; // a malformed frame must not break the feed
     }
     if (!change || typeof change.position !== 'number' || !change.call) return;
-    const last = this.lastPositionSignal();
     // A replay after reconnecting may repeat what we already applied.
-    if (last !== null && change.position <= last) return;
-    this.lastPositionSignal.set(change.position);
+    if (this.seen.has(change.position)) return;
+    this.remember(change.position);
+    this.lastPositionSignal.update((last) => Math.max(last ?? 0, change.position));
     this.lastChangeAtSignal.set(Date.now());
     this.changeSubject.next(change);
   }

@@ -27,7 +27,7 @@ describe('OverviewService', () => {
 
   it('lists every status with its count, zero when the API has none', async () => {
     const loading = service.load();
-    http.expectOne('/api/stats').flush({ counts: { pending: 3, completed: 2 }, recentLateness: [] });
+    http.expectOne('/api/calls/stats').flush({ counts: { pending: 3, completed: 2 }, recentLateness: [] });
     await loading;
     expect(service.counts()).toHaveLength(13);
     expect(service.counts().find((c) => c.status === 'pending')?.count).toBe(3);
@@ -37,14 +37,14 @@ describe('OverviewService', () => {
 
   it('refetches once after a burst of live changes', async () => {
     const loading = service.load();
-    http.expectOne('/api/stats').flush({ counts: {}, recentLateness: [] });
+    http.expectOne('/api/calls/stats').flush({ counts: {}, recentLateness: [] });
     await loading;
     vi.useFakeTimers();
     changes.next(makeChange(makeCall()));
     changes.next(makeChange(makeCall()));
     changes.next(makeChange(makeCall()));
     vi.advanceTimersByTime(STATS_REFRESH_MS);
-    http.expectOne('/api/stats').flush({ counts: { completed: 1 }, recentLateness: [] });
+    http.expectOne('/api/calls/stats').flush({ counts: { completed: 1 }, recentLateness: [] });
   });
 
   it('summarises lateness', () => {

@@ -6,9 +6,11 @@ import { CALL_STATUSES, type CallStatus } from '@call-scheduler/domain/call-stat
 import { LiveService } from '../live/live.service';
 import { toApiProblem } from '../shared/api-error';
 
-/** GET /api/stats. */
+export const STATS_URL = '/api/calls/stats';
+
+/** GET /api/calls/stats. */
 export interface CallStats {
-  counts: Record<CallStatus, number>;
+  counts: Partial<Record<CallStatus, number>>;
   recentLateness: { callId: string; dispatchedAt: string; latenessMs: number }[];
 }
 
@@ -51,7 +53,7 @@ export class OverviewService {
 
   async load(): Promise<void> {
     try {
-      this.statsSignal.set(await firstValueFrom(this.http.get<CallStats>('/api/stats')));
+      this.statsSignal.set(await firstValueFrom(this.http.get<CallStats>(STATS_URL)));
       this.errorSignal.set(null);
     } catch (err) {
       this.errorSignal.set(toApiProblem(err).message);

@@ -29,7 +29,7 @@ describe('Overview page', () => {
   it('shows counts per status linking to the filtered history, and the lateness chart', async () => {
     const fixture = TestBed.createComponent(Overview);
     fixture.detectChanges();
-    http.expectOne('/api/stats').flush({
+    http.expectOne('/api/calls/stats').flush({
       counts: { pending: 4, completed: 7, 'outcome-unknown': 1 },
       recentLateness: [
         { callId: 'a', dispatchedAt: '2030-01-01T10:00:00Z', latenessMs: 12 },

@@ -1,7 +1,7 @@
 import { ChangeDetectionStrategy, Component, ElementRef, computed, inject, input, signal, viewChild, afterRenderEffect } from '@angular/core';
 import { RouterLink } from '@angular/router';
 import type { CallView } from '@call-scheduler/domain/call-view';
-import { toApiProblem } from '../shared/api-error';
+import { toApiProblem, withFieldLabel } from '../shared/api-error';
 import { ClockService } from '../shared/clock.service';
 import { ConfirmButton } from '../shared/confirm-button';
 import { LocalTimePipe } from '../shared/local-time.pipe';
@@ -84,7 +84,9 @@ export class PendingRow {
       return true;
     } catch (err) {
       const problem = toApiProblem(err);
-      const fieldMessages = Object.values(problem.fields).flat();
+      const fieldMessages = Object.entries(problem.fields).flatMap(([field, messages]) =>
+        messages.map((m) => withFieldLabel(m, field, field === 'scheduledAt' ? 'The new time' : field)),
+      );
       this.error.set(fieldMessages.length ? fieldMessages.join(' ') : problem.message);
       return false;
     } finally {

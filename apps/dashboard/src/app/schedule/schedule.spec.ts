@@ -111,12 +111,12 @@ describe('Schedule page', () => {
       { status: 400, statusText: 'Bad Request' },
     );
     await settle(fixture);
-    expect(phoneError()).toBe('phoneNumber is blocked');
-    expect(el.querySelector('[data-testid=scheduledAt-error]')?.textContent).toContain('scheduledAt must be in the future');
+    expect(phoneError()).toBe('Phone number is blocked');
+    expect(el.querySelector('[data-testid=scheduledAt-error]')?.textContent).toContain('Date and time must be in the future');
     expect(el.querySelector('[data-testid=form-error]')?.textContent).toContain('Please correct');
     expect(document.activeElement?.id).toBe('phoneNumber');
     await type('#phoneNumber', '+14155550101');
     expect(phoneError()).toBe('');
-    expect(el.querySelector('[data-testid=scheduledAt-error]')?.textContent).toContain('scheduledAt must be in the future');
+    expect(el.querySelector('[data-testid=scheduledAt-error]')?.textContent).toContain('Date and time must be in the future');
   });
 });

@@ -1,13 +1,19 @@
 import { ChangeDetectionStrategy, Component, ElementRef, computed, inject, signal, viewChild } from '@angular/core';
 import { RouterLink } from '@angular/router';
 import type { CallView } from '@call-scheduler/domain/call-view';
-import { toApiProblem } from '../shared/api-error';
+import { toApiProblem, withFieldLabel } from '../shared/api-error';
 import { LocalTimePipe } from '../shared/local-time.pipe';
 import { USER_TIME_ZONE, describeZone, instantToWallTime, wallTimeToIso } from '../shared/time';
 import { checkPhone } from './phone-check';
 import { ScheduleService } from './schedule.service';
 
 type When = 'later' | 'now';
+
+const FIELD_LABELS: Record<string, string> = {
+  phoneNumber: 'Phone number',
+  scheduledAt: 'Date and time',
+  timezone: 'Time zone',
+};
 
 @Component({
   selector: 'app-schedule',
@@ -110,7 +116,14 @@ export class Schedule {
       this.serverFields.set({});
     } catch (err) {
       const problem = toApiProblem(err);
-      this.serverFields.set(problem.fields);
+      this.serverFields.set(
+        Object.fromEntries(
+          Object.entries(problem.fields).map(([field, messages]) => [
+            field,
+            messages.map((m) => withFieldLabel(m, field, FIELD_LABELS[field] ?? field)),
+          ]),
+        ),
+      );
       this.formError.set(problem.message);
       if (problem.fields['phoneNumber']) this.focus(this.phoneInput());
       else if (problem.fields['scheduledAt'] || problem.fields['timezone']) this.focus(this.dateInput());

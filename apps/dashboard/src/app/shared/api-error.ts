@@ -39,9 +39,17 @@ export function toApiProblem(err: unknown): ApiProblem {
     }
   }
   let message: string;
-  if (typeof body.message === 'string') message = body.message;
-  else if (Object.keys(fields).length > 0) message = 'Please correct the highlighted fields.';
+  if (Object.keys(fields).length > 0) message = 'Please correct the highlighted fields.';
+  else if (typeof body.message === 'string') message = body.message;
   else if (Array.isArray(body.message)) message = body.message.join(' ');
   else message = body.error ?? (err.statusText || `Request failed (${err.status}).`);
   return { status: err.status, message, fields };
+}
+
+/**
+ * The API names the field first ("scheduledAt is in the past"); beside a labelled input the
+ * label reads better ("Date and time is in the past").
+ */
+export function withFieldLabel(message: string, field: string, label: string): string {
+  return message.startsWith(`${field} `) ? `${label}${message.slice(field.length)}` : message;
 }
