@@ -1,0 +1,257 @@
+import { existsSync, mkdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { startCallApiMock, type CallApiMockProcess } from './support/call-api-mock.process.js';
+import { client } from './support/http.js';
+import { startScheduler, type SchedulerProcess } from './support/scheduler.process.js';
+
+// The dashboard in Debian's Chromium against the real scheduler and the Call API stand-in, each
+// its own process. Build first: `npm run build` (server into dist/, dashboard into apps/dashboard/dist).
+const ROOT = resolve(import.meta.dirname, '..');
+const DASHBOARD_INDEX = join(ROOT, 'apps/dashboard/dist/dashboard/browser/index.html');
+const SHOTS = join(ROOT, 'test-artifacts/screenshots');
+const CHROMIUM = '/usr/bin/chromium';
+const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+];
+// Not the machine's zone (UTC), so the dashboard's zone handling is really exercised.
+const ZONE = 'America/New_York';
+const DESKTOP = { width: 1280, height: 800 };
+const MOBILE = { width: 375, height: 812 };
+
+let numberSeq = 0;
+/** A fresh valid US number per test (the history search matches whole numbers). */
+function freshNumber(): string {
+  numberSeq += 1;
+  return `+1415555${String(100 + ((Date.now() / 1000 + numberSeq * 7) % 100 | 0)).padStart(4, '0')}`;
+}
+
+/** Wall-clock date and time of `instant` in `zone`, as the date and time inputs take them. */
+function wallTime(instant: Date, zone: string): { date: string; time: string } {
+  const parts = new Intl.DateTimeFormat('en-CA', {
+    timeZone: zone,
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+    hour: '2-digit',
+    minute: '2-digit',
+    second: '2-digit',
+    hourCycle: 'h23',
+  }).formatToParts(instant);
+  const get = (type: string) => parts.find((p) => p.type === type)!.value;
+  return { date: `${get('year')}-${get('month')}-${get('day')}`, time: `${get('hour')}:${get('minute')}:${get('second')}` };
+}
+
+describe('dashboard in a real browser', () => {
+  let mock: CallApiMockProcess;
+  let scheduler: SchedulerProcess;
+  let browser: Browser;
+  let api: ReturnType<typeof client>;
+  const contexts: BrowserContext[] = [];
+  const pageErrors: string[] = [];
+
+  beforeAll(async () => {
+    if (!existsSync(DASHBOARD_INDEX)) throw new Error(`${DASHBOARD_INDEX} is missing: run \`npm run build:dashboard\` first`);
+    if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install -y chromium`);
+    mkdirSync(SHOTS, { recursive: true });
+    // Time scale 0.2: initiated → ringing → connected → completed within about 2 s.
+    mock = await startCallApiMock({ MOCK_TIME_SCALE: '0.2' });
+    scheduler = await startScheduler({ callApiUrl: mock.url, env: { FOLLOW_INTERVAL_MS: '200', FOLLOW_MAX_INTERVAL_MS: '400' } });
+    api = client(scheduler.url);
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+  }, 60_000);
+
+  afterAll(async () => {
+    for (const context of contexts) await context.close().catch(() => undefined);
+    await browser?.close();
+    await scheduler?.stop();
+    await mock?.stop();
+  });
+
+  afterEach(() => {
+    // Uncaught errors in the page fail the test that caused them.
+    const errors = pageErrors.splice(0);
+    expect(errors).toEqual([]);
+  });
+
+  async function open(path: string, viewport = DESKTOP): Promise<Page> {
+    const context = await browser.newContext({ viewport, timezoneId: ZONE, locale: 'en-US' });
+    contexts.push(context);
+    const page = await context.newPage();
+    page.on('pageerror', (error) => pageErrors.push(error.message));
+    await page.goto(scheduler.url + path);
+    await page.getByTestId('live-status').filter({ hasText: 'Live' }).waitFor({ timeout: 10_000 });
+    return page;
+  }
+
+  const shoot = (page: Page, name: string) => page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
+  const pendingRow = (page: Page, phone: string) => page.getByTestId('pending-table').locator('tbody tr').filter({ hasText: phone });
+  const historyRow = (page: Page, phone: string) => page.getByTestId('history-table').locator('tbody tr').filter({ hasText: phone });
+
+  it('schedules a call 3 s ahead through the form, shows it pending, then completed in History with no reload', async () => {
+    const page = await open('/schedule');
+    await expect(page.getByTestId('zone-note').textContent()).resolves.toMatch(/America\/New_York \(UTC-0[45]:00\)/);
+    // A page reload would wipe this marker.
+    await page.evaluate(() => ((window as unknown as { marker: string }).marker = 'same page'));
+
+    const phone = freshNumber();
+    const due = new Date(Math.ceil((Date.now() + 3000) / 1000) * 1000);
+    const wall = wallTime(due, ZONE);
+    await page.getByLabel('Phone number').fill(phone);
+    await page.getByLabel('Date', { exact: true }).fill(wall.date);
+    await page.getByLabel('Time', { exact: true }).fill(wall.time);
+    const [request] = await Promise.all([
+      page.waitForRequest((r) => r.url().endsWith('/api/calls') && r.method() === 'POST'),
+      page.getByRole('button', { name: 'Schedule call' }).click(),
+    ]);
+    const body = request.postDataJSON() as { phoneNumber: string; scheduledAt: string; timezone: string };
+    expect(body.phoneNumber).toBe(phone);
+    expect(body.timezone).toBe(ZONE);
+    expect(body.scheduledAt).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}-0[45]:00$/);
+    expect(new Date(body.scheduledAt).getTime()).toBe(due.getTime());
+
+    const success = page.getByTestId('schedule-success');
+    await success.waitFor();
+    await expect(success.textContent()).resolves.toContain(`Call to ${phone} scheduled for`);
+    await shoot(page, 'desktop-schedule-success');
+
+    await success.getByRole('link', { name: 'See pending calls' }).click();
+    const row = pendingRow(page, phone);
+    await row.waitFor({ timeout: 2000 });
+    await expect(row.getByTestId('countdown').textContent()).resolves.toMatch(/^in \ds$|due now/);
+    await shoot(page, 'desktop-pending');
+    // Dispatched: it leaves Pending through the live feed.
+    await row.waitFor({ state: 'detached', timeout: 10_000 });
+
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'History' }).click();
+    const done = historyRow(page, phone);
+    await done.waitFor({ timeout: 10_000 });
+    await done.locator('app-status-chip').filter({ hasText: 'completed' }).waitFor({ timeout: 15_000 });
+    await expect(page.evaluate(() => (window as unknown as { marker?: string }).marker)).resolves.toBe('same page');
+    await shoot(page, 'desktop-history');
+  }, 60_000);
+
+  it('moves a call across the views live while another client schedules it', async () => {
+    const page = await open('/history');
+    const phone = freshNumber();
+    await expect(historyRow(page, phone).count()).resolves.toBe(0);
+    await api.post('/api/calls', { phoneNumber: phone }); // another client, call now
+    const row = historyRow(page, phone);
+    await row.locator('app-status-chip').filter({ hasText: 'completed' }).waitFor({ timeout: 15_000 });
+  }, 30_000);
+
+  it('cancels a pending call after confirmation', async () => {
+    const phone = freshNumber();
+    const created = await api.post('/api/calls', { phoneNumber: phone, scheduledAt: new Date(Date.now() + 3600_000).toISOString() });
+    expect(created.status).toBe(201);
+    const page = await open('/pending');
+    const row = pendingRow(page, phone);
+    await row.getByRole('button', { name: `Cancel the call to ${phone}` }).click();
+    await row.getByText('Cancel this call?').waitFor();
+    // Focus lands on the confirming button, for keyboard users.
+    await expect(page.evaluate(() => document.activeElement?.textContent?.trim())).resolves.toBe('Yes, cancel it');
+    await shoot(page, 'desktop-pending-cancel-confirm');
+    await row.getByRole('button', { name: 'Yes, cancel it' }).click();
+    await row.waitFor({ state: 'detached', timeout: 5000 });
+    const after = await api.get(`/api/calls/${created.body.id}`);
+    expect(after.body.status).toBe('cancelled');
+
+    await page.goto(`${scheduler.url}/history?status=cancelled`);
+    await historyRow(page, phone).locator('app-status-chip').filter({ hasText: 'cancelled' }).waitFor();
+  }, 30_000);
+
+  it('shows field errors beside the fields: invalid number as typed, and the API refusing a past time', async () => {
+    const page = await open('/schedule', MOBILE);
+    const posts: string[] = [];
+    page.on('request', (r) => r.method() === 'POST' && posts.push(r.url()));
+    const phoneInput = page.getByLabel('Phone number');
+    await phoneInput.fill('+1 555');
+    const phoneError = page.getByTestId('phoneNumber-error');
+    await expect(phoneError.textContent()).resolves.toContain('is not a valid phone number');
+    await expect(phoneInput.getAttribute('aria-invalid')).resolves.toBe('true');
+    await page.getByRole('button', { name: 'Schedule call' }).click();
+    expect(posts).toEqual([]);
+    await expect(page.evaluate(() => document.activeElement?.id)).resolves.toBe('phoneNumber');
+    await shoot(page, 'mobile-schedule-invalid-number');
+
+    // A valid number two hours in the past: the API's own field error, shown beside the time.
+    await phoneInput.fill(freshNumber());
+    await expect(phoneError.textContent()).resolves.toBe('');
+    const past = wallTime(new Date(Date.now() - 2 * 3600_000), ZONE);
+    await page.getByLabel('Date', { exact: true }).fill(past.date);
+    await page.getByLabel('Time', { exact: true }).fill(past.time);
+    await page.getByRole('button', { name: 'Schedule call' }).click();
+    const whenError = page.getByTestId('scheduledAt-error');
+    await whenError.getByText('Date and time is in the past').waitFor({ timeout: 5000 });
+    await expect(page.getByTestId('form-error').textContent()).resolves.toContain('Please correct');
+    await shoot(page, 'mobile-schedule-api-error');
+  }, 30_000);
+
+  it("opens a call's timeline: each event, when, by whom, the dial's lateness", async () => {
+    const phone = freshNumber();
+    const page = await open('/schedule');
+    await page.getByLabel('Phone number').fill(phone);
+    await page.getByLabel('Call now').check();
+    await page.getByRole('button', { name: 'Call now' }).click();
+    await page.getByTestId('schedule-success').getByRole('link', { name: 'View this call' }).click();
+
+    const timeline = page.getByTestId('timeline');
+    // The page follows the call live until the provider reports it completed.
+    await timeline.locator('li[data-event-type=CallStatusChanged]').filter({ hasText: '→ completed' }).waitFor({ timeout: 15_000 });
+    const types = await timeline.locator(':scope > li').evaluateAll((items) => items.map((li) => li.getAttribute('data-event-type')));
+    expect(types.slice(0, 3)).toEqual(['CallScheduled', 'CallDispatchStarted', 'CallDispatched']);
+    await expect(timeline.locator('li[data-event-type=CallScheduled]').textContent()).resolves.toContain('by dashboard');
+    await expect(timeline.locator('li[data-event-type=CallDispatched]').textContent()).resolves.toMatch(/Lateness \d+ ms after the scheduled time/);
+    await expect(page.getByTestId('lateness').textContent()).resolves.toMatch(/^\d+ ms$/);
+    await page.locator('.page-header app-status-chip').filter({ hasText: 'completed' }).waitFor();
+    await shoot(page, 'desktop-call-detail');
+
+    const mobile = await open(new URL(page.url()).pathname, MOBILE);
+    await mobile.getByTestId('timeline').locator('li').first().waitFor();
+    await shoot(mobile, 'mobile-call-detail');
+  }, 45_000);
+
+  it('shows counts per status and the lateness chart on the overview', async () => {
+    const stats = await api.get('/api/calls/stats');
+    const page = await open('/overview');
+    const completedCount = String(stats.body.counts.completed);
+    expect(Number(completedCount)).toBeGreaterThan(0);
+    await page.locator('a.count-card[data-status=completed] .count-card__n', { hasText: new RegExp(`^${completedCount}$`) }).waitFor();
+    const canvas = page.locator('app-lateness-chart canvas');
+    await canvas.waitFor();
+    const box = await canvas.boundingBox();
+    expect(box!.width).toBeGreaterThan(200);
+    expect(box!.height).toBeGreaterThan(100);
+    await shoot(page, 'desktop-overview');
+    const mobile = await open('/overview', MOBILE);
+    await mobile.locator('app-lateness-chart canvas').waitFor();
+    await shoot(mobile, 'mobile-overview');
+    for (const path of ['/pending', '/history', '/schedule']) {
+      await mobile.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: path.slice(1), exact: false }).click();
+      await mobile.locator('main h1').waitFor();
+      await shoot(mobile, `mobile${path.replace('/', '-')}`);
+    }
+  }, 45_000);
+
+  // Last: it restarts the scheduler.
+  it('says when the live feed is down, reconnects by itself and resumes', async () => {
+    const page = await open('/pending');
+    const status = page.getByTestId('live-status');
+    const { port, databaseUrl } = scheduler;
+    await scheduler.stop();
+    await status.filter({ hasText: 'Disconnected, reconnecting…' }).waitFor({ timeout: 10_000 });
+    await shoot(page, 'desktop-disconnected');
+    scheduler = await startScheduler({ callApiUrl: mock.url, port, databaseUrl, env: { FOLLOW_INTERVAL_MS: '200' } });
+    await status.filter({ hasText: 'Live' }).waitFor({ timeout: 30_000 });
+    // Still following: a call scheduled now by someone else shows up without a reload.
+    const phone = freshNumber();
+    await client(scheduler.url).post('/api/calls', { phoneNumber: phone, scheduledAt: new Date(Date.now() + 3600_000).toISOString() });
+    await pendingRow(page, phone).waitFor({ timeout: 10_000 });
+  }, 60_000);
+});
