@@ -88,8 +88,9 @@ export function evolve(state: CallState, event: CallEvent): CallState {
         ...base,
         ...(retrying ? { status: 'pending' as const, dueAt: event.data.retryAt } : ended(state, 'failed', event.occurredAt)),
         lastError: event.data.reason,
-        // Only an uncertain failure keeps the attempt's key: the provider may already hold that call.
-        retryKey: retrying && !event.data.certain ? `${state.id}:${event.data.attempt}` : null,
+        // Once an attempt may have reached the provider (uncertain failure), every retry reuses the key
+        // that attempt was sent with, even after a later certain failure: the provider may hold that call.
+        retryKey: retrying ? (event.data.certain ? state.retryKey : (state.retryKey ?? `${state.id}:${event.data.attempt}`)) : null,
       };
     }
     case 'CallOutcomeUnknown':

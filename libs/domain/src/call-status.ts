@@ -53,5 +53,7 @@ const PROVIDER_STATUS_MAP: Record<string, CallStatus> = {
 };
 
 export function statusFromProvider(providerStatus: string): CallStatus | null {
-  return PROVIDER_STATUS_MAP[providerStatus.toLowerCase()] ?? null;
+  // hasOwn: "constructor" or "__proto__" from a provider must not find Object.prototype's members.
+  const key = providerStatus.toLowerCase();
+  return Object.hasOwn(PROVIDER_STATUS_MAP, key) ? PROVIDER_STATUS_MAP[key] : null;
 }

@@ -13,7 +13,10 @@ export function parseInstant(value: string, field = 'scheduledAt'): Date {
     );
   }
   const date = new Date(value);
-  if (Number.isNaN(date.getTime())) {
+  // Date rolls an impossible day over (2026-02-30 → March 2nd): check the day against its month.
+  const [year, month, day] = value.slice(0, 10).split('-').map(Number);
+  const daysInMonth = new Date(Date.UTC(year, month, 0)).getUTCDate();
+  if (Number.isNaN(date.getTime()) || day > daysInMonth) {
     throw new DomainError(DomainErrorCode.InvalidScheduledAt, `${field} is not a real date-time`, field);
   }
   return date;

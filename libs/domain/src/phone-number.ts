@@ -14,6 +14,15 @@ export function normalisePhoneNumber(raw: string): string {
       'phoneNumber',
     );
   }
+  // libphonenumber finds a number inside any text ("+1 415 555 0100 please", "… ext. 5") and drops
+  // the rest: accept only digits and the usual separators, so nothing the caller wrote is ignored.
+  if (!/^\+[\d\s().-]+$/.test(trimmed)) {
+    throw new DomainError(
+      DomainErrorCode.InvalidPhoneNumber,
+      'phoneNumber may contain only digits, spaces, dashes, dots and parentheses after the +',
+      'phoneNumber',
+    );
+  }
   const parsed = parsePhoneNumberFromString(trimmed);
   if (!parsed || !parsed.isValid()) {
     throw new DomainError(DomainErrorCode.InvalidPhoneNumber, `phoneNumber ${trimmed} is not a valid phone number`, 'phoneNumber');

@@ -2,13 +2,15 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { DataSource } from 'typeorm';
 import { parseDatabaseUrl, type DatabaseTarget } from './database-url.js';
+import { dialectFor } from './dialect.js';
 import { CallViewEntity } from './entities/call-view.entity.js';
 import { EventEntity } from './entities/event.entity.js';
 import { IdempotencyKeyEntity } from './entities/idempotency-key.entity.js';
 import { InitialSchema1763800000000 } from './migrations/1763800000000-initial-schema.js';
+import { LatenessBigint1763900000000 } from './migrations/1763900000000-lateness-bigint.js';
 
 export const ENTITIES = [EventEntity, CallViewEntity, IdempotencyKeyEntity];
-export const MIGRATIONS = [InitialSchema1763800000000];
+export const MIGRATIONS = [InitialSchema1763800000000, LatenessBigint1763900000000];
 
 export interface SqliteTuning {
   // NORMAL survives a killed process (the guarantee we test); FULL also survives power loss.
@@ -20,7 +22,7 @@ export async function openDataSource(url?: string, tuning: SqliteTuning = {}): P
   const target = parseDatabaseUrl(url);
   const dataSource = new DataSource(dataSourceOptions(target, tuning));
   await dataSource.initialize();
-  await dataSource.runMigrations({ transaction: 'each' });
+  await dialectFor(dataSource.options.type).withStartupLock(dataSource, () => dataSource.runMigrations({ transaction: 'each' }));
   return dataSource;
 }
 

@@ -1,4 +1,4 @@
-import type { QueryRunner } from 'typeorm';
+import type { DataSource, QueryRunner } from 'typeorm';
 
 /**
  * The only place where SQLite and PostgreSQL differ in SQL. Appends are serialised globally so
@@ -12,10 +12,13 @@ export interface Dialect {
   commit(runner: QueryRunner): Promise<void>;
   rollback(runner: QueryRunner): Promise<void>;
   isUniqueViolation(error: unknown): boolean;
+  /** Runs the migrations while holding a lock that other instances starting up wait for. */
+  withStartupLock<T>(dataSource: DataSource, fn: () => Promise<T>): Promise<T>;
 }
 
 // Any constant works; it names "the event log" among the advisory locks of this database.
 const APPEND_LOCK_KEY = 7_345_211;
+const STARTUP_LOCK_KEY = 7_345_212;
 
 const sqlite: Dialect = {
   kind: 'sqlite',
@@ -25,6 +28,7 @@ const sqlite: Dialect = {
   commit: async (runner) => void (await runner.query('COMMIT')),
   rollback: async (runner) => void (await runner.query('ROLLBACK')),
   isUniqueViolation: (error) => /UNIQUE constraint failed|SQLITE_CONSTRAINT/.test(errorText(error)),
+  withStartupLock: (_dataSource, fn) => fn(),
 };
 
 const postgres: Dialect = {
@@ -36,6 +40,22 @@ const postgres: Dialect = {
   commit: (runner) => runner.commitTransaction(),
   rollback: (runner) => runner.rollbackTransaction(),
   isUniqueViolation: (error) => (error as { driverError?: { code?: string } })?.driverError?.code === '23505' || /duplicate key/.test(errorText(error)),
+  // Instances starting together on a fresh database would each run the migrations and all but one
+  // would fail (duplicate pg_type): the first takes a session lock, the others wait, then find nothing to do.
+  withStartupLock: async (dataSource, fn) => {
+    const runner = dataSource.createQueryRunner();
+    await runner.connect();
+    try {
+      await runner.query('SELECT pg_advisory_lock($1)', [STARTUP_LOCK_KEY]);
+      try {
+        return await fn();
+      } finally {
+        await runner.query('SELECT pg_advisory_unlock($1)', [STARTUP_LOCK_KEY]);
+      }
+    } finally {
+      await runner.release();
+    }
+  },
 };
 
 export function dialectFor(type: string): Dialect {

@@ -36,7 +36,8 @@ export class CallViewEntity {
   @Column({ name: 'last_error', type: 'text', nullable: true })
   lastError!: string | null;
 
-  @Column({ name: 'lateness_ms', type: 'integer', nullable: true })
+  // bigint: a call found missed a month late is 2.6e9 ms, past PostgreSQL's integer (pg returns int8 as text).
+  @Column({ name: 'lateness_ms', type: 'bigint', nullable: true, transformer: { to: (v: number | null) => v, from: (v: string | number | null) => (v === null ? null : Number(v)) } })
   latenessMs!: number | null;
 
   @Column({ type: 'integer', nullable: true })
