@@ -2,6 +2,7 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { ScheduleModule } from '@nestjs/schedule';
 import { TerminusModule } from '@nestjs/terminus';
+import { AuditModule } from './audit/audit.module.js';
 import { CallsModule } from './calls/calls.module.js';
 import { AuthGuard } from './common/auth.guard.js';
 import type { AppConfig } from './config/app-config.js';
@@ -18,7 +19,7 @@ export class AppModule {
   static forRoot(config: AppConfig): DynamicModule {
     return {
       module: AppModule,
-      imports: [ConfigModule.forRoot(config), DatabaseModule, ScheduleModule.forRoot(), TerminusModule, CallsModule, DispatchModule, MetricsModule, StreamModule],
+      imports: [ConfigModule.forRoot(config), DatabaseModule, ScheduleModule.forRoot(), TerminusModule, CallsModule, DispatchModule, MetricsModule, StreamModule, AuditModule],
       controllers: [EventsController, HealthController],
       providers: [{ provide: APP_GUARD, useClass: AuthGuard }],
     };

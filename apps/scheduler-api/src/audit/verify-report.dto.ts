@@ -1,0 +1,44 @@
+import { ApiProperty } from '@nestjs/swagger';
+import type { Problem, ProblemKind, VerifyReport } from '../../../../libs/persistence/src/audit/index.js';
+
+const KINDS: ProblemKind[] = ['edited', 'deleted', 'inserted', 'reordered', 'version', 'malformed', 'anchor'];
+
+export class ProblemDto implements Problem {
+  @ApiProperty({ description: 'the first bad position' })
+  position!: number;
+
+  @ApiProperty({ enum: KINDS })
+  kind!: ProblemKind;
+
+  @ApiProperty()
+  message!: string;
+}
+
+export class VerifyReportDto implements VerifyReport {
+  @ApiProperty({ description: 'true when the hash chain, positions and stream versions all check out' })
+  ok!: boolean;
+
+  @ApiProperty({ type: ProblemDto, nullable: true })
+  problem!: ProblemDto | null;
+
+  @ApiProperty({ description: 'rows that failed a check before reading stopped' })
+  findings!: number;
+
+  @ApiProperty()
+  events!: number;
+
+  @ApiProperty()
+  streams!: number;
+
+  @ApiProperty()
+  headPosition!: number;
+
+  @ApiProperty({ description: 'hash of the last row: record it to detect a rewritten or truncated log later (?anchor=position:hash)' })
+  headHash!: string;
+
+  @ApiProperty()
+  seconds!: number;
+
+  @ApiProperty()
+  eventsPerSecond!: number;
+}

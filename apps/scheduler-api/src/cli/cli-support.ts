@@ -1,0 +1,61 @@
+import 'reflect-metadata';
+import { Database, openDataSource } from '../../../../libs/persistence/src/index.js';
+
+/** Opens the database the service uses (DATABASE_URL, default sqlite:data/calls.db), migrations included. */
+export async function openDatabase(): Promise<Database> {
+  return new Database(await openDataSource(process.env.DATABASE_URL));
+}
+
+/** Peak resident set size of this process so far, in MB. */
+export function peakRssMb(): number {
+  return Math.round(process.resourceUsage().maxRSS / 1024);
+}
+
+export const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
+
+/**
+ * Progress on stdout: a redrawn bar when it is a terminal, otherwise a plain line every few seconds
+ * (logs and CI output stay readable).
+ */
+export class Progress {
+  private readonly tty = Boolean(process.stdout.isTTY);
+  private last = 0;
+  private drawn = false;
+
+  constructor(private readonly label: string) {}
+
+  update(done: number, total: number, perSecond: number, extra = ''): void {
+    const now = performance.now();
+    if (now - this.last < (this.tty ? 100 : 2000)) return;
+    this.last = now;
+    const share = total > 0 ? Math.min(1, done / total) : 0;
+    const rate = `${fmt(perSecond)} events/s`;
+    if (this.tty) {
+      const width = 30;
+      const bar = '#'.repeat(Math.round(share * width)).padEnd(width, '-');
+      process.stdout.write(`\r${this.label} [${bar}] ${(share * 100).toFixed(0).padStart(3)}% ${fmt(done)}/${fmt(total)} ${rate}${extra}\x1b[K`);
+      this.drawn = true;
+    } else {
+      process.stdout.write(`${this.label}: ${fmt(done)}/${fmt(total)} (${(share * 100).toFixed(0)}%) ${rate}${extra}\n`);
+    }
+  }
+
+  /** Ends the bar's line so the summary starts on a fresh one. */
+  done(): void {
+    if (this.drawn) process.stdout.write('\n');
+    this.drawn = false;
+  }
+}
+
+/** Runs a CLI body: exit code from its result, 2 with the message on any error. */
+export function runCli(main: () => Promise<number>): void {
+  main().then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (error: unknown) => {
+      process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
+      process.exitCode = 2;
+    },
+  );
+}

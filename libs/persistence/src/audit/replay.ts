@@ -1,0 +1,149 @@
+import type { EntityManager } from 'typeorm';
+import type { Database } from '../database.js';
+import { lastPosition } from './log-reader.js';
+import { compareProjections, type RowDifference } from './projection-diff.js';
+import { ProjectionFolder, type Anomaly, type FoldRow } from './projection-folder.js';
+import { createReplayTable, projectionColumns, REPLAY_TABLE, swapIntoLive, writeReplayRows } from './replay-table.js';
+import { query } from './sql.js';
+
+export interface ReplayOptions {
+  // Replace call_views with the replayed rows (one transaction) when they differ.
+  apply?: boolean;
+  // How many differences and anomalies to list (all are counted).
+  show?: number;
+  pageSize?: number;
+  batchSize?: number;
+  // Leave call_views_replay in place after a dry run, for inspection.
+  keepTable?: boolean;
+  onProgress?: (progress: ReplayProgress) => void;
+}
+
+export interface ReplayProgress {
+  phase: 'fold' | 'compare';
+  events: number;
+  totalEvents: number;
+  openCalls: number;
+  eventsPerSecond: number;
+}
+
+export interface ReplayReport {
+  events: number;
+  headPosition: number;
+  replayedRows: number;
+  liveRows: number;
+  differences: number;
+  firstDifferences: RowDifference[];
+  anomalies: number;
+  firstAnomalies: Anomaly[];
+  applied: boolean;
+  seconds: number;
+  foldSeconds: number;
+  eventsPerSecond: number;
+}
+
+const FOLD_SELECT =
+  'position, stream_id AS "streamId", version, type, schema_version AS "schemaVersion", data, occurred_at AS "occurredAt"';
+
+/**
+ * Rebuilds the call projection from the log into a fresh table, compares it with call_views row by
+ * row and, with `apply`, swaps it in. Reads the log in pages and keeps only unfinished calls in
+ * memory. The comparison (and the swap) run under the append lock after catching up with events
+ * appended meanwhile, so a running service does not show up as differences.
+ */
+export async function replayProjection(db: Database, options: ReplayOptions = {}): Promise<ReplayReport> {
+  const started = performance.now();
+  const show = options.show ?? 20;
+  const pageSize = options.pageSize ?? 10_000;
+  const batchSize = options.batchSize ?? 5_000;
+  const cols = projectionColumns(db.dataSource);
+  await createReplayTable(db.dataSource);
+
+  const folder = new ProjectionFolder();
+  const headAtStart = await lastPosition(db);
+  let replayed = 0;
+  const progress = (phase: ReplayProgress['phase']) =>
+    options.onProgress?.({
+      phase,
+      events: folder.events,
+      totalEvents: Math.max(headAtStart, replayed),
+      openCalls: folder.openCalls,
+      eventsPerSecond: Math.round(folder.events / ((performance.now() - started) / 1000)),
+    });
+
+  // 1. Fold the log up to the head seen at the start, flushing finished calls in batches.
+  while (replayed < headAtStart) {
+    const page = await db.read((m) => readEvents(m, replayed, headAtStart, pageSize));
+    if (page.length === 0) break;
+    await folder.applyPage(page, (streamId, before) => db.read((m) => readStream(m, streamId, before)));
+    replayed = page[page.length - 1].position;
+    if (folder.dirty.size >= batchSize) await db.write((m) => writeReplayRows(m, cols, folder.takeDirty()));
+    progress('fold');
+  }
+  folder.flushOpen();
+  await db.write((m) => writeReplayRows(m, cols, folder.takeDirty()));
+  const foldSeconds = (performance.now() - started) / 1000;
+
+  // Under the append lock: fold what was appended since, so replayed and live rows are of one moment.
+  const catchUp = async (m: EntityManager) => {
+    for (;;) {
+      const page = await readEvents(m, replayed, Number.MAX_SAFE_INTEGER, pageSize);
+      if (page.length === 0) break;
+      await folder.applyPage(page, (streamId, before) => readStream(m, streamId, before));
+      replayed = page[page.length - 1].position;
+    }
+    if (folder.dirty.size > 0) await writeReplayRows(m, cols, folder.takeDirty());
+  };
+
+  // 2. Compare in one statement and, with `apply`, swap in the replayed rows: one transaction.
+  const diff = await db.write(async (m) => {
+    await catchUp(m);
+    progress('compare');
+    const result = await compareProjections(m, cols, show);
+    if (options.apply && result.count > 0) await swapIntoLive(m, cols);
+    return result;
+  });
+  const applied = Boolean(options.apply) && diff.count > 0;
+  if (!applied && !options.keepTable) await db.write((m) => m.query(`DROP TABLE IF EXISTS ${REPLAY_TABLE}`));
+
+  const seconds = (performance.now() - started) / 1000;
+  return {
+    events: folder.events,
+    headPosition: replayed,
+    replayedRows: diff.replayedRows,
+    liveRows: diff.liveRows,
+    differences: diff.count,
+    firstDifferences: diff.first,
+    anomalies: folder.anomalies,
+    firstAnomalies: folder.firstAnomalies,
+    applied,
+    seconds,
+    foldSeconds,
+    eventsPerSecond: seconds > 0 ? Math.round(folder.events / seconds) : 0,
+  };
+}
+
+async function readEvents(m: EntityManager, after: number, upTo: number, limit: number): Promise<FoldRow[]> {
+  const rows = await query<FoldRow>(m, `SELECT ${FOLD_SELECT} FROM events WHERE position > :after AND position <= :upTo ORDER BY position LIMIT :limit`, {
+    after,
+    upTo,
+    limit,
+  });
+  return normalise(rows);
+}
+
+function readStream(m: EntityManager, streamId: string, before: number): Promise<FoldRow[]> {
+  return query<FoldRow>(m, `SELECT ${FOLD_SELECT} FROM events WHERE stream_id = :streamId AND position < :before ORDER BY position`, {
+    streamId,
+    before,
+  }).then(normalise);
+}
+
+// PostgreSQL returns bigint as text.
+function normalise(rows: FoldRow[]): FoldRow[] {
+  for (const row of rows) {
+    row.position = Number(row.position);
+    row.version = Number(row.version);
+    row.schemaVersion = Number(row.schemaVersion);
+  }
+  return rows;
+}
