@@ -246,9 +246,11 @@ describe('dashboard in a real browser', () => {
     const { port, databaseUrl } = scheduler;
     await scheduler.stop();
     await status.filter({ hasText: 'Disconnected, reconnecting…' }).waitFor({ timeout: 10_000 });
+    await page.getByTestId('offline-banner').waitFor();
     await shoot(page, 'desktop-disconnected');
     scheduler = await startScheduler({ callApiUrl: mock.url, port, databaseUrl, env: { FOLLOW_INTERVAL_MS: '200' } });
     await status.filter({ hasText: 'Live' }).waitFor({ timeout: 30_000 });
+    await page.getByTestId('offline-banner').waitFor({ state: 'detached' });
     // Still following: a call scheduled now by someone else shows up without a reload.
     const phone = freshNumber();
     await client(scheduler.url).post('/api/calls', { phoneNumber: phone, scheduledAt: new Date(Date.now() + 3600_000).toISOString() });

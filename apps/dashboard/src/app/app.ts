@@ -3,6 +3,7 @@ import { takeUntilDestroyed } from '@angular/core/rxjs-interop';
 import { NavigationEnd, Router, RouterLink, RouterLinkActive, RouterOutlet } from '@angular/router';
 import { filter, skip } from 'rxjs';
 import { LiveStatus } from './live/live-status';
+import { LiveService } from './live/live.service';
 
 @Component({
   selector: 'app-root',
@@ -12,6 +13,7 @@ import { LiveStatus } from './live/live-status';
 })
 export class App {
   private readonly injector = inject(Injector);
+  protected readonly live = inject(LiveService);
 
   constructor() {
     // After an in-app navigation, put focus on the new page's heading so screen readers

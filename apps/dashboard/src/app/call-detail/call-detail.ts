@@ -22,6 +22,7 @@ export class CallDetail {
   protected readonly detail = inject(CallDetailService);
   protected readonly zone = inject(USER_TIME_ZONE);
   protected readonly formatMs = formatMs;
+  protected readonly inZone = (iso: string, zone: string) => formatInstant(iso, zone);
   protected readonly busy = signal(false);
   protected readonly actionError = signal<string | null>(null);
   protected readonly actionDone = signal<string | null>(null);

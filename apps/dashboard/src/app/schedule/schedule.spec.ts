@@ -65,6 +65,7 @@ describe('Schedule page', () => {
     await type('#phoneNumber', '+1 415 555 0100');
     await type('#scheduledDate', '2030-01-15');
     await type('#scheduledTime', '09:30:05');
+    el.querySelector('#phoneNumber')!.dispatchEvent(new Event('blur'));
     await submit();
     const req = http.expectOne('/api/calls');
     expect(req.request.method).toBe('POST');
@@ -81,6 +82,8 @@ describe('Schedule page', () => {
     expect(success).toContain('09:30:05');
     expect(el.querySelector('a[href="/calls/c1"]')).not.toBeNull();
     expect((el.querySelector('#phoneNumber') as HTMLInputElement).value).toBe('');
+    // The emptied field is ready for the next number, not flagged as an error.
+    expect(el.querySelector('[data-testid=phoneNumber-error]')?.textContent?.trim()).toBe('');
   });
 
   it('"Call now" omits scheduledAt', async () => {

@@ -112,6 +112,7 @@ export class Schedule {
       this.scheduled.set(call);
       this.scheduledNow.set(!scheduledAt);
       this.phone.set('');
+      this.phoneTouched.set(false);
       this.attempted.set(false);
       this.serverFields.set({});
     } catch (err) {
