@@ -90,6 +90,9 @@ describe('dashboard in a real browser', () => {
     return page;
   }
 
+  // Expressions, not functions: this file is type-checked without the DOM library.
+  const focused = (page: Page, property: 'id' | 'textContent') =>
+    page.evaluate<string | undefined>(`document.activeElement?.${property}?.trim()`);
   const shoot = (page: Page, name: string) => page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
   const pendingRow = (page: Page, phone: string) => page.getByTestId('pending-table').locator('tbody tr').filter({ hasText: phone });
   const historyRow = (page: Page, phone: string) => page.getByTestId('history-table').locator('tbody tr').filter({ hasText: phone });
@@ -98,7 +101,7 @@ describe('dashboard in a real browser', () => {
     const page = await open('/schedule');
     await expect(page.getByTestId('zone-note').textContent()).resolves.toMatch(/America\/New_York \(UTC-0[45]:00\)/);
     // A page reload would wipe this marker.
-    await page.evaluate(() => ((window as unknown as { marker: string }).marker = 'same page'));
+    await page.evaluate("window.marker = 'same page'");
 
     const phone = freshNumber();
     const due = new Date(Math.ceil((Date.now() + 3000) / 1000) * 1000);
@@ -133,7 +136,7 @@ describe('dashboard in a real browser', () => {
     const done = historyRow(page, phone);
     await done.waitFor({ timeout: 10_000 });
     await done.locator('app-status-chip').filter({ hasText: 'completed' }).waitFor({ timeout: 15_000 });
-    await expect(page.evaluate(() => (window as unknown as { marker?: string }).marker)).resolves.toBe('same page');
+    await expect(page.evaluate('window.marker')).resolves.toBe('same page');
     await shoot(page, 'desktop-history');
   }, 60_000);
 
@@ -155,7 +158,7 @@ describe('dashboard in a real browser', () => {
     await row.getByRole('button', { name: `Cancel the call to ${phone}` }).click();
     await row.getByText('Cancel this call?').waitFor();
     // Focus lands on the confirming button, for keyboard users.
-    await expect(page.evaluate(() => document.activeElement?.textContent?.trim())).resolves.toBe('Yes, cancel it');
+    await expect(focused(page, 'textContent')).resolves.toBe('Yes, cancel it');
     await shoot(page, 'desktop-pending-cancel-confirm');
     await row.getByRole('button', { name: 'Yes, cancel it' }).click();
     await row.waitFor({ state: 'detached', timeout: 5000 });
@@ -177,7 +180,7 @@ describe('dashboard in a real browser', () => {
     await expect(phoneInput.getAttribute('aria-invalid')).resolves.toBe('true');
     await page.getByRole('button', { name: 'Schedule call' }).click();
     expect(posts).toEqual([]);
-    await expect(page.evaluate(() => document.activeElement?.id)).resolves.toBe('phoneNumber');
+    await expect(focused(page, 'id')).resolves.toBe('phoneNumber');
     await shoot(page, 'mobile-schedule-invalid-number');
 
     // A valid number two hours in the past: the API's own field error, shown beside the time.
