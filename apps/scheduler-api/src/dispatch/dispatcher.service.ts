@@ -99,6 +99,8 @@ export class DispatcherService implements OnApplicationBootstrap, BeforeApplicat
         if (this.stopping) return;
         // A call past its misfire grace is recorded missed: no dial, so no rate token.
         if (!this.isMisfire(call, now)) await this.limiter.take();
+        // Shutdown may have begun while we waited for the token; it only waits for dials it saw.
+        if (this.stopping) return;
         this.start(call);
       }
       if (due.length < free) return;

@@ -1,0 +1,167 @@
+import { Subject } from 'rxjs';
+import type { CallView } from '../../../../libs/domain/src/index.js';
+import type { CallCommandsService } from '../calls/call-commands.service.js';
+import type { Clock } from '../common/clock.js';
+import { loadConfig } from '../config/app-config.js';
+import type { CallApiClient, PlaceCallResult } from './call-api.client.js';
+import { DispatcherService } from './dispatcher.service.js';
+import type { StatusFollowerService } from './status-follower.service.js';
+
+// The dispatcher's orchestration with everything around it faked: the order of claim and dial,
+// what it records for each answer, and what it does (not) start once shutdown has begun.
+
+const NOW = Date.parse('2026-01-01T12:00:00.000Z');
+
+function call(id: string, overrides: Partial<CallView> = {}): CallView {
+  const at = new Date(NOW - 10).toISOString();
+  return {
+    id,
+    phoneNumber: '+14155550100',
+    scheduledAt: at,
+    timezone: null,
+    status: 'pending',
+    attempts: 0,
+    providerCallId: null,
+    providerStatus: null,
+    lastError: null,
+    latenessMs: null,
+    duration: null,
+    nextAttemptAt: at,
+    createdAt: at,
+    updatedAt: at,
+    dispatchedAt: null,
+    endedAt: null,
+    version: 1,
+    ...overrides,
+  };
+}
+
+function setup(env: Record<string, string> = {}) {
+  const log: string[] = [];
+  let pending: CallView[] = [];
+  let dispatching: CallView[] = [];
+  const answers = new Map<string, () => Promise<PlaceCallResult>>();
+
+  const commands = {
+    execute: async (id: string, command: { type: string }) => {
+      log.push(`${command.type} ${id}`);
+      if (command.type === 'StartDispatch') {
+        pending = pending.filter((c) => c.id !== id);
+        return { state: { phoneNumber: `+1415555${id.padStart(4, '0')}` }, events: [{ type: 'CallDispatchStarted', data: { idempotencyKey: `${id}:1` } }] };
+      }
+      return { state: {}, events: [] };
+    },
+    executeWithRetry: async (id: string, command: { type: string; reason?: string; certain?: boolean; retryable?: boolean }) => {
+      log.push(`${command.type} ${id}${command.reason ? ` (${command.reason}, certain=${command.certain}, retryable=${command.retryable})` : ''}`);
+      return { state: {}, events: [] };
+    },
+  };
+  const views = {
+    due: async (_now: Date, limit: number) => pending.slice(0, limit),
+    nextDueAt: async () => null,
+    inStatuses: async () => dispatching,
+  };
+  const callApi = {
+    placeCall: async (phoneNumber: string, key: string): Promise<PlaceCallResult> => {
+      log.push(`POST ${phoneNumber} ${key}`);
+      const answer = answers.get(key.split(':')[0]);
+      return answer ? answer() : { ok: true, providerCallId: `p-${key}`, providerStatus: 'initiated' };
+    },
+  };
+  const follower = { follow: (id: string, providerCallId: string) => log.push(`follow ${id} ${providerCallId}`) };
+  const clock = { now: () => new Date(NOW) };
+  const config = loadConfig({ DISPATCH_INTERVAL_MS: '60000', SHUTDOWN_GRACE_MS: '2000', ...env });
+
+  const dispatcher = new DispatcherService(
+    commands as unknown as CallCommandsService,
+    views as never,
+    { changes$: new Subject() } as never,
+    callApi as unknown as CallApiClient,
+    follower as unknown as StatusFollowerService,
+    clock as Clock,
+    config,
+  );
+  return {
+    dispatcher,
+    log,
+    answers,
+    setPending: (calls: CallView[]) => (pending = calls),
+    setDispatching: (calls: CallView[]) => (dispatching = calls),
+  };
+}
+
+async function settle(dispatcher: DispatcherService): Promise<void> {
+  for (let i = 0; i < 50 && dispatcher.inFlightCount > 0; i++) await new Promise((r) => setTimeout(r, 5));
+  await new Promise((r) => setTimeout(r, 5));
+}
+
+describe('DispatcherService', () => {
+  it('claims the attempt before it dials, then records the answer and follows the call', async () => {
+    const t = setup();
+    t.setPending([call('1')]);
+    await t.dispatcher.sweep();
+    await settle(t.dispatcher);
+    expect(t.log).toEqual(['StartDispatch 1', 'POST +14155550001 1:1', 'RecordDispatch 1', 'follow 1 p-1:1']);
+    await t.dispatcher.beforeApplicationShutdown();
+  });
+
+  it('records a failed dial with its classification and does not follow it', async () => {
+    const t = setup();
+    t.answers.set('2', async () => ({ ok: false, certain: true, retryable: true, reason: 'HTTP 503' }));
+    t.setPending([call('2')]);
+    await t.dispatcher.sweep();
+    await settle(t.dispatcher);
+    expect(t.log).toEqual(['StartDispatch 2', 'POST +14155550002 2:1', 'RecordDispatchFailure 2 (HTTP 503, certain=true, retryable=true)']);
+    await t.dispatcher.beforeApplicationShutdown();
+  });
+
+  it('spends no rate token on a call past its misfire grace', async () => {
+    const t = setup({ DISPATCH_RATE: '1', MISFIRE_GRACE: '1s' });
+    const overdue = new Date(NOW - 60_000).toISOString();
+    t.setPending([call('3', { scheduledAt: overdue, nextAttemptAt: overdue }), call('4')]);
+    const started = Date.now();
+    await t.dispatcher.sweep();
+    await settle(t.dispatcher);
+    // Both went out at once: the missed one did not use up the single token.
+    expect(Date.now() - started).toBeLessThan(500);
+    expect(t.log.filter((l) => l.startsWith('StartDispatch'))).toEqual(['StartDispatch 3', 'StartDispatch 4']);
+    await t.dispatcher.beforeApplicationShutdown();
+  });
+
+  it('resolves an attempt left dispatching longer than the timeout as lost, without dialling', async () => {
+    const t = setup({ CALL_API_TIMEOUT_MS: '1000' });
+    const stale = new Date(NOW - 3001).toISOString();
+    const fresh = new Date(NOW - 2000).toISOString();
+    t.setDispatching([call('5', { status: 'dispatching', updatedAt: stale }), call('6', { status: 'dispatching', updatedAt: fresh })]);
+    await t.dispatcher.sweep();
+    expect(t.log).toEqual(['RecordLostAttempt 5']);
+    await t.dispatcher.beforeApplicationShutdown();
+  });
+
+  it('waits at shutdown for a dial in flight to be answered and recorded', async () => {
+    const t = setup();
+    let answer!: (result: PlaceCallResult) => void;
+    t.answers.set('7', () => new Promise((resolve) => (answer = resolve)));
+    t.setPending([call('7')]);
+    await t.dispatcher.sweep();
+    await new Promise((r) => setTimeout(r, 20));
+    expect(t.dispatcher.inFlightCount).toBe(1);
+    const shutdown = t.dispatcher.beforeApplicationShutdown();
+    setTimeout(() => answer({ ok: true, providerCallId: 'p-7', providerStatus: 'initiated' }), 50);
+    await shutdown;
+    expect(t.log).toContain('RecordDispatch 7');
+    expect(t.dispatcher.inFlightCount).toBe(0);
+  });
+
+  it('starts no dial once shutdown has begun, even one that was waiting for a rate token', async () => {
+    const t = setup({ DISPATCH_RATE: '1', DISPATCH_CONCURRENCY: '4' });
+    t.setPending([call('8'), call('9')]);
+    // The first call takes the only token; the sweep then waits a second for the next one.
+    const sweep = t.dispatcher.sweep();
+    await new Promise((r) => setTimeout(r, 50));
+    await t.dispatcher.beforeApplicationShutdown();
+    await sweep;
+    expect(t.log.filter((l) => l.startsWith('POST'))).toEqual(['POST +14155550008 8:1']);
+    expect(t.log).not.toContain('StartDispatch 9');
+  });
+});
