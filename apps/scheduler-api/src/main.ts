@@ -11,8 +11,21 @@ async function bootstrap(config: AppConfig): Promise<void> {
   const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config), { bodyParser: false });
   configureHttp(app, config);
   app.use(expressErrorHandler);
-  app.enableShutdownHooks();
   await app.listen(config.port, config.host);
+  // Our own signal handling rather than enableShutdownHooks(), which re-raises the signal after
+  // closing: a SIGTERM'd scheduler that finished its in-flight dials should exit 0.
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+    process.once(signal, () => {
+      Logger.log(`${signal}: no new dials; waiting for in-flight ones`, 'Shutdown');
+      app.close().then(
+        () => process.exit(0),
+        (error: Error) => {
+          console.error(`shutdown failed: ${error.message}`);
+          process.exit(1);
+        },
+      );
+    });
+  }
   const base = `http://localhost:${config.port}`;
   Logger.log(`scheduler-api listening on ${base} (dashboard ${base}/, API ${base}/api, docs ${base}/api/docs)`, 'Bootstrap');
   Logger.log(`event log: ${config.databaseUrl.replace(/\/\/[^@]*@/, '//***@')}; Call API: ${config.callApiUrl}`, 'Bootstrap');
