@@ -242,6 +242,33 @@ describe('dashboard in a real browser', () => {
     }
   }, 45_000);
 
+  it('asks for the access token when the API requires one (AUTH_TOKEN), then works with it', async () => {
+    const guarded = await startScheduler({ callApiUrl: mock.url, env: { AUTH_TOKEN: 'e2e-secret' } });
+    try {
+      const phone = freshNumber();
+      const created = await client(guarded.url).post(
+        '/api/calls',
+        { phoneNumber: phone, scheduledAt: new Date(Date.now() + 3600_000).toISOString() },
+        { Authorization: 'Bearer e2e-secret' },
+      );
+      expect(created.status).toBe(201);
+      const context = await browser.newContext({ viewport: DESKTOP, timezoneId: ZONE, locale: 'en-US' });
+      contexts.push(context);
+      const page = await context.newPage();
+      page.on('pageerror', (error) => pageErrors.push(error.message));
+      await page.goto(`${guarded.url}/pending`);
+      const token = page.getByLabel('Access token', { exact: true });
+      await token.waitFor();
+      await expect(focused(page, 'id')).resolves.toBe('api-token');
+      await token.fill('e2e-secret');
+      await page.getByRole('button', { name: 'Use this token' }).click();
+      await pendingRow(page, phone).waitFor({ timeout: 10_000 });
+      await page.getByTestId('live-status').filter({ hasText: 'Live' }).waitFor({ timeout: 10_000 });
+    } finally {
+      await guarded.stop();
+    }
+  }, 60_000);
+
   // Last: it restarts the scheduler.
   it('says when the live feed is down, reconnects by itself and resumes', async () => {
     const page = await open('/pending');

@@ -4,16 +4,19 @@ import { NavigationEnd, Router, RouterLink, RouterLinkActive, RouterOutlet } fro
 import { filter, skip } from 'rxjs';
 import { LiveStatus } from './live/live-status';
 import { LiveService } from './live/live.service';
+import { AuthService } from './shared/auth.service';
+import { TokenPrompt } from './shared/token-prompt';
 
 @Component({
   selector: 'app-root',
-  imports: [RouterOutlet, RouterLink, RouterLinkActive, LiveStatus],
+  imports: [RouterOutlet, RouterLink, RouterLinkActive, LiveStatus, TokenPrompt],
   changeDetection: ChangeDetectionStrategy.OnPush,
   templateUrl: './app.html',
 })
 export class App {
   private readonly injector = inject(Injector);
   protected readonly live = inject(LiveService);
+  protected readonly auth = inject(AuthService);
 
   constructor() {
     // After an in-app navigation, put focus on the new page's heading so screen readers

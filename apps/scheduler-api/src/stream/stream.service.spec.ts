@@ -10,7 +10,9 @@ class FakeResponse extends EventEmitter {
   ended = false;
   writableLength = 0;
   headers: Record<string, string> = {};
-  status() {
+  statusCode = 200;
+  status(code: number) {
+    this.statusCode = code;
     return this;
   }
   setHeader(name: string, value: string) {
@@ -100,5 +102,11 @@ describe('StreamService', () => {
     await service.follow(res as unknown as Response, null);
     service.beforeApplicationShutdown();
     expect(res.ended).toBe(true);
+    // A client reconnecting while the server shuts down is turned away, not held open.
+    const late = new FakeResponse();
+    await service.follow(late as unknown as Response, 5);
+    expect(late.statusCode).toBe(503);
+    expect(late.ended).toBe(true);
+    expect(service.clients).toBe(0);
   });
 });

@@ -20,6 +20,7 @@ const RETRY_MS = 2000;
 export class StreamService implements BeforeApplicationShutdown {
   private readonly logger = new Logger(StreamService.name);
   private readonly open = new Set<Response>();
+  private closing = false;
 
   constructor(
     @Inject(EventStore) private readonly store: EventStore,
@@ -32,6 +33,12 @@ export class StreamService implements BeforeApplicationShutdown {
   }
 
   async follow(res: Response, afterPosition: number | null): Promise<void> {
+    if (this.closing) {
+      // A stream opened during shutdown would keep the server from closing; 503 tells the client to retry later.
+      res.status(503).setHeader('Retry-After', '2');
+      res.end();
+      return;
+    }
     res.status(200);
     res.setHeader('Content-Type', 'text/event-stream; charset=utf-8');
     res.setHeader('Cache-Control', 'no-cache, no-transform');
@@ -84,6 +91,7 @@ export class StreamService implements BeforeApplicationShutdown {
 
   beforeApplicationShutdown(): void {
     // Open streams would keep the HTTP server from closing.
+    this.closing = true;
     for (const res of this.open) res.end();
     this.open.clear();
   }

@@ -1,6 +1,7 @@
 import { TestBed } from '@angular/core/testing';
 import { FakeEventSource } from '../../testing/fake-event-source';
 import { makeCall, makeChange } from '../../testing/fixtures';
+import { AuthService } from '../shared/auth.service';
 import { CallChange, EVENT_SOURCE_FACTORY, LiveService } from './live.service';
 
 describe('LiveService', () => {
@@ -8,6 +9,7 @@ describe('LiveService', () => {
   let received: CallChange[];
 
   beforeEach(() => {
+    sessionStorage.clear();
     vi.useFakeTimers();
     FakeEventSource.instances = [];
     TestBed.configureTestingModule({
@@ -86,6 +88,17 @@ describe('LiveService', () => {
     expect(live.state()).toBe('reconnecting');
     FakeEventSource.latest().open();
     expect(live.state()).toBe('open');
+  });
+
+  it('passes the API token in the query, since EventSource cannot send headers', () => {
+    TestBed.inject(AuthService).setToken('t k');
+    live.connect();
+    expect(FakeEventSource.latest().url).toBe('/api/stream?access_token=t%20k');
+    FakeEventSource.latest().emit('change', makeChange(makeCall(), { position: 3 }));
+    live.reconnect();
+    expect(FakeEventSource.instances[0].closed).toBe(true);
+    expect(FakeEventSource.latest().url).toBe('/api/stream?lastEventId=3&access_token=t%20k');
+    sessionStorage.clear();
   });
 
   it('backs off further on repeated failures', () => {

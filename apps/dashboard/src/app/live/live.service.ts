@@ -1,6 +1,7 @@
 import { DestroyRef, Injectable, InjectionToken, computed, inject, signal } from '@angular/core';
 import { Observable, Subject } from 'rxjs';
 import type { CallView, StoredEventView } from '@call-scheduler/domain/call-view';
+import { AuthService } from '../shared/auth.service';
 
 /** One message of GET /api/stream: the event that changed a call, and the call's view after it. */
 export interface CallChange {
@@ -39,6 +40,7 @@ const SEEN_LIMIT = 5000;
 @Injectable({ providedIn: 'root' })
 export class LiveService {
   private readonly createSource = inject(EVENT_SOURCE_FACTORY);
+  private readonly auth = inject(AuthService);
   private readonly changeSubject = new Subject<CallChange>();
   private source: EventSourceLike | null = null;
   private retryTimer: ReturnType<typeof setTimeout> | null = null;
@@ -64,6 +66,16 @@ export class LiveService {
     this.open();
   }
 
+  /** Drops the current stream and opens a new one at once (e.g. after a new API token). */
+  reconnect(): void {
+    if (this.retryTimer) clearTimeout(this.retryTimer);
+    this.retryTimer = null;
+    this.source?.close();
+    this.source = null;
+    this.retryDelay = 1000;
+    this.open();
+  }
+
   disconnect(): void {
     if (this.retryTimer) clearTimeout(this.retryTimer);
     this.retryTimer = null;
@@ -74,7 +86,13 @@ export class LiveService {
 
   private open(): void {
     const after = this.lastPositionSignal();
-    const url = after === null ? STREAM_URL : `${STREAM_URL}?lastEventId=${after}`;
+    const token = this.auth.token();
+    // EventSource cannot send headers: the position and the token travel in the query.
+    const query = [
+      ...(after === null ? [] : [`lastEventId=${after}`]),
+      ...(token ? [`access_token=${encodeURIComponent(token)}`] : []),
+    ].join('&');
+    const url = query ? `${STREAM_URL}?${query}` : STREAM_URL;
     if (this.stateSignal() !== 'reconnecting') this.stateSignal.set('connecting');
     const source = this.createSource(url);
     this.source = source;

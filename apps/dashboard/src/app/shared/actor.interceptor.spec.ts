@@ -2,17 +2,40 @@ import { HttpClient, provideHttpClient, withInterceptors } from '@angular/common
 import { HttpTestingController, provideHttpClientTesting } from '@angular/common/http/testing';
 import { TestBed } from '@angular/core/testing';
 import { actorInterceptor } from './actor.interceptor';
+import { AuthService } from './auth.service';
 
 describe('actorInterceptor', () => {
-  it('names the dashboard on commands, not on reads', () => {
+  let http: HttpClient;
+  let ctl: HttpTestingController;
+
+  beforeEach(() => {
+    sessionStorage.clear();
     TestBed.configureTestingModule({
       providers: [provideHttpClient(withInterceptors([actorInterceptor])), provideHttpClientTesting()],
     });
-    const http = TestBed.inject(HttpClient);
-    const ctl = TestBed.inject(HttpTestingController);
+    http = TestBed.inject(HttpClient);
+    ctl = TestBed.inject(HttpTestingController);
+  });
+
+  it('names the dashboard on commands, not on reads', () => {
     http.delete('/api/calls/x').subscribe();
     http.get('/api/calls/x').subscribe();
     expect(ctl.expectOne((r) => r.method === 'DELETE').request.headers.get('X-Actor')).toBe('dashboard');
     expect(ctl.expectOne((r) => r.method === 'GET').request.headers.has('X-Actor')).toBe(false);
+  });
+
+  it('sends the API token once there is one, and asks for it on a 401', () => {
+    const auth = TestBed.inject(AuthService);
+    http.get('/api/calls/pending').subscribe({ error: () => undefined });
+    const refused = ctl.expectOne('/api/calls/pending');
+    expect(refused.request.headers.has('Authorization')).toBe(false);
+    refused.flush({ statusCode: 401, message: 'token required' }, { status: 401, statusText: 'Unauthorized' });
+    expect(auth.required()).toBe(true);
+
+    auth.setToken('s3cret');
+    expect(auth.required()).toBe(false);
+    expect(sessionStorage.getItem('call-scheduler.api-token')).toBe('s3cret');
+    http.get('/api/calls/pending').subscribe();
+    expect(ctl.expectOne('/api/calls/pending').request.headers.get('Authorization')).toBe('Bearer s3cret');
   });
 });
