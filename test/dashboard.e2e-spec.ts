@@ -242,6 +242,39 @@ describe('dashboard in a real browser', () => {
     }
   }, 45_000);
 
+  it('pages through many pending calls with "Load more"', async () => {
+    const later = (i: number) => new Date(Date.now() + 86_400_000 + i * 60_000).toISOString();
+    const results = await Promise.all(
+      Array.from({ length: 60 }, (_, i) => api.post('/api/calls', { phoneNumber: '+442079460958', scheduledAt: later(i) })),
+    );
+    expect(results.every((r) => r.status === 201)).toBe(true);
+    const page = await open('/pending');
+    const rows = page.getByTestId('pending-table').locator('tbody tr.pending-row');
+    await page.getByText('50 shown, more to load', { exact: true }).waitFor();
+    expect(await rows.count()).toBe(50);
+    await page.getByRole('button', { name: 'Load more' }).click();
+    await page.getByText(/^\s*\d+ shown\s*$/).waitFor();
+    expect(await rows.count()).toBeGreaterThanOrEqual(60);
+    // Soonest first across the page boundary.
+    const due = await rows.locator('time').evaluateAll((els) => els.map((e) => Date.parse(e.getAttribute('datetime') ?? '')));
+    expect(due).toEqual([...due].sort((a, b) => a - b));
+  }, 30_000);
+
+  it('can be driven with the keyboard alone', async () => {
+    const page = await open('/schedule');
+    await page.keyboard.press('Tab');
+    await expect(focused(page, 'textContent')).resolves.toBe('Skip to main content');
+    await page.keyboard.press('Enter');
+    await page.keyboard.press('Tab');
+    await expect(focused(page, 'id')).resolves.toBe('phoneNumber');
+    const phone = freshNumber();
+    await page.keyboard.type(phone);
+    await page.keyboard.press('Tab'); // the "When" radio group
+    await page.keyboard.press('ArrowRight'); // → Call now
+    await page.keyboard.press('Enter'); // submits the form
+    await page.getByTestId('schedule-success').filter({ hasText: `Call to ${phone} is being placed now.` }).waitFor();
+  }, 30_000);
+
   it('asks for the access token when the API requires one (AUTH_TOKEN), then works with it', async () => {
     const guarded = await startScheduler({ callApiUrl: mock.url, env: { AUTH_TOKEN: 'e2e-secret' } });
     try {

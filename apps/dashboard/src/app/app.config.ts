@@ -9,13 +9,13 @@ import { provideHttpClient, withFetch, withInterceptors } from '@angular/common/
 import { provideRouter, withComponentInputBinding } from '@angular/router';
 import { routes } from './app.routes';
 import { LiveService } from './live/live.service';
-import { actorInterceptor } from './shared/actor.interceptor';
+import { apiRequestInterceptor } from './shared/api-request.interceptor';
 
 export const appConfig: ApplicationConfig = {
   providers: [
     provideBrowserGlobalErrorListeners(),
     provideZonelessChangeDetection(),
-    provideHttpClient(withFetch(), withInterceptors([actorInterceptor])),
+    provideHttpClient(withFetch(), withInterceptors([apiRequestInterceptor])),
     // Route params (`calls/:id`) and query params (`?status=`) arrive as component inputs.
     provideRouter(routes, withComponentInputBinding()),
     provideAppInitializer(() => inject(LiveService).connect()),

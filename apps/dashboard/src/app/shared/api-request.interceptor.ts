@@ -9,7 +9,7 @@ export const DASHBOARD_ACTOR = 'dashboard';
  * Every API request: names the dashboard as the actor of the commands it sends (so the audit
  * trail says who acted), carries the API token when there is one, and asks for one on a 401.
  */
-export const actorInterceptor: HttpInterceptorFn = (req, next) => {
+export const apiRequestInterceptor: HttpInterceptorFn = (req, next) => {
   if (!req.url.startsWith('/api/')) return next(req);
   const auth = inject(AuthService);
   const headers: Record<string, string> = {};

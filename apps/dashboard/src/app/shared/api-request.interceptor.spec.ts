@@ -1,17 +1,17 @@
 import { HttpClient, provideHttpClient, withInterceptors } from '@angular/common/http';
 import { HttpTestingController, provideHttpClientTesting } from '@angular/common/http/testing';
 import { TestBed } from '@angular/core/testing';
-import { actorInterceptor } from './actor.interceptor';
+import { apiRequestInterceptor } from './api-request.interceptor';
 import { AuthService } from './auth.service';
 
-describe('actorInterceptor', () => {
+describe('apiRequestInterceptor', () => {
   let http: HttpClient;
   let ctl: HttpTestingController;
 
   beforeEach(() => {
     sessionStorage.clear();
     TestBed.configureTestingModule({
-      providers: [provideHttpClient(withInterceptors([actorInterceptor])), provideHttpClientTesting()],
+      providers: [provideHttpClient(withInterceptors([apiRequestInterceptor])), provideHttpClientTesting()],
     });
     http = TestBed.inject(HttpClient);
     ctl = TestBed.inject(HttpTestingController);
