@@ -2,7 +2,7 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { startCallApiMock, type CallApiMockProcess } from './support/call-api-mock.process.js';
-import { client } from './support/http.js';
+import { client, eventually } from './support/http.js';
 import { startScheduler, type SchedulerProcess } from './support/scheduler.process.js';
 
 // The dashboard in Debian's Chromium against the real scheduler and the Call API stand-in, each
@@ -240,6 +240,28 @@ describe('dashboard in a real browser', () => {
       await mobile.locator('main h1').waitFor();
       await shoot(mobile, `mobile${path.replace('/', '-')}`);
     }
+  }, 45_000);
+
+  it('lets an operator dispatch an outcome-unknown call anyway', async () => {
+    // The stand-in places the call, then answers 500: the scheduler cannot know whether it dialled.
+    await mock.configure({ failAfterDialRate: 1 });
+    const phone = freshNumber();
+    let id: string;
+    try {
+      const created = await api.post('/api/calls', { phoneNumber: phone });
+      id = created.body.id;
+      await eventually(async () => ((await api.get(`/api/calls/${id}`)).body.status === 'outcome-unknown' ? true : undefined), 10_000);
+    } finally {
+      await mock.configure({ failAfterDialRate: 0 });
+    }
+    const page = await open(`/calls/${id}`);
+    await page.locator('.page-header app-status-chip').filter({ hasText: 'outcome unknown' }).waitFor();
+    await page.getByTestId('timeline').locator('li[data-event-type=CallOutcomeUnknown]').waitFor();
+    await shoot(page, 'desktop-call-outcome-unknown');
+    await page.getByRole('button', { name: 'Dispatch anyway' }).click();
+    await page.getByTestId('timeline').locator('li').filter({ hasText: 'Dispatch anyway requested' }).waitFor({ timeout: 5000 });
+    await expect(page.getByTestId('timeline').locator('li').filter({ hasText: 'Dispatch anyway requested' }).textContent()).resolves.toContain('by dashboard');
+    await page.locator('.page-header app-status-chip').filter({ hasText: 'completed' }).waitFor({ timeout: 15_000 });
   }, 45_000);
 
   it('pages through many pending calls with "Load more"', async () => {
