@@ -20,7 +20,7 @@ export const routes: Routes = [
   {
     path: 'history',
     title: 'History · Call Scheduler',
-    loadComponent: () => import('./history/history').then((m) => m.History),
+    loadComponent: () => import('./history/history').then((m) => m.CallHistory),
   },
   {
     path: 'calls/:id',

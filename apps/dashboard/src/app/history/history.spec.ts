@@ -7,7 +7,7 @@ import { Subject } from 'rxjs';
 import { makeCall } from '../../testing/fixtures';
 import { CallChange, LiveService } from '../live/live.service';
 import { USER_TIME_ZONE } from '../shared/time';
-import { History } from './history';
+import { CallHistory } from './history';
 
 describe('History page', () => {
   let http: HttpTestingController;
@@ -17,7 +17,7 @@ describe('History page', () => {
       providers: [
         provideHttpClient(),
         provideHttpClientTesting(),
-        provideRouter([{ path: 'history', component: History }], withComponentInputBinding()),
+        provideRouter([{ path: 'history', component: CallHistory }], withComponentInputBinding()),
         { provide: LiveService, useValue: { changes: new Subject<CallChange>() } },
         { provide: USER_TIME_ZONE, useValue: 'Asia/Tokyo' },
       ],

@@ -20,7 +20,7 @@ function asStatus(value: string | undefined): CallStatus | null {
   changeDetection: ChangeDetectionStrategy.OnPush,
   templateUrl: './history.html',
 })
-export class History {
+export class CallHistory {
   // Query params, bound by the router.
   readonly status = input<string>();
   readonly q = input<string>();
