@@ -10,7 +10,7 @@ import {
   verifyFile,
   type VerifyReport,
 } from '../../../../libs/persistence/src/audit/index.js';
-import { fmt, openDatabase, peakRssMb, Progress, runCli } from './cli-support.js';
+import { fmt, openDatabase, peakRssMb, periodicGc, Progress, runCli } from './cli-support.js';
 
 const USAGE = `usage: npm run audit -- <command>
   verify [--file F] [--anchor POSITION:HASH] [--json]
@@ -48,10 +48,14 @@ async function verify(args: string[]): Promise<number> {
     try {
       const total = await lastPosition(db);
       const progress = new Progress('verify');
+      const collect = periodicGc();
       const started = performance.now();
       report = await verifyDatabase(db, {
         anchor,
-        onProgress: (checked) => !values.json && progress.update(checked, total, checked / ((performance.now() - started) / 1000)),
+        onProgress: (checked) => {
+          collect(checked);
+          if (!values.json) progress.update(checked, total, checked / ((performance.now() - started) / 1000));
+        },
       });
       progress.done();
     } finally {

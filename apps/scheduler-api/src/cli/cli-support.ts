@@ -1,4 +1,6 @@
 import 'reflect-metadata';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { Database, openDataSource } from '../../../../libs/persistence/src/index.js';
 
 /** Opens the database the service uses (DATABASE_URL, default sqlite:data/calls.db), migrations included. */
@@ -9,6 +11,23 @@ export async function openDatabase(): Promise<Database> {
 /** Peak resident set size of this process so far, in MB. */
 export function peakRssMb(): number {
   return Math.round(process.resourceUsage().maxRSS / 1024);
+}
+
+/**
+ * Returns a callback that runs a full garbage collection every `every` rows. Folding a long log
+ * promotes short-lived strings (each event's fields, held by an open call until its next event),
+ * and V8 lets ~100 MB of that garbage pile up before it collects; a collection every 100,000 events
+ * (~15 ms) keeps peak RSS flat. (--expose-gc at run time, as Jest does for --logHeapUsage.)
+ */
+export function periodicGc(every = 100_000): (done: number) => void {
+  setFlagsFromString('--expose-gc');
+  const gc = runInNewContext('gc') as () => void;
+  let next = every;
+  return (done) => {
+    if (done < next) return;
+    gc();
+    next = done + every;
+  };
 }
 
 export const fmt = (n: number) => Math.round(n).toLocaleString('en-US');

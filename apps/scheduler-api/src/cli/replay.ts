@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import { replayProjection, type ReplayReport } from '../../../../libs/persistence/src/audit/index.js';
-import { fmt, openDatabase, peakRssMb, Progress, runCli } from './cli-support.js';
+import { fmt, openDatabase, peakRssMb, periodicGc, Progress, runCli } from './cli-support.js';
 
 const USAGE = `usage: npm run replay [-- --apply] [--show N] [--keep-table] [--json]
   Rebuilds the call projection from the event log into call_views_replay, compares it row by row
@@ -29,11 +29,13 @@ runCli(async () => {
   let report: ReplayReport;
   try {
     const fold = new Progress('replay');
+    const collect = periodicGc();
     report = await replayProjection(db, {
       apply: values.apply,
       show,
       keepTable: values['keep-table'],
       onProgress: (p) => {
+        collect(p.events);
         if (!values.json && p.phase === 'fold') fold.update(p.events, p.totalEvents, p.eventsPerSecond, `, ${fmt(p.openCalls)} open calls`);
       },
     });

@@ -2,7 +2,7 @@ import { Table, type DataSource, type EntityManager } from 'typeorm';
 import type { CallState } from '../../../domain/src/index.js';
 import { CallViewEntity } from '../entities/call-view.entity.js';
 import { toCallViewRow } from '../event-store.js';
-import { insertRows } from './sql.js';
+import { insertRows, query } from './sql.js';
 
 export const LIVE_TABLE = 'call_views';
 export const REPLAY_TABLE = 'call_views_replay';
@@ -23,17 +23,32 @@ export function projectionColumns(dataSource: DataSource): ProjectionColumns {
   };
 }
 
-/** (Re)creates the replay table with call_views' columns and primary key; no secondary indexes, so the bulk load stays fast. */
+/**
+ * (Re)creates the replay table with call_views' columns. It starts without a key or index, so the
+ * bulk load appends instead of inserting at random places in a B-tree; indexReplayTable adds the
+ * unique key afterwards (building an index from sorted keys is far cheaper).
+ */
 export async function createReplayTable(dataSource: DataSource): Promise<void> {
   const runner = dataSource.createQueryRunner();
   try {
     const live = await runner.getTable(LIVE_TABLE);
     if (!live) throw new Error(`table ${LIVE_TABLE} does not exist: run the migrations first`);
     await runner.dropTable(REPLAY_TABLE, true);
-    await runner.createTable(new Table({ name: REPLAY_TABLE, columns: live.columns.map((c) => c.clone()) }));
+    const columns = live.columns.map((c) => {
+      const column = c.clone();
+      column.isPrimary = false;
+      column.isUnique = false;
+      return column;
+    });
+    await runner.createTable(new Table({ name: REPLAY_TABLE, columns }));
   } finally {
     await runner.release();
   }
+}
+
+/** The unique key on id, once the bulk load is done (fails loudly if a call was written twice). */
+export async function indexReplayTable(manager: EntityManager, cols: ProjectionColumns): Promise<void> {
+  await manager.query(`CREATE UNIQUE INDEX ${REPLAY_TABLE}_key ON ${REPLAY_TABLE} (${cols.key})`);
 }
 
 export async function dropReplayTable(dataSource: DataSource): Promise<void> {
@@ -45,18 +60,33 @@ export async function dropReplayTable(dataSource: DataSource): Promise<void> {
   }
 }
 
-/** Upserts the projection rows of these calls into `table` (a call flushed early may be written again). */
+/** Upserts the projection rows of these calls into `table` (keyed on id). */
 export function upsertViewRows(manager: EntityManager, table: string, cols: ProjectionColumns, states: Iterable<CallState>): Promise<void> {
+  return insertRows(manager, table, cols.columns, viewValues(cols, states), { key: cols.key, update: cols.columns.filter((c) => c !== cols.key) });
+}
+
+/**
+ * Writes replayed rows. `replace` deletes earlier rows of the same calls first (a call written
+ * again, or any write once the table is keyed); otherwise the rows are appended.
+ */
+export async function writeReplayRows(manager: EntityManager, cols: ProjectionColumns, states: CallState[], replace: boolean): Promise<void> {
+  if (states.length === 0) return;
+  if (replace) {
+    for (let i = 0; i < states.length; i += 500) {
+      const ids = states.slice(i, i + 500).map((s) => s.id);
+      await query(manager, `DELETE FROM ${REPLAY_TABLE} WHERE ${cols.key} IN (:...ids)`, { ids });
+    }
+  }
+  await insertRows(manager, REPLAY_TABLE, cols.columns, viewValues(cols, states));
+}
+
+function viewValues(cols: ProjectionColumns, states: Iterable<CallState>): unknown[][] {
   const rows: unknown[][] = [];
   for (const state of states) {
     const row = toCallViewRow(state) as unknown as Record<string, unknown>;
     rows.push(cols.properties.map((p) => row[p] ?? null));
   }
-  return insertRows(manager, table, cols.columns, rows, { key: cols.key, update: cols.columns.filter((c) => c !== cols.key) });
-}
-
-export function writeReplayRows(manager: EntityManager, cols: ProjectionColumns, states: Iterable<CallState>): Promise<void> {
-  return upsertViewRows(manager, REPLAY_TABLE, cols, states);
+  return rows;
 }
 
 /** Replaces the live projection with the replayed one and drops the replay table (inside the caller's transaction). */

@@ -3,7 +3,15 @@ import type { Database } from '../database.js';
 import { lastPosition } from './log-reader.js';
 import { compareProjections, type RowDifference } from './projection-diff.js';
 import { ProjectionFolder, type Anomaly, type FoldRow } from './projection-folder.js';
-import { createReplayTable, projectionColumns, REPLAY_TABLE, swapIntoLive, writeReplayRows } from './replay-table.js';
+import {
+  createReplayTable,
+  indexReplayTable,
+  projectionColumns,
+  REPLAY_TABLE,
+  swapIntoLive,
+  writeReplayRows,
+  type ProjectionColumns,
+} from './replay-table.js';
 import { query } from './sql.js';
 
 export interface ReplayOptions {
@@ -76,11 +84,15 @@ export async function replayProjection(db: Database, options: ReplayOptions = {}
     if (page.length === 0) break;
     await folder.applyPage(page, (streamId, before) => db.read((m) => readStream(m, streamId, before)));
     replayed = page[page.length - 1].position;
-    if (folder.dirty.size >= batchSize) await db.write((m) => writeReplayRows(m, cols, folder.takeDirty()));
+    if (folder.dirty.size >= batchSize) await db.write((m) => writeDirty(m, cols, folder));
     progress('fold');
   }
   folder.flushOpen();
-  await db.write((m) => writeReplayRows(m, cols, folder.takeDirty()));
+  await db.write(async (m) => {
+    await writeDirty(m, cols, folder);
+    await indexReplayTable(m, cols);
+  });
+  folder.startCatchUp();
   const foldSeconds = (performance.now() - started) / 1000;
 
   // Under the append lock: fold what was appended since, so replayed and live rows are of one moment.
@@ -91,7 +103,7 @@ export async function replayProjection(db: Database, options: ReplayOptions = {}
       await folder.applyPage(page, (streamId, before) => readStream(m, streamId, before));
       replayed = page[page.length - 1].position;
     }
-    if (folder.dirty.size > 0) await writeReplayRows(m, cols, folder.takeDirty());
+    await writeDirty(m, cols, folder);
   };
 
   // 2. Compare in one statement and, with `apply`, swap in the replayed rows: one transaction.
@@ -120,6 +132,12 @@ export async function replayProjection(db: Database, options: ReplayOptions = {}
     foldSeconds,
     eventsPerSecond: seconds > 0 ? Math.round(folder.events / seconds) : 0,
   };
+}
+
+async function writeDirty(m: EntityManager, cols: ProjectionColumns, folder: ProjectionFolder): Promise<void> {
+  const { append, replace } = folder.takeDirty();
+  await writeReplayRows(m, cols, replace, true);
+  await writeReplayRows(m, cols, append, false);
 }
 
 async function readEvents(m: EntityManager, after: number, upTo: number, limit: number): Promise<FoldRow[]> {

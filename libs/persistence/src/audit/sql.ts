@@ -15,10 +15,16 @@ export interface UpsertOn {
   update: readonly string[];
 }
 
-// Well below SQLite's 32,766 and PostgreSQL's 65,535 bound parameters per statement.
-const MAX_PARAMETERS = 16_000;
+// Rows per INSERT statement: big enough to amortise the call, small enough to stay well below
+// SQLite's 32,766 and PostgreSQL's 65,535 bound parameters.
+const MAX_ROWS = 256;
+const MAX_PARAMETERS = 8_000;
 
-/** Multi-row INSERT (or upsert) in chunks; full chunks share one SQL text, so the driver reuses the prepared statement. */
+/**
+ * Multi-row INSERT (or upsert). Rows go in chunks whose sizes are powers of two, so only a handful
+ * of distinct statements exist: the driver's prepared-statement cache reuses them instead of
+ * filling up with one large compiled statement per batch size (which costs native memory).
+ */
 export async function insertRows(
   manager: EntityManager,
   table: string,
@@ -27,18 +33,24 @@ export async function insertRows(
   upsert?: UpsertOn,
 ): Promise<void> {
   const driver = manager.connection.driver;
-  const perChunk = Math.max(1, Math.floor(MAX_PARAMETERS / columns.length));
+  let largest = 1;
+  while (largest * 2 <= Math.min(MAX_ROWS, MAX_PARAMETERS / columns.length)) largest *= 2;
   const tail = upsert ? ` ON CONFLICT (${upsert.key}) DO UPDATE SET ${upsert.update.map((c) => `${c} = excluded.${c}`).join(', ')}` : '';
-  for (let start = 0; start < rows.length; start += perChunk) {
-    const chunk = rows.slice(start, start + perChunk);
+  const head = `INSERT INTO ${table} (${columns.join(', ')}) VALUES `;
+  let start = 0;
+  while (start < rows.length) {
+    let size = largest;
+    while (size > rows.length - start) size /= 2;
     const values: unknown[] = [];
-    const tuples = chunk.map((row) => {
+    const tuples: string[] = [];
+    for (const row of rows.slice(start, start + size)) {
       const marks = row.map((value) => {
         values.push(value);
         return driver.createParameter(`p${values.length}`, values.length - 1);
       });
-      return `(${marks.join(', ')})`;
-    });
-    await manager.query(`INSERT INTO ${table} (${columns.join(', ')}) VALUES ${tuples.join(', ')}${tail}`, values);
+      tuples.push(`(${marks.join(', ')})`);
+    }
+    await manager.query(head + tuples.join(', ') + tail, values);
+    start += size;
   }
 }
