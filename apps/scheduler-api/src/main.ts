@@ -8,7 +8,11 @@ import { loadConfig, type AppConfig } from './config/app-config.js';
 import { configureHttp } from './http-setup.js';
 
 async function bootstrap(config: AppConfig): Promise<void> {
-  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config), { bodyParser: false });
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config), {
+    bodyParser: false,
+    // Keep-alive and SSE sockets must not hold a shutdown open.
+    forceCloseConnections: true,
+  });
   configureHttp(app, config);
   app.use(expressErrorHandler);
   await app.listen(config.port, config.host);

@@ -10,7 +10,7 @@ const scheduled: CallEvent = {
   data: { phoneNumber: '+442079460958', scheduledAt: T(30), timezone: 'Europe/London' },
   occurredAt: T(0),
 };
-const started: CallEvent = { type: 'CallDispatchStarted', data: { attempt: 1, idempotencyKey: `${ID}:1` }, occurredAt: T(30) };
+const started: CallEvent = { type: 'CallDispatchStarted', data: { attempt: 1, idempotencyKey: `${ID}:1`, latenessMs: 0 }, occurredAt: T(30) };
 const dispatched: CallEvent = {
   type: 'CallDispatched',
   data: { attempt: 1, providerCallId: 'p-9', providerStatus: 'initiated', latenessMs: 250 },

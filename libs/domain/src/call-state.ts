@@ -71,7 +71,7 @@ export function evolve(state: CallState, event: CallEvent): CallState {
     case 'CallCancelled':
       return { ...base, ...ended(state, 'cancelled', event.occurredAt), lastError: state.lastError };
     case 'CallDispatchStarted':
-      return { ...base, status: 'dispatching', attempts: event.data.attempt, dueAt: null };
+      return { ...base, status: 'dispatching', attempts: event.data.attempt, dueAt: null, latenessMs: event.data.latenessMs ?? state.latenessMs };
     case 'CallDispatched':
       return {
         ...base,

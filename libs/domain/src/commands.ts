@@ -20,6 +20,8 @@ export interface DispatchNow {
 /** Dispatcher: claim the next attempt of a due call (or record it missed). */
 export interface StartDispatch {
   type: 'StartDispatch';
+  // The due time the dispatcher read: if the call's differs now, it was rescheduled meanwhile.
+  dueAt?: string;
 }
 export interface RecordDispatch {
   type: 'RecordDispatch';

@@ -265,7 +265,7 @@ describe('decide: DispatchNow', () => {
 describe('decide: StartDispatch and the misfire policy', () => {
   it('starts attempt 1 with the key <id>:1 for a call that is due', () => {
     expect(decideIn(stateIn('pending'), start, at(2_000))).toEqual([
-      { type: 'CallDispatchStarted', data: { attempt: 1, idempotencyKey: `${ID}:1` }, occurredAt: at(2_000).toISOString() },
+      { type: 'CallDispatchStarted', data: { attempt: 1, idempotencyKey: `${ID}:1`, latenessMs: 2_000 }, occurredAt: at(2_000).toISOString() },
     ]);
   });
 
@@ -298,16 +298,18 @@ describe('decide: StartDispatch and the misfire policy', () => {
 });
 
 describe('decide: recording the dispatch', () => {
-  it('records the provider call id, its first status, the attempt and the lateness', () => {
-    const { state, events } = run([{ command: dispatched('initiated'), now: at(1_500) }], POLICY, stateIn('dispatching'));
+  it('records the provider call id, its first status, the attempt and the lateness of the dial itself', () => {
+    // The request went out 1.2 s late; its answer took 0.3 s more. Lateness is the dial's, not the answer's.
+    const dispatching = run([{ command: start, now: at(1_200) }], POLICY, stateIn('pending')).state;
+    const { state, events } = run([{ command: dispatched('initiated'), now: at(1_500) }], POLICY, dispatching);
     expect(events).toEqual([
       {
         type: 'CallDispatched',
-        data: { attempt: 1, providerCallId: 'prov-1', providerStatus: 'initiated', latenessMs: 1_500 },
+        data: { attempt: 1, providerCallId: 'prov-1', providerStatus: 'initiated', latenessMs: 1_200 },
         occurredAt: at(1_500).toISOString(),
       },
     ]);
-    expect(state).toMatchObject({ status: 'dispatched', providerCallId: 'prov-1', providerStatus: 'initiated', latenessMs: 1_500 });
+    expect(state).toMatchObject({ status: 'dispatched', providerCallId: 'prov-1', providerStatus: 'initiated', latenessMs: 1_200 });
   });
 
   it('retries a lost attempt with the same key when the provider is idempotent', () => {

@@ -54,6 +54,9 @@ export function decide(command: CallCommand, state: CallState, now: Date, policy
       ];
     case 'StartDispatch': {
       require(['pending']);
+      // The dispatcher read the call as due at `dueAt` a moment (or a rate-limit wait) ago. If the
+      // due time has changed since (an operator rescheduled it), it may not be due: start nothing.
+      if (command.dueAt !== undefined && state.dueAt !== command.dueAt) return [];
       const latenessMs = now.getTime() - Date.parse(state.scheduledAt);
       if (latenessMs > policy.misfireGraceMs) {
         return [
@@ -64,7 +67,7 @@ export function decide(command: CallCommand, state: CallState, now: Date, policy
         ];
       }
       const attempt = state.attempts + 1;
-      return [event('CallDispatchStarted', { attempt, idempotencyKey: state.retryKey ?? `${state.id}:${attempt}` })];
+      return [event('CallDispatchStarted', { attempt, idempotencyKey: state.retryKey ?? `${state.id}:${attempt}`, latenessMs })];
     }
     case 'RecordDispatch':
       require(['dispatching']);
@@ -73,7 +76,7 @@ export function decide(command: CallCommand, state: CallState, now: Date, policy
           attempt: state.attempts,
           providerCallId: command.providerCallId,
           providerStatus: command.providerStatus,
-          latenessMs: now.getTime() - Date.parse(state.scheduledAt),
+          latenessMs: state.latenessMs ?? now.getTime() - Date.parse(state.scheduledAt),
         }),
       ];
     case 'RecordDispatchFailure': {

@@ -19,6 +19,8 @@ export interface CallCancelledData {
 export interface CallDispatchStartedData {
   attempt: number;
   idempotencyKey: string;
+  // Dial time minus scheduledAt: measured when the request goes out, not when the answer comes back.
+  latenessMs: number;
 }
 export interface CallDispatchedData {
   attempt: number;
