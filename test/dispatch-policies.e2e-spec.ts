@@ -290,6 +290,48 @@ describe('dispatch policies', () => {
     }, 30_000);
   });
 
+  describe('a call rescheduled while it waits for a rate token (DISPATCH_RATE=1)', () => {
+    let mock: CallApiMockProcess;
+    let scheduler: SchedulerProcess;
+
+    beforeAll(async () => {
+      mock = await startCallApiMock({ MOCK_TIME_SCALE: '0.01' });
+      scheduler = await startScheduler({ callApiUrl: mock.url, env: { ...FAST, DISPATCH_RATE: '1' } });
+    }, 30_000);
+
+    afterAll(async () => {
+      await scheduler?.stop();
+      await mock?.stop();
+    });
+
+    it('is not dialled before its new time', async () => {
+      const due = inSeconds(0.5);
+      const views = await scheduleMany(
+        scheduler.url,
+        [400, 401, 402].map((n) => ({ phoneNumber: phoneNumber(n), scheduledAt: due })),
+        1,
+      );
+      // Due together, they are read in id order: the first takes the only token, the second waits
+      // 1 s for the next, the last 2 s. That last one is rescheduled while it waits.
+      const [first, second, last] = [...views].sort((a, b) => (a.id < b.id ? -1 : 1));
+      await waitForStatus(scheduler.url, first.id, ['dispatched', 'ringing', 'connected', 'completed']);
+      const later = inSeconds(3600);
+      const patched = await fetch(`${scheduler.url}/api/calls/${last.id}`, {
+        method: 'PATCH',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ scheduledAt: later }),
+      });
+      expect(patched.status).toBe(200);
+      // Past the moment its token came up.
+      await sleep(2600);
+      const view = await getJson<CallView>(`${scheduler.url}/api/calls/${last.id}`);
+      expect(view).toMatchObject({ status: 'pending', attempts: 0, nextAttemptAt: later });
+      const dials = (await mock.dials()).byNumber;
+      expect(dials[last.phoneNumber]).toBeUndefined();
+      expect(dials[second.phoneNumber]).toBe(1);
+    }, 30_000);
+  });
+
   describe('on time', () => {
     let mock: CallApiMockProcess;
     let scheduler: SchedulerProcess;

@@ -24,6 +24,9 @@ const RESWEEP_FLOOR_MS = 10;
 export class DispatcherService implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger('Dispatcher');
   private readonly inFlight = new Map<string, Promise<void>>();
+  // Started but not yet claimed: still 'pending' in the view, so a due() read can return them again.
+  private readonly claiming = new Set<string>();
+  private lastRecoveryAt = Number.NEGATIVE_INFINITY;
   private readonly limiter: RateLimiter;
   private readonly metadata: EventMetadata = { actor: `dispatcher@${hostname()}:${process.pid}` };
   private timer: NodeJS.Timeout | undefined;
@@ -78,7 +81,12 @@ export class DispatcherService implements OnApplicationBootstrap, BeforeApplicat
     try {
       do {
         this.sweepAgain = false;
-        await this.recoverLostAttempts();
+        // Lost attempts only age into "lost" after the request timeout: checking at the sweep
+        // cadence is enough. Every finishing dial also sweeps, and must not pay for it each time.
+        if (this.clock.now().getTime() - this.lastRecoveryAt >= this.config.dispatchIntervalMs) {
+          this.lastRecoveryAt = this.clock.now().getTime();
+          await this.recoverLostAttempts();
+        }
         await this.dispatchDue();
       } while (this.sweepAgain && !this.stopping);
     } catch (error) {
@@ -94,7 +102,8 @@ export class DispatcherService implements OnApplicationBootstrap, BeforeApplicat
       const free = this.config.dispatchConcurrency - this.inFlight.size;
       if (free <= 0) return;
       const now = this.clock.now();
-      const due = (await this.views.due(now, free + this.inFlight.size)).filter((c) => !this.inFlight.has(c.id)).slice(0, free);
+      // Read only as many rows as can be started (plus those being claimed, which still look due).
+      const due = (await this.views.due(now, free + this.claiming.size)).filter((c) => !this.inFlight.has(c.id)).slice(0, free);
       for (const call of due) {
         if (this.stopping) return;
         // A call past its misfire grace is recorded missed: no dial, so no rate token.
@@ -108,9 +117,11 @@ export class DispatcherService implements OnApplicationBootstrap, BeforeApplicat
   }
 
   private start(call: CallView): void {
+    this.claiming.add(call.id);
     const run = this.dispatchOne(call)
       .catch((error: Error) => this.logger.error(`dispatch of ${call.id} failed: ${error.message}`))
       .finally(() => {
+        this.claiming.delete(call.id);
         this.inFlight.delete(call.id);
         void this.sweep();
       });
@@ -118,7 +129,10 @@ export class DispatcherService implements OnApplicationBootstrap, BeforeApplicat
   }
 
   private async dispatchOne(call: CallView): Promise<void> {
-    const claim = await this.tryCommand(call.id, { type: 'StartDispatch' });
+    // Claim what we read: a call rescheduled since (say, while we waited for a rate token) is left alone.
+    const claim = await this.tryCommand(call.id, { type: 'StartDispatch', dueAt: call.nextAttemptAt ?? undefined }).finally(() =>
+      this.claiming.delete(call.id),
+    );
     const started = claim?.events.find((e) => e.type === 'CallDispatchStarted');
     if (!claim || !started) return; // claimed elsewhere, no longer pending, or missed
     const key = String(started.data.idempotencyKey);
