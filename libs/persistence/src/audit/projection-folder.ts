@@ -47,14 +47,30 @@ export class ProjectionFolder {
 
   /** Folds rows in position order; `history` reads a stream's events before a position (rarely needed). */
   async applyPage(rows: readonly FoldRow[], history: StreamHistory): Promise<void> {
-    for (const row of rows) {
+    let next = this.applyKnown(rows, 0);
+    while (next < rows.length) {
+      // A stream seen before whose state is not in memory: fold its earlier events, then go on.
+      const row = rows[next];
+      this.open.set(row.streamId, await this.refold(row, history));
+      next = this.applyKnown(rows, next);
+    }
+  }
+
+  // The synchronous fast path: folds from `from` until a row needs its stream's history; returns its index.
+  private applyKnown(rows: readonly FoldRow[], from: number): number {
+    for (let i = from; i < rows.length; i++) {
+      const row = rows[i];
       let state = this.open.get(row.streamId);
-      if (state === undefined) state = row.version === 1 ? initialState(row.streamId) : await this.refold(row, history);
+      if (state === undefined) {
+        if (row.version !== 1) return i;
+        state = initialState(row.streamId);
+      }
       this.events += 1;
       // Fold into the call's one state object: the copy evolve makes dies young instead of every
       // version of every open call being promoted to the old generation (peak RSS stays low).
       this.place(Object.assign(state, this.step(state, row, true)));
     }
+    return rows.length;
   }
 
   /** End of the fold: every open call's row is due too (none was written yet). */

@@ -2,7 +2,8 @@ import type { EntityManager } from 'typeorm';
 import type { Database } from '../database.js';
 import { lastPosition } from './log-reader.js';
 import { compareProjections, type RowDifference } from './projection-diff.js';
-import { ProjectionFolder, type Anomaly, type FoldRow } from './projection-folder.js';
+import { pagesInThread, readEvents, readStream } from './fold-pages.js';
+import { ProjectionFolder, type Anomaly } from './projection-folder.js';
 import {
   createReplayTable,
   indexReplayTable,
@@ -12,7 +13,6 @@ import {
   writeReplayRows,
   type ProjectionColumns,
 } from './replay-table.js';
-import { query } from './sql.js';
 
 export interface ReplayOptions {
   // Replace call_views with the replayed rows (one transaction) when they differ.
@@ -23,6 +23,7 @@ export interface ReplayOptions {
   batchSize?: number;
   // Leave call_views_replay in place after a dry run, for inspection.
   keepTable?: boolean;
+
   onProgress?: (progress: ReplayProgress) => void;
 }
 
@@ -48,9 +49,6 @@ export interface ReplayReport {
   foldSeconds: number;
   eventsPerSecond: number;
 }
-
-const FOLD_SELECT =
-  'position, stream_id AS "streamId", version, type, schema_version AS "schemaVersion", data, occurred_at AS "occurredAt"';
 
 /**
  * Rebuilds the call projection from the log into a fresh table, compares it with call_views row by
@@ -79,9 +77,7 @@ export async function replayProjection(db: Database, options: ReplayOptions = {}
     });
 
   // 1. Fold the log up to the head seen at the start, flushing finished calls in batches.
-  while (replayed < headAtStart) {
-    const page = await db.read((m) => readEvents(m, replayed, headAtStart, pageSize));
-    if (page.length === 0) break;
+  for await (const page of pagesInThread(db, 0, headAtStart, pageSize)) {
     await folder.applyPage(page, (streamId, before) => db.read((m) => readStream(m, streamId, before)));
     replayed = page[page.length - 1].position;
     if (folder.dirty.size >= batchSize) await db.write((m) => writeDirty(m, cols, folder));
@@ -138,30 +134,4 @@ async function writeDirty(m: EntityManager, cols: ProjectionColumns, folder: Pro
   const { append, replace } = folder.takeDirty();
   await writeReplayRows(m, cols, replace, true);
   await writeReplayRows(m, cols, append, false);
-}
-
-async function readEvents(m: EntityManager, after: number, upTo: number, limit: number): Promise<FoldRow[]> {
-  const rows = await query<FoldRow>(m, `SELECT ${FOLD_SELECT} FROM events WHERE position > :after AND position <= :upTo ORDER BY position LIMIT :limit`, {
-    after,
-    upTo,
-    limit,
-  });
-  return normalise(rows);
-}
-
-function readStream(m: EntityManager, streamId: string, before: number): Promise<FoldRow[]> {
-  return query<FoldRow>(m, `SELECT ${FOLD_SELECT} FROM events WHERE stream_id = :streamId AND position < :before ORDER BY position`, {
-    streamId,
-    before,
-  }).then(normalise);
-}
-
-// PostgreSQL returns bigint as text.
-function normalise(rows: FoldRow[]): FoldRow[] {
-  for (const row of rows) {
-    row.position = Number(row.position);
-    row.version = Number(row.version);
-    row.schemaVersion = Number(row.schemaVersion);
-  }
-  return rows;
 }
