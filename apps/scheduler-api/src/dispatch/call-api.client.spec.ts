@@ -1,5 +1,3 @@
-import { HttpService } from '@nestjs/axios';
-import axios from 'axios';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { loadConfig } from '../config/app-config.js';
@@ -36,8 +34,12 @@ describe('CallApiClient', () => {
   let requests: { method: string; url: string; headers: IncomingMessage['headers']; body: string }[];
   let client: CallApiClient;
 
-  const clientFor = (callApiUrl: string, env: Record<string, string> = {}) =>
-    new CallApiClient(new HttpService(axios.create()), loadConfig({ CALL_API_URL: callApiUrl, CALL_API_TIMEOUT_MS: String(TIMEOUT_MS), ...env }));
+  const clients: CallApiClient[] = [];
+  const clientFor = (callApiUrl: string, env: Record<string, string> = {}) => {
+    const created = new CallApiClient(loadConfig({ CALL_API_URL: callApiUrl, CALL_API_TIMEOUT_MS: String(TIMEOUT_MS), ...env }));
+    clients.push(created);
+    return created;
+  };
 
   beforeAll(async () => {
     server = createServer((req, res) => {
@@ -60,6 +62,7 @@ describe('CallApiClient', () => {
   afterEach(() => server.closeAllConnections());
 
   afterAll(async () => {
+    for (const created of clients) created.onApplicationShutdown();
     server.closeAllConnections();
     await new Promise((resolve) => server.close(resolve));
   });

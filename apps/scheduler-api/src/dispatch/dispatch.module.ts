@@ -1,4 +1,3 @@
-import { HttpModule } from '@nestjs/axios';
 import { Module } from '@nestjs/common';
 import { CallsModule } from '../calls/calls.module.js';
 import { CallApiClient } from './call-api.client.js';
@@ -7,7 +6,7 @@ import { DispatcherService } from './dispatcher.service.js';
 import { StatusFollowerService } from './status-follower.service.js';
 
 @Module({
-  imports: [HttpModule, CallsModule],
+  imports: [CallsModule],
   providers: [CallApiClient, DispatcherService, StatusFollowerService, DispatchSweepJob],
   exports: [DispatcherService, StatusFollowerService],
 })

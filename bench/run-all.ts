@@ -1,0 +1,24 @@
+import { runDispatchBench } from './dispatch.bench.js';
+import { load, machine } from './support/stats.js';
+// TODO(audit bench): bench/audit.bench.ts (another engineer) exports runAuditBench(); it is not in the
+// tree yet. When it lands, uncomment this import and the call at the bottom.
+// import { runAuditBench } from './audit.bench.js';
+
+// `npm run bench`: builds the server (npm script), then runs every benchmark against the built
+// service as its own process. Figures are printed, not asserted. BENCH_RUNS (default 3) sets how
+// many times each scenario runs; BENCH_ONLY=dispatch|audit runs one group.
+
+const runs = Number(process.env.BENCH_RUNS ?? 3);
+if (!Number.isInteger(runs) || runs < 1) {
+  console.error(`BENCH_RUNS must be a positive integer (got "${process.env.BENCH_RUNS}")`);
+  process.exit(2);
+}
+const only = process.env.BENCH_ONLY;
+
+console.log(`machine: ${machine()}`);
+console.log(`load average at start: ${load()}`);
+
+const started = Date.now();
+if (!only || only === 'dispatch') await runDispatchBench({ runs });
+// if (!only || only === 'audit') await runAuditBench();
+console.log(`\nall benchmarks done in ${((Date.now() - started) / 1000).toFixed(0)} s`);
