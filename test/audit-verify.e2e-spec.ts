@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { createWriteStream, existsSync } from 'node:fs';
 import { copyFile, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -6,6 +6,7 @@ import { join, resolve } from 'node:path';
 import { finished } from 'node:stream/promises';
 import { exportLog, generateCalls, verifyDatabase, verifyFile } from '../libs/persistence/src/audit/index.js';
 import { chainHash, Database, openDataSource } from '../libs/persistence/src/index.js';
+import { startScheduler } from './support/scheduler.process.js';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const AUDIT_CLI = join(ROOT, 'dist/apps/scheduler-api/src/cli/audit.js');
@@ -296,4 +297,83 @@ describe('audit verify catches raw-SQL tampering and names the first bad positio
       if (db.dataSource.isInitialized) await db.close();
     }
   }, 30_000);
+});
+
+describe('the hash chain under concurrent writers', () => {
+  it('stays intact when three processes append to one SQLite file at the same time', async () => {
+    const path = join(dir, 'concurrent.db');
+    const db = await open(path); // creates the schema before the writers start
+    await db.close();
+    // Each writer schedules 60 calls and starts dispatching each: 120 appends racing for the append lock.
+    const script = `
+      import 'reflect-metadata';
+      const { Database, EventStore, openDataSource } = await import(${JSON.stringify(join(ROOT, 'dist/libs/persistence/src/index.js'))});
+      const { decide, evolve, foldEvents, DEFAULT_POLICY } = await import(${JSON.stringify(join(ROOT, 'dist/libs/domain/src/index.js'))});
+      const db = new Database(await openDataSource(process.env.DATABASE_URL));
+      const store = new EventStore(db);
+      const run = async (id, command, state) => {
+        const events = decide(command, state, new Date(), DEFAULT_POLICY);
+        const next = events.reduce(evolve, state);
+        await store.append(id, state.version, events, { metadata: { actor: process.env.WHO }, state: next });
+        return next;
+      };
+      for (let i = 0; i < 60; i++) {
+        const id = process.env.WHO + '-' + i;
+        const scheduled = await run(id, { type: 'ScheduleCall', phoneNumber: '+442079460958' }, foldEvents(id, []));
+        await run(id, { type: 'StartDispatch' }, scheduled);
+      }
+      await db.close();`;
+    const writer = (who: string) =>
+      new Promise<number | null>((done) => {
+        const child = spawn(process.execPath, ['--input-type=module', '-e', script], {
+          cwd: ROOT,
+          env: { ...process.env, NODE_OPTIONS: '', DATABASE_URL: `sqlite:${path}`, WHO: who },
+          stdio: ['ignore', 'ignore', 'inherit'],
+        });
+        child.once('exit', done);
+      });
+    await expect(Promise.all(['a', 'b', 'c'].map(writer))).resolves.toEqual([0, 0, 0]);
+
+    const check = await open(path);
+    try {
+      await expect(verifyDatabase(check)).resolves.toMatchObject({ ok: true, events: 360, streams: 180 });
+      // The writers really interleaved: the log is not three runs one after the other.
+      const actors: { actor: string }[] = await check.dataSource.query(`SELECT json_extract(metadata, '$.actor') AS actor FROM events ORDER BY position`);
+      const switches = actors.filter((a, i) => i > 0 && a.actor !== actors[i - 1].actor).length;
+      expect(switches).toBeGreaterThan(2);
+    } finally {
+      await check.close();
+    }
+  }, 60_000);
+});
+
+describe('GET /api/audit/verify', () => {
+  it('answers the same report as the CLI, and names the bad position once the log is edited', async () => {
+    expect(existsSync(join(ROOT, 'dist/apps/scheduler-api/src/main.js'))).toBe(true);
+    const path = join(dir, 'api.db');
+    await copyFile(small, path);
+    // No call is due against this stand-in: every pending call is months overdue and gets recorded missed.
+    const scheduler = await startScheduler({ callApiUrl: 'http://127.0.0.1:9', databaseUrl: `sqlite:${path}` });
+    try {
+      const intact = (await (await fetch(`${scheduler.url}/api/audit/verify`)).json()) as { ok: boolean; events: number; headHash: string };
+      expect(intact).toMatchObject({ ok: true, problem: null });
+      expect(intact.events).toBeGreaterThanOrEqual(3000);
+      expect(intact.headHash).toMatch(/^[0-9a-f]{64}$/);
+
+      const db = await open(path);
+      try {
+        const row = await rowAt(db, 1234);
+        await db.dataSource.query('UPDATE events SET data = ? WHERE position = 1234', [row.data.replace(/\d/, (d) => String((Number(d) + 1) % 10))]);
+      } finally {
+        await db.close();
+      }
+      const res = await fetch(`${scheduler.url}/api/audit/verify`);
+      expect(res.status).toBe(200);
+      await expect(res.json()).resolves.toMatchObject({ ok: false, problem: { position: 1234, kind: 'edited' } });
+      const bad = await fetch(`${scheduler.url}/api/audit/verify?anchor=nonsense`);
+      expect(bad.status).toBe(400);
+    } finally {
+      await scheduler.stop();
+    }
+  }, 60_000);
 });

@@ -53,7 +53,7 @@ export function nextStep(state: CallState, script: CallScript, now: number, rand
       const roll = random.next();
       const delay = roll < 0.05 ? null : roll < 0.08 ? random.between(1 * DAY, 14 * DAY) : random.between(30 * SECOND, 90 * MINUTE);
       script.parked = roll >= 0.05 && roll < 0.08;
-      const timezone = random.chance(0.5) ? random.pick(TIMEZONES) : undefined;
+      const timezone = random.chance(0.25) ? random.pick(TIMEZONES) : undefined;
       const scheduledAt = delay === null ? undefined : new Date(now + delay).toISOString();
       return { at: now, actor: 'api', command: { type: 'ScheduleCall', phoneNumber: random.pick(phoneNumbers), scheduledAt, timezone } };
     }

@@ -47,15 +47,32 @@ export class SeededRandom {
 
   /** A version-4-shaped UUID drawn from this generator. */
   uuid(): string {
-    const h = (n: number) => n.toString(16).padStart(8, '0');
-    const x = h(this.u32()) + h(this.u32()) + h(this.u32()) + h(this.u32());
-    const variant = ((parseInt(x[16], 16) & 0x3) | 0x8).toString(16);
-    return `${x.slice(0, 8)}-${x.slice(8, 12)}-4${x.slice(13, 16)}-${variant}${x.slice(17, 20)}-${x.slice(20, 32)}`;
+    const a = this.u32();
+    const b = this.u32();
+    const c = this.u32();
+    const d = this.u32();
+    // xxxxxxxx-xxxx-4xxx-yxxx-xxxxxxxxxxxx, y in 8..b
+    return (
+      hex32(a) +
+      '-' +
+      hex16(b >>> 16) +
+      '-4' +
+      hex16(b & 0xfff).slice(1) +
+      '-' +
+      hex16(((c >>> 16) & 0x3fff) | 0x8000) +
+      '-' +
+      hex16(c & 0xffff) +
+      hex32(d)
+    );
   }
 
   hex(length: number): string {
     let s = '';
-    while (s.length < length) s += this.u32().toString(16).padStart(8, '0');
+    while (s.length < length) s += hex32(this.u32());
     return s.slice(0, length);
   }
 }
+
+const BYTE_HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
+const hex16 = (n: number) => BYTE_HEX[(n >>> 8) & 0xff] + BYTE_HEX[n & 0xff];
+const hex32 = (n: number) => hex16(n >>> 16) + hex16(n & 0xffff);
