@@ -215,8 +215,14 @@ describe('replay', () => {
     const { db } = await freshDatabase();
     try {
       await generateCalls(db, { events: 3000, seed: 11, start: new Date(T0) });
-      const [victim, gone] = await db.read((m) => m.find(CallViewEntity, { order: { id: 'ASC' }, take: 2 }));
-      await db.dataSource.query(`UPDATE call_views SET status = 'completed', attempts = 7 WHERE id = ?`, [victim.id]);
+      const [victim, nulled] = await db.read((m) => m.find(CallViewEntity, { where: { status: 'pending' }, order: { id: 'ASC' }, take: 2 }));
+      const gone = await db.read((m) => m.findOneOrFail(CallViewEntity, { where: { status: 'completed' }, order: { id: 'ASC' } }));
+      expect(victim.dueAt).not.toBeNull();
+      expect(victim.endedAt).toBeNull();
+      // Two changed values, a NULL where the log has a value, and a value where it has NULL.
+      await db.dataSource.query(`UPDATE call_views SET status = 'completed', attempts = 7, due_at = NULL, ended_at = 'x' WHERE id = ?`, [victim.id]);
+      // A row whose only difference is a NULL (NULL <> value is not true in SQL: this must still count).
+      await db.dataSource.query('UPDATE call_views SET due_at = NULL WHERE id = ?', [nulled.id]);
       await db.dataSource.query('DELETE FROM call_views WHERE id = ?', [gone.id]);
       await db.dataSource.query(
         `INSERT INTO call_views (id, phone_number, scheduled_at, status, attempts, created_at, updated_at, version)
@@ -224,7 +230,7 @@ describe('replay', () => {
       );
 
       const dry = await replayProjection(db, { show: 10 });
-      expect(dry.differences).toBe(3);
+      expect(dry.differences).toBe(4);
       expect(dry.applied).toBe(false);
       expect(dry.firstDifferences).toEqual(
         expect.arrayContaining([
@@ -234,8 +240,11 @@ describe('replay', () => {
             columns: expect.arrayContaining([
               { column: 'status', live: 'completed', replayed: victim.status },
               { column: 'attempts', live: 7, replayed: victim.attempts },
+              { column: 'due_at', live: null, replayed: victim.dueAt },
+              { column: 'ended_at', live: 'x', replayed: null },
             ]),
           },
+          { id: nulled.id, kind: 'different', columns: [{ column: 'due_at', live: null, replayed: nulled.dueAt }] },
           { id: gone.id, kind: 'missing' },
           { id: 'zz-orphan', kind: 'extra' },
         ]),
@@ -247,7 +256,7 @@ describe('replay', () => {
       expect(scratch).toEqual([]);
 
       const fixed = await replayProjection(db, { apply: true });
-      expect(fixed).toMatchObject({ differences: 3, applied: true });
+      expect(fixed).toMatchObject({ differences: 4, applied: true });
       const again = await replayProjection(db);
       expect(again).toMatchObject({ differences: 0, anomalies: 0 });
       expect(again.liveRows).toBe(dry.replayedRows);

@@ -26,8 +26,9 @@ type Row = Record<string, unknown>;
  */
 export async function compareProjections(manager: EntityManager, cols: ProjectionColumns, keep: number): Promise<ProjectionDiff> {
   const k = cols.key;
-  // NOT (a = b OR both NULL) is null-safe inequality in portable SQL (IS DISTINCT FROM is not in SQLite).
-  const differs = cols.columns.map((c) => `NOT (l.${c} = r.${c} OR (l.${c} IS NULL AND r.${c} IS NULL))`).join(' OR ');
+  // Null-safe inequality in portable SQL (IS DISTINCT FROM is not in SQLite): values differ, or
+  // exactly one side is NULL. (a <> b is NULL when either is; the second test catches that case.)
+  const differs = cols.columns.map((c) => `(l.${c} <> r.${c} OR (l.${c} IS NULL) <> (r.${c} IS NULL))`).join(' OR ');
   const changed = `FROM ${REPLAY_TABLE} r LEFT JOIN ${LIVE_TABLE} l ON l.${k} = r.${k} WHERE l.${k} IS NULL OR ${differs}`;
   const orphan = `FROM ${LIVE_TABLE} l WHERE NOT EXISTS (SELECT 1 FROM ${REPLAY_TABLE} r WHERE r.${k} = l.${k})`;
 
