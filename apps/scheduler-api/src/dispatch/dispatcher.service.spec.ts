@@ -41,10 +41,12 @@ function setup(env: Record<string, string> = {}) {
   let pending: CallView[] = [];
   let dispatching: CallView[] = [];
   const answers = new Map<string, () => Promise<PlaceCallResult>>();
+  const claimedDueAt = new Map<string, string>();
 
   const commands = {
-    execute: async (id: string, command: { type: string }) => {
+    execute: async (id: string, command: { type: string; dueAt?: string }) => {
       log.push(`${command.type} ${id}`);
+      if (command.dueAt !== undefined) claimedDueAt.set(id, command.dueAt);
       if (command.type === 'StartDispatch') {
         pending = pending.filter((c) => c.id !== id);
         return { state: { phoneNumber: `+1415555${id.padStart(4, '0')}` }, events: [{ type: 'CallDispatchStarted', data: { idempotencyKey: `${id}:1` } }] };
@@ -85,6 +87,7 @@ function setup(env: Record<string, string> = {}) {
     dispatcher,
     log,
     answers,
+    claimedDueAt,
     setPending: (calls: CallView[]) => (pending = calls),
     setDispatching: (calls: CallView[]) => (dispatching = calls),
   };
@@ -102,6 +105,16 @@ describe('DispatcherService', () => {
     await t.dispatcher.sweep();
     await settle(t.dispatcher);
     expect(t.log).toEqual(['StartDispatch 1', 'POST +14155550001 1:1', 'RecordDispatch 1', 'follow 1 p-1:1']);
+    await t.dispatcher.beforeApplicationShutdown();
+  });
+
+  it('claims with the due time it read, so a call rescheduled since is not started', async () => {
+    const t = setup();
+    const read = call('10');
+    t.setPending([read]);
+    await t.dispatcher.sweep();
+    await settle(t.dispatcher);
+    expect(t.claimedDueAt.get('10')).toBe(read.nextAttemptAt);
     await t.dispatcher.beforeApplicationShutdown();
   });
 
@@ -135,6 +148,17 @@ describe('DispatcherService', () => {
     t.setDispatching([call('5', { status: 'dispatching', updatedAt: stale }), call('6', { status: 'dispatching', updatedAt: fresh })]);
     await t.dispatcher.sweep();
     expect(t.log).toEqual(['RecordLostAttempt 5']);
+    await t.dispatcher.beforeApplicationShutdown();
+  });
+
+  it('looks for lost attempts once per DISPATCH_INTERVAL_MS, not on every sweep a finishing dial triggers', async () => {
+    const t = setup({ CALL_API_TIMEOUT_MS: '1000', DISPATCH_INTERVAL_MS: '60000' });
+    const stale = new Date(NOW - 3001).toISOString();
+    t.setDispatching([call('11', { status: 'dispatching', updatedAt: stale })]);
+    await t.dispatcher.sweep();
+    await t.dispatcher.sweep();
+    await t.dispatcher.sweep();
+    expect(t.log).toEqual(['RecordLostAttempt 11']);
     await t.dispatcher.beforeApplicationShutdown();
   });
 
