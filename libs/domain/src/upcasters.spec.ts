@@ -56,7 +56,7 @@ describe('upcast', () => {
 
   it('lets a version-1 CallScheduled fold into a pending call without a timezone', () => {
     const { data } = upcast('CallScheduled', 1, v1Scheduled);
-    const event = { type: 'CallScheduled', data, occurredAt: '2026-03-01T09:00:00.000Z' } as CallEvent;
+    const event = { type: 'CallScheduled', data, occurredAt: '2026-03-01T09:00:00.000Z' } as unknown as CallEvent;
     expect(foldEvents('c-1', [event])).toMatchObject({ status: 'pending', timezone: null, scheduledAt: v1Scheduled.scheduledAt });
   });
 });

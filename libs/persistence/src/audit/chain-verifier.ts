@@ -94,8 +94,8 @@ export class ChainVerifier {
         row,
       });
     }
-    // Resynchronise on the row as stored, so one bad row yields one finding, not a cascade.
     if (this.anchor && row.position === this.anchor.position) this.anchorSeen = row.hash;
+    // Resynchronise on the row as stored, so one bad row yields one finding, not a cascade.
     this.versions.set(row.streamId, row.version);
     this.prevHash = row.hash;
     this.expected = row.position + 1;
