@@ -126,6 +126,7 @@ async function generate(args: string[]): Promise<number> {
   const db = await openDatabase();
   try {
     const progress = new Progress('generate');
+    const collect = periodicGc();
     const started = performance.now();
     const target = events ?? (calls ?? 0) * 6;
     const report = await generateCalls(db, {
@@ -133,7 +134,10 @@ async function generate(args: string[]): Promise<number> {
       events,
       seed: count('seed', values.seed),
       start,
-      onProgress: (n) => !values.json && progress.update(n, target, n / ((performance.now() - started) / 1000)),
+      onProgress: (n) => {
+        collect(n);
+        if (!values.json) progress.update(n, target, n / ((performance.now() - started) / 1000));
+      },
     });
     progress.done();
     if (values.json) {

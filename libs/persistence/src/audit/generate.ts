@@ -12,6 +12,7 @@ import type { Database } from '../database.js';
 import type { EventMetadata } from '../event-store.js';
 import { chainHash, GENESIS_HASH } from '../hash-chain.js';
 import { nextStep, phoneNumberPool, type CallScript, type Step } from './call-lifecycle.js';
+import { lastPosition } from './log-reader.js';
 import { MinHeap } from './min-heap.js';
 import { LIVE_TABLE, projectionColumns, upsertViewRows, type ProjectionColumns } from './replay-table.js';
 import { SeededRandom } from './seeded-random.js';
@@ -78,7 +79,9 @@ export async function generateCalls(db: Database, options: GenerateOptions): Pro
   const maxCalls = options.calls ?? Infinity;
   const maxEvents = options.events ?? Infinity;
   if (!Number.isFinite(maxCalls) && !Number.isFinite(maxEvents)) throw new Error('generate needs a number of calls or events');
-  const random = new SeededRandom(options.seed ?? 1);
+  // Appending to a log that has events: vary the seed with its length, so ids never repeat.
+  const existing = await lastPosition(db);
+  const random = new SeededRandom(((options.seed ?? 1) ^ Math.imul(existing, 0x9e3779b1)) >>> 0);
   const phoneNumbers = phoneNumberPool(random);
   const meanArrivalMs = options.meanArrivalMs ?? 400;
   const batchEvents = options.batchEvents ?? 20_000;
