@@ -29,28 +29,32 @@ export async function compareProjections(manager: EntityManager, cols: Projectio
   // Null-safe inequality in portable SQL (IS DISTINCT FROM is not in SQLite): values differ, or
   // exactly one side is NULL. (a <> b is NULL when either is; the second test catches that case.)
   const differs = cols.columns.map((c) => `(l.${c} <> r.${c} OR (l.${c} IS NULL) <> (r.${c} IS NULL))`).join(' OR ');
-  const changed = `FROM ${REPLAY_TABLE} r LEFT JOIN ${LIVE_TABLE} l ON l.${k} = r.${k} WHERE l.${k} IS NULL OR ${differs}`;
-  const orphan = `FROM ${LIVE_TABLE} l WHERE NOT EXISTS (SELECT 1 FROM ${REPLAY_TABLE} r WHERE r.${k} = l.${k})`;
+  const changedRows = `FROM ${REPLAY_TABLE} r LEFT JOIN ${LIVE_TABLE} l ON l.${k} = r.${k} WHERE l.${k} IS NULL OR ${differs}`;
+  const orphanRows = `FROM ${LIVE_TABLE} l WHERE NOT EXISTS (SELECT 1 FROM ${REPLAY_TABLE} r WHERE r.${k} = l.${k})`;
 
-  const [counts] = await query<Record<string, number | string>>(
+  // One pass over the join counts everything; orphans are the live rows no replayed row matched.
+  const [counts] = await query<Record<string, number | string | null>>(
     manager,
-    `SELECT (SELECT COUNT(*) ${changed}) AS "changed", (SELECT COUNT(*) ${orphan}) AS "orphans", ` +
-      `(SELECT COUNT(*) FROM ${REPLAY_TABLE}) AS "replayed", (SELECT COUNT(*) FROM ${LIVE_TABLE}) AS "live"`,
+    `SELECT COUNT(*) AS "replayed", COUNT(l.${k}) AS "matched", SUM(CASE WHEN l.${k} IS NULL OR ${differs} THEN 1 ELSE 0 END) AS "changed" ` +
+      `FROM ${REPLAY_TABLE} r LEFT JOIN ${LIVE_TABLE} l ON l.${k} = r.${k}`,
   );
+  const [{ live }] = await query<{ live: number | string }>(manager, `SELECT COUNT(*) AS "live" FROM ${LIVE_TABLE}`);
+  const changed = Number(counts.changed ?? 0);
+  const orphans = Number(live) - Number(counts.matched);
   const first: RowDifference[] = [];
-  if (Number(counts.changed) > 0) {
+  if (changed > 0) {
     const select = cols.columns.flatMap((c) => [`r.${c} AS "r_${c}"`, `l.${c} AS "l_${c}"`]).join(', ');
-    const rows = await query<Row>(manager, `SELECT ${select}, l.${k} AS "l__key" ${changed} ORDER BY r.${k} LIMIT :keep`, { keep });
+    const rows = await query<Row>(manager, `SELECT ${select}, l.${k} AS "l__key" ${changedRows} ORDER BY r.${k} LIMIT :keep`, { keep });
     for (const row of rows) first.push(describe(row, cols));
   }
-  if (Number(counts.orphans) > 0) {
-    const rows = await query<{ id: string }>(manager, `SELECT l.${k} AS "id" ${orphan} ORDER BY l.${k} LIMIT :keep`, { keep });
+  if (orphans > 0) {
+    const rows = await query<{ id: string }>(manager, `SELECT l.${k} AS "id" ${orphanRows} ORDER BY l.${k} LIMIT :keep`, { keep });
     for (const row of rows.slice(0, Math.max(0, keep - first.length))) first.push({ id: row.id, kind: 'extra' });
   }
   return {
     replayedRows: Number(counts.replayed),
-    liveRows: Number(counts.live),
-    count: Number(counts.changed) + Number(counts.orphans),
+    liveRows: Number(live),
+    count: changed + orphans,
     first,
   };
 }
