@@ -24,10 +24,19 @@ export function parseInstant(value: string, field = 'scheduledAt'): Date {
 
 /** True when `zone` is an IANA time zone name this runtime knows. */
 export function isValidTimezone(zone: string): boolean {
+  // Building a DateTimeFormat costs tens of µs; the set of zone names is small and fixed.
+  const known = zoneCache.get(zone);
+  if (known !== undefined) return known;
+  let valid: boolean;
   try {
     new Intl.DateTimeFormat('en-US', { timeZone: zone });
-    return zone.length > 0;
+    valid = zone.length > 0;
   } catch {
-    return false;
+    valid = false;
   }
+  // Only valid names are remembered, so junk input cannot grow the cache.
+  if (valid) zoneCache.set(zone, true);
+  return valid;
 }
+
+const zoneCache = new Map<string, boolean>();
