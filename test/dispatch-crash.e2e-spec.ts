@@ -9,6 +9,7 @@ import {
   scheduleMany,
   sleep,
   statusCounts,
+  removeTempDatabase,
   waitFor,
   type CallView,
 } from './support/dispatch-helpers.js';
@@ -45,6 +46,7 @@ describe('dispatch under kill -9', () => {
 
   afterAll(async () => {
     await scheduler?.kill9();
+    removeTempDatabase(scheduler?.databaseUrl);
     await mock?.stop();
   });
 

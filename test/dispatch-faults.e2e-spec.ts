@@ -8,6 +8,7 @@ import {
   phoneNumber,
   scheduleMany,
   statusCounts,
+  removeTempDatabase,
   waitFor,
   type CallView,
   type LoggedEvent,
@@ -73,6 +74,7 @@ describe('dispatch against a flaky Call API', () => {
 
     afterAll(async () => {
       await scheduler?.stop();
+      removeTempDatabase(scheduler?.databaseUrl);
       await mock?.stop();
     });
 
@@ -148,6 +150,7 @@ describe('dispatch against a flaky Call API', () => {
 
     afterAll(async () => {
       await scheduler?.stop();
+      removeTempDatabase(scheduler?.databaseUrl);
       await mock?.stop();
     });
 

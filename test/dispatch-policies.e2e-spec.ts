@@ -12,6 +12,7 @@ import {
   scheduleMany,
   sleep,
   statusCounts,
+  removeTempDatabase,
   waitFor,
   type CallView,
   type LoggedEvent,
@@ -68,6 +69,7 @@ describe('dispatch policies', () => {
 
     afterAll(async () => {
       await scheduler?.stop();
+      removeTempDatabase(scheduler?.databaseUrl);
       await mock?.stop();
     });
 
@@ -116,6 +118,7 @@ describe('dispatch policies', () => {
 
     afterAll(async () => {
       await scheduler?.stop();
+      removeTempDatabase(scheduler?.databaseUrl);
       await mock?.stop();
     });
 
@@ -182,6 +185,7 @@ describe('dispatch policies', () => {
 
     afterAll(async () => {
       await scheduler?.stop();
+      removeTempDatabase(scheduler?.databaseUrl);
       provider?.closeAllConnections();
       await new Promise((resolve) => provider?.close(resolve));
     });
@@ -216,6 +220,7 @@ describe('dispatch policies', () => {
 
     afterAll(async () => {
       await scheduler?.stop();
+      removeTempDatabase(scheduler?.databaseUrl);
       await mock?.stop();
     });
 
@@ -264,6 +269,7 @@ describe('dispatch policies', () => {
 
     afterAll(async () => {
       await scheduler?.stop();
+      removeTempDatabase(scheduler?.databaseUrl);
       await mock?.stop();
     });
 
@@ -301,6 +307,7 @@ describe('dispatch policies', () => {
 
     afterAll(async () => {
       await scheduler?.stop();
+      removeTempDatabase(scheduler?.databaseUrl);
       await mock?.stop();
     });
 
@@ -344,6 +351,7 @@ describe('dispatch policies', () => {
 
     afterAll(async () => {
       await scheduler?.stop();
+      removeTempDatabase(scheduler?.databaseUrl);
       await mock?.stop();
     });
 

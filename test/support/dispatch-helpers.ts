@@ -1,4 +1,7 @@
+import { rmSync } from 'node:fs';
 import { Agent, request } from 'node:http';
+import { tmpdir } from 'node:os';
+import { basename, dirname, join } from 'node:path';
 
 // Small helpers shared by the dispatch end-to-end tests (test/dispatch-*.e2e-spec.ts): talk to
 // the scheduler over HTTP as a client would, and read back what it recorded.
@@ -200,4 +203,11 @@ export function attemptViolation(stream: LoggedEvent[], idempotentProvider: bool
     }
   }
   return null;
+}
+
+/** Deletes the temporary SQLite directory startScheduler made for a test (never anything else). */
+export function removeTempDatabase(databaseUrl: string | undefined): void {
+  if (!databaseUrl?.startsWith('sqlite:')) return;
+  const dir = dirname(databaseUrl.slice('sqlite:'.length));
+  if (dirname(dir) === tmpdir() && basename(dir).startsWith('cs-e2e-')) rmSync(join(dir), { recursive: true, force: true });
 }
