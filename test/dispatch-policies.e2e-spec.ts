@@ -210,6 +210,37 @@ describe('dispatch policies', () => {
     });
   });
 
+  describe('a provider that never reports a final status', () => {
+    let provider: Server;
+    let scheduler: SchedulerProcess;
+
+    beforeAll(async () => {
+      provider = createServer((req, res) => {
+        req.resume().on('end', () => {
+          res.writeHead(req.method === 'POST' ? 201 : 200, { 'content-type': 'application/json' });
+          res.end(JSON.stringify({ success: true, call: { id: 'p-forever', status: 'queued', duration: null } }));
+        });
+      });
+      await new Promise<void>((resolve) => provider.listen(0, '127.0.0.1', resolve));
+      const url = `http://127.0.0.1:${(provider.address() as AddressInfo).port}`;
+      scheduler = await startScheduler({ callApiUrl: url, env: { ...FAST, FOLLOW_GIVE_UP: '1500ms' } });
+    }, 30_000);
+
+    afterAll(async () => {
+      await scheduler?.stop();
+      removeTempDatabase(scheduler?.databaseUrl);
+      provider?.closeAllConnections();
+      await new Promise((resolve) => provider?.close(resolve));
+    });
+
+    it('stops polling after FOLLOW_GIVE_UP and records the call untracked with the reason', async () => {
+      const call = await scheduleCall(scheduler.url, { phoneNumber: phoneNumber(41) });
+      const lost = await waitForStatus(scheduler.url, call.id, FINAL_STATUSES);
+      expect(lost).toMatchObject({ status: 'untracked', providerStatus: 'queued' });
+      expect(lost.lastError).toMatch(/no final status after 2 s \(last: queued\)/);
+    });
+  });
+
   describe('SIGTERM while dialling', () => {
     let mock: CallApiMockProcess;
     let scheduler: SchedulerProcess | undefined;

@@ -10,8 +10,6 @@ import { configureHttp } from './http-setup.js';
 async function bootstrap(config: AppConfig): Promise<void> {
   const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config), {
     bodyParser: false,
-    // Keep-alive and SSE sockets must not hold a shutdown open.
-    forceCloseConnections: true,
   });
   configureHttp(app, config);
   app.use(expressErrorHandler);

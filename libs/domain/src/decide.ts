@@ -5,6 +5,7 @@ import type { CallCommand, DispatchPolicy } from './commands.js';
 import { DomainError, DomainErrorCode, IllegalTransitionError } from './domain-error.js';
 import type { CallEvent, CallEventDataMap, CallEventType } from './events.js';
 import { isValidTimezone, parseInstant } from './instant.js';
+import { formatDuration } from './format-duration.js';
 import { normalisePhoneNumber } from './phone-number.js';
 
 /**
@@ -130,10 +131,3 @@ const COMMAND_VERBS: Partial<Record<CallCommand['type'], string>> = {
 function describe(type: CallCommand['type']): string {
   return COMMAND_VERBS[type] ?? type;
 }
-
-function formatDuration(ms: number): string {
-  if (ms < 120_000) return `${Math.round(ms / 1000)} s`;
-  if (ms < 7_200_000) return `${Math.round(ms / 60_000)} min`;
-  return `${(ms / 3_600_000).toFixed(1)} h`;
-}
-

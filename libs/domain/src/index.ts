@@ -7,6 +7,7 @@ export * from './commands.js';
 export * from './decide.js';
 export * from './domain-error.js';
 export * from './events.js';
+export * from './format-duration.js';
 export * from './instant.js';
 export * from './phone-number.js';
 export * from './upcasters.js';

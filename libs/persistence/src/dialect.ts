@@ -7,6 +7,8 @@ import type { DataSource, QueryRunner } from 'typeorm';
  */
 export interface Dialect {
   readonly kind: 'sqlite' | 'postgres';
+  /** The placeholder of the index-th (1-based) bound parameter. */
+  param(index: number): string;
   /** Opens a write transaction that holds the global append lock. */
   beginAppend(runner: QueryRunner): Promise<void>;
   commit(runner: QueryRunner): Promise<void>;
@@ -22,6 +24,7 @@ const STARTUP_LOCK_KEY = 7_345_212;
 
 const sqlite: Dialect = {
   kind: 'sqlite',
+  param: () => '?',
   // IMMEDIATE takes the write lock up front: a second process waits (busy_timeout) instead of
   // failing mid-transaction with SQLITE_BUSY.
   beginAppend: async (runner) => void (await runner.query('BEGIN IMMEDIATE')),
@@ -33,6 +36,7 @@ const sqlite: Dialect = {
 
 const postgres: Dialect = {
   kind: 'postgres',
+  param: (index) => `$${index}`,
   beginAppend: async (runner) => {
     await runner.startTransaction('READ COMMITTED');
     await runner.query('SELECT pg_advisory_xact_lock($1)', [APPEND_LOCK_KEY]);

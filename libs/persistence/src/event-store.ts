@@ -14,6 +14,7 @@ import { CallViewEntity } from './entities/call-view.entity.js';
 import { EventEntity } from './entities/event.entity.js';
 import { IdempotencyKeyEntity } from './entities/idempotency-key.entity.js';
 import type { Database } from './database.js';
+import { EventSql } from './event-sql.js';
 import { chainHash, GENESIS_HASH } from './hash-chain.js';
 import { upcastRow } from './upcast-row.js';
 
@@ -50,7 +51,11 @@ export interface AppendOptions {
 export class EventStore {
   readonly changes$ = new Subject<CallChange>();
 
-  constructor(private readonly db: Database) {}
+  private readonly sql: EventSql;
+
+  constructor(private readonly db: Database) {
+    this.sql = new EventSql(db.dialect.param);
+  }
 
   /**
    * Appends events to a stream if it is still at `expectedVersion`, updates the call projection
@@ -67,10 +72,9 @@ export class EventStore {
         if (retried.length === events.length) return retried.sort((a, b) => a.position - b.position);
       }
 
-      const current = await this.streamVersion(manager, streamId);
-      if (current !== expectedVersion) throw new ConcurrencyError(streamId, expectedVersion);
-
-      const head = await headOf(manager);
+      // No version read: UNIQUE(stream_id, version) refuses version expectedVersion+1 if another
+      // writer appended since the caller read the stream.
+      const head = await this.sql.head(manager);
       let position = head?.position ?? 0;
       let prevHash = head?.hash ?? GENESIS_HASH;
       const metadata = JSON.stringify(options.metadata);
@@ -94,12 +98,12 @@ export class EventStore {
         return row;
       });
       try {
-        await manager.insert(EventEntity, rows);
+        await this.sql.insertEvents(manager, rows);
       } catch (error) {
         if (this.db.dialect.isUniqueViolation(error)) throw new ConcurrencyError(streamId, expectedVersion);
         throw error;
       }
-      await manager.upsert(CallViewEntity, toCallViewRow(options.state), ['id']);
+      await this.sql.upsertView(manager, toCallViewRow(options.state));
       if (options.idempotency) {
         await manager.insert(IdempotencyKeyEntity, {
           key: options.idempotency.key,
@@ -117,23 +121,12 @@ export class EventStore {
   }
 
   readStream(streamId: string): Promise<StoredEvent[]> {
-    return this.db.read(async (manager) =>
-      (await manager.find(EventEntity, { where: { streamId }, order: { version: 'ASC' } })).map(toStoredEvent),
-    );
+    return this.db.read(async (manager) => (await this.sql.readStream(manager, streamId)).map(toStoredEvent));
   }
 
   /** The global log after `afterPosition`, oldest first. */
   readAll(afterPosition: number, limit: number): Promise<StoredEvent[]> {
-    return this.db.read(async (manager) =>
-      (
-        await manager
-          .createQueryBuilder(EventEntity, 'e')
-          .where('e.position > :after', { after: afterPosition })
-          .orderBy('e.position', 'ASC')
-          .limit(limit)
-          .getMany()
-      ).map(toStoredEvent),
-    );
+    return this.db.read(async (manager) => (await this.sql.readAll(manager, afterPosition, limit)).map(toStoredEvent));
   }
 
   /** Every event in position order, fetched in pages so memory stays flat on a long log. */
@@ -148,16 +141,7 @@ export class EventStore {
   }
 
   lastPosition(): Promise<number> {
-    return this.db.read(async (manager) => (await headOf(manager))?.position ?? 0);
-  }
-
-  private async streamVersion(manager: EntityManager, streamId: string): Promise<number> {
-    const row = await manager
-      .createQueryBuilder(EventEntity, 'e')
-      .select('MAX(e.version)', 'version')
-      .where('e.stream_id = :streamId', { streamId })
-      .getRawOne<{ version: number | string | null }>();
-    return Number(row?.version ?? 0);
+    return this.db.read(async (manager) => (await this.sql.head(manager))?.position ?? 0);
   }
 }
 
@@ -181,16 +165,6 @@ export function toStoredEvent(row: EventEntity): StoredEvent {
 /** The domain event an upcast stored row stands for. */
 export function toDomainEvent(event: StoredEventView): CallEvent {
   return { type: event.type, data: event.data, occurredAt: event.occurredAt } as unknown as CallEvent;
-}
-
-async function headOf(manager: EntityManager): Promise<{ position: number; hash: string } | null> {
-  const row = await manager
-    .createQueryBuilder(EventEntity, 'e')
-    .select(['e.position', 'e.hash'])
-    .orderBy('e.position', 'DESC')
-    .limit(1)
-    .getOne();
-  return row ? { position: Number(row.position), hash: row.hash } : null;
 }
 
 function stripChain(event: StoredEvent): StoredEventView {

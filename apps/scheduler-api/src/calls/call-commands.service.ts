@@ -55,26 +55,34 @@ export class CallCommandsService {
   async execute(callId: string, command: CallCommand, options: ExecuteOptions): Promise<CommandResult> {
     const { state, history } = options.isNew ? { state: foldEvents(callId, []), history: [] } : await this.load(callId);
     if (!options.isNew && history.length === 0) throw new CallNotFoundError(callId);
-    const events = decide(command, state, this.clock.now(), this.policy);
-    if (events.length === 0) return { state, events: [] };
-    const next = events.reduce(evolve, state);
-    const causationId = history.length > 0 ? history[history.length - 1].eventId : undefined;
-    const stored = await this.store.append(callId, state.version, events, {
-      metadata: { causationId, ...options.metadata },
-      state: next,
-      idempotency: options.idempotency,
-    });
-    return { state: next, events: stored };
+    return this.decideAndAppend(state, history.at(-1)?.eventId, command, options);
   }
 
-  /** Like execute, but re-reads and decides again when another writer moved the stream first. */
-  async executeWithRetry(callId: string, command: CallCommand, options: ExecuteOptions, tries = 3): Promise<CommandResult> {
+  /**
+   * Like execute, but re-reads and decides again when another writer moved the stream first.
+   * `known` is the result of this caller's previous command on the call: deciding from it saves
+   * reading the stream back; if it is stale, the append fails and the retry reads afresh.
+   */
+  async executeWithRetry(callId: string, command: CallCommand, options: ExecuteOptions, known?: CommandResult, tries = 3): Promise<CommandResult> {
     for (let attempt = 1; ; attempt++) {
       try {
+        if (known && attempt === 1) return await this.decideAndAppend(known.state, known.events.at(-1)?.eventId, command, options);
         return await this.execute(callId, command, options);
       } catch (error) {
         if (!(error instanceof ConcurrencyError) || attempt >= tries) throw error;
       }
     }
+  }
+
+  private async decideAndAppend(state: CallState, causationId: string | undefined, command: CallCommand, options: ExecuteOptions): Promise<CommandResult> {
+    const events = decide(command, state, this.clock.now(), this.policy);
+    if (events.length === 0) return { state, events: [] };
+    const next = events.reduce(evolve, state);
+    const stored = await this.store.append(state.id, state.version, events, {
+      metadata: { causationId, ...options.metadata },
+      state: next,
+      idempotency: options.idempotency,
+    });
+    return { state: next, events: stored };
   }
 }

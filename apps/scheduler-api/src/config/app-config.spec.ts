@@ -30,6 +30,7 @@ describe('loadConfig', () => {
       followIntervalMs: 1000,
       followMaxIntervalMs: 5000,
       followNotFoundLimit: 5,
+      followGiveUpMs: 2 * 3_600_000,
       shutdownGraceMs: 10_000,
       sqliteSynchronous: 'NORMAL',
       authToken: null,

@@ -18,6 +18,7 @@ export interface AppConfig {
   followIntervalMs: number;
   followMaxIntervalMs: number;
   followNotFoundLimit: number;
+  followGiveUpMs: number;
   shutdownGraceMs: number;
   sqliteSynchronous: 'NORMAL' | 'FULL';
   authToken: string | null;
@@ -89,6 +90,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     followIntervalMs: int('FOLLOW_INTERVAL_MS', 1000, 10),
     followMaxIntervalMs: int('FOLLOW_MAX_INTERVAL_MS', 5000, 10),
     followNotFoundLimit: int('FOLLOW_NOT_FOUND_LIMIT', 5, 1),
+    followGiveUpMs: duration('FOLLOW_GIVE_UP', 2 * 3_600_000),
     shutdownGraceMs: int('SHUTDOWN_GRACE_MS', 10_000, 0),
     sqliteSynchronous: synchronous as 'NORMAL' | 'FULL',
     authToken: env.AUTH_TOKEN || null,

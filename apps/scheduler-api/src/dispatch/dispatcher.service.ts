@@ -138,17 +138,19 @@ export class DispatcherService implements OnApplicationBootstrap, BeforeApplicat
     const key = String(started.data.idempotencyKey);
     const result = await this.callApi.placeCall(claim.state.phoneNumber, key);
     if (result.ok) {
-      await this.commands.executeWithRetry(
+      const recorded = await this.commands.executeWithRetry(
         call.id,
         { type: 'RecordDispatch', providerCallId: result.providerCallId, providerStatus: result.providerStatus },
         { metadata: this.metadata },
+        claim,
       );
-      this.follower.follow(call.id, result.providerCallId);
+      this.follower.follow(call.id, result.providerCallId, recorded);
     } else {
       await this.commands.executeWithRetry(
         call.id,
         { type: 'RecordDispatchFailure', reason: result.reason, certain: result.certain, retryable: result.retryable, random: Math.random() },
         { metadata: this.metadata },
+        claim,
       );
     }
   }

@@ -1,14 +1,17 @@
 import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
 import { hostname } from 'node:os';
-import { ConcurrencyError, IllegalTransitionError, IN_PROGRESS_STATUSES, isTerminal } from '../../../../libs/domain/src/index.js';
+import { ConcurrencyError, formatDuration, IllegalTransitionError, IN_PROGRESS_STATUSES, isTerminal } from '../../../../libs/domain/src/index.js';
 import { CallViewRepository, type EventMetadata } from '../../../../libs/persistence/src/index.js';
-import { CallCommandsService } from '../calls/call-commands.service.js';
+import { CallCommandsService, type CommandResult } from '../calls/call-commands.service.js';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { CallApiClient } from './call-api.client.js';
 import { Semaphore } from './semaphore.js';
 
 interface Tracked {
   providerCallId: string;
+  // The result of our last command on the call: the next one is decided from it without a read.
+  known?: CommandResult;
+  since: number;
   delay: number;
   notFound: number;
   timer?: NodeJS.Timeout;
@@ -36,7 +39,7 @@ export class StatusFollowerService implements OnApplicationBootstrap, BeforeAppl
 
   async onApplicationBootstrap(): Promise<void> {
     // Calls that were live when the service last stopped are followed again.
-    for (const call of await this.views.inStatuses(IN_PROGRESS_STATUSES)) {
+    for (const call of await this.views.inStatuses(IN_PROGRESS_STATUSES, 1_000_000)) {
       if (call.providerCallId) this.follow(call.id, call.providerCallId);
     }
   }
@@ -51,9 +54,9 @@ export class StatusFollowerService implements OnApplicationBootstrap, BeforeAppl
     return this.tracked.size;
   }
 
-  follow(callId: string, providerCallId: string): void {
+  follow(callId: string, providerCallId: string, known?: CommandResult): void {
     if (this.stopping || this.tracked.has(callId)) return;
-    const entry: Tracked = { providerCallId, delay: this.config.followIntervalMs, notFound: 0 };
+    const entry: Tracked = { providerCallId, known, since: Date.now(), delay: this.config.followIntervalMs, notFound: 0 };
     this.tracked.set(callId, entry);
     this.schedule(callId, entry);
   }
@@ -69,20 +72,20 @@ export class StatusFollowerService implements OnApplicationBootstrap, BeforeAppl
       const answer = await this.callApi.getCall(entry.providerCallId);
       if (answer.ok) {
         entry.notFound = 0;
-        const { state, events } = await this.commands.executeWithRetry(
+        const result = await this.commands.executeWithRetry(
           callId,
           { type: 'RecordStatus', providerStatus: answer.status, duration: answer.duration },
           { metadata: this.metadata },
+          entry.known,
         );
-        if (isTerminal(state.status as never)) return this.untrack(callId);
-        entry.delay = events.length > 0 ? this.config.followIntervalMs : this.slower(entry.delay);
+        entry.known = result;
+        if (isTerminal(result.state.status as never)) return this.untrack(callId);
+        entry.delay = result.events.length > 0 ? this.config.followIntervalMs : this.slower(entry.delay);
+        if (Date.now() - entry.since > this.config.followGiveUpMs) {
+          return this.loseTracking(callId, entry, `no final status after ${formatDuration(this.config.followGiveUpMs)} (last: ${answer.status})`);
+        }
       } else if (answer.notFound && ++entry.notFound >= this.config.followNotFoundLimit) {
-        await this.commands.executeWithRetry(
-          callId,
-          { type: 'LoseTracking', reason: `${answer.reason}, ${entry.notFound} times in a row; its final status is unknown` },
-          { metadata: this.metadata },
-        );
-        return this.untrack(callId);
+        return this.loseTracking(callId, entry, `${answer.reason}, ${entry.notFound} times in a row; its final status is unknown`);
       } else {
         entry.delay = this.slower(entry.delay);
       }
@@ -93,6 +96,11 @@ export class StatusFollowerService implements OnApplicationBootstrap, BeforeAppl
       entry.delay = this.slower(entry.delay);
     }
     this.schedule(callId, entry);
+  }
+
+  private async loseTracking(callId: string, entry: Tracked, reason: string): Promise<void> {
+    await this.commands.executeWithRetry(callId, { type: 'LoseTracking', reason }, { metadata: this.metadata }, entry.known);
+    this.untrack(callId);
   }
 
   private slower(delay: number): number {
