@@ -311,6 +311,8 @@ describe('the hash chain under concurrent writers', () => {
       const { decide, evolve, foldEvents, DEFAULT_POLICY } = await import(${JSON.stringify(join(ROOT, 'dist/libs/domain/src/index.js'))});
       const db = new Database(await openDataSource(process.env.DATABASE_URL));
       const store = new EventStore(db);
+      // Start together: process start-up times differ by more than a writer's whole run.
+      await new Promise((r) => setTimeout(r, Math.max(0, Number(process.env.GO_AT) - Date.now())));
       const run = async (id, command, state) => {
         const events = decide(command, state, new Date(), DEFAULT_POLICY);
         const next = events.reduce(evolve, state);
@@ -323,11 +325,12 @@ describe('the hash chain under concurrent writers', () => {
         await run(id, { type: 'StartDispatch' }, scheduled);
       }
       await db.close();`;
+    const goAt = String(Date.now() + 3000);
     const writer = (who: string) =>
       new Promise<number | null>((done) => {
         const child = spawn(process.execPath, ['--input-type=module', '-e', script], {
           cwd: ROOT,
-          env: { ...process.env, NODE_OPTIONS: '', DATABASE_URL: `sqlite:${path}`, WHO: who },
+          env: { ...process.env, NODE_OPTIONS: '', DATABASE_URL: `sqlite:${path}`, WHO: who, GO_AT: goAt },
           stdio: ['ignore', 'ignore', 'inherit'],
         });
         child.once('exit', done);

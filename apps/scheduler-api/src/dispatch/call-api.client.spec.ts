@@ -1,3 +1,4 @@
+import { HttpService } from '@nestjs/axios';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { loadConfig } from '../config/app-config.js';
@@ -36,7 +37,7 @@ describe('CallApiClient', () => {
 
   const clients: CallApiClient[] = [];
   const clientFor = (callApiUrl: string, env: Record<string, string> = {}) => {
-    const created = new CallApiClient(loadConfig({ CALL_API_URL: callApiUrl, CALL_API_TIMEOUT_MS: String(TIMEOUT_MS), ...env }));
+    const created = new CallApiClient(new HttpService(), loadConfig({ CALL_API_URL: callApiUrl, CALL_API_TIMEOUT_MS: String(TIMEOUT_MS), ...env }));
     clients.push(created);
     return created;
   };

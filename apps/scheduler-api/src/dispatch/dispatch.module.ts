@@ -1,3 +1,4 @@
+import { HttpModule } from '@nestjs/axios';
 import { Module } from '@nestjs/common';
 import { CallsModule } from '../calls/calls.module.js';
 import { CallApiClient } from './call-api.client.js';
@@ -6,7 +7,7 @@ import { DispatcherService } from './dispatcher.service.js';
 import { StatusFollowerService } from './status-follower.service.js';
 
 @Module({
-  imports: [CallsModule],
+  imports: [HttpModule, CallsModule],
   providers: [CallApiClient, DispatcherService, StatusFollowerService, DispatchSweepJob],
   exports: [DispatcherService, StatusFollowerService],
 })
