@@ -288,6 +288,8 @@ describe('dashboard in a real browser', () => {
 
   it('can be driven with the keyboard alone', async () => {
     const page = await open('/schedule');
+    // The form is a lazy route: let it render before walking the tab order.
+    await page.locator('#phoneNumber').waitFor();
     await page.keyboard.press('Tab');
     await expect(focused(page, 'textContent')).resolves.toBe('Skip to main content');
     await page.keyboard.press('Enter');

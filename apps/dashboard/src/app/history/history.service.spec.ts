@@ -11,6 +11,7 @@ describe('HistoryService', () => {
   let service: HistoryService;
   let http: HttpTestingController;
   let changes: Subject<CallChange>;
+  let reconnected: Subject<void>;
 
   const day = (d: number) => `2030-01-${String(d).padStart(2, '0')}T10:00:00.000Z`;
   const done = (id: string, d: number, extra: Partial<CallView> = {}) =>
@@ -18,8 +19,9 @@ describe('HistoryService', () => {
 
   beforeEach(() => {
     changes = new Subject<CallChange>();
+    reconnected = new Subject<void>();
     TestBed.configureTestingModule({
-      providers: [provideHttpClient(), provideHttpClientTesting(), { provide: LiveService, useValue: { changes } }],
+      providers: [provideHttpClient(), provideHttpClientTesting(), { provide: LiveService, useValue: { changes, reconnected } }],
     });
     service = TestBed.inject(HistoryService);
     http = TestBed.inject(HttpTestingController);

@@ -18,7 +18,7 @@ describe('History page', () => {
         provideHttpClient(),
         provideHttpClientTesting(),
         provideRouter([{ path: 'history', component: CallHistory }], withComponentInputBinding()),
-        { provide: LiveService, useValue: { changes: new Subject<CallChange>() } },
+        { provide: LiveService, useValue: { changes: new Subject<CallChange>(), reconnected: new Subject<void>() } },
         { provide: USER_TIME_ZONE, useValue: 'Asia/Tokyo' },
       ],
     });

@@ -73,6 +73,18 @@ describe('LiveService', () => {
     expect(live.state()).toBe('open');
   });
 
+  it('announces that the feed is back after an outage, but not on the first open', () => {
+    let reconnects = 0;
+    live.reconnected.subscribe(() => reconnects++);
+    live.connect();
+    const source = FakeEventSource.latest();
+    source.open();
+    expect(reconnects).toBe(0);
+    source.drop();
+    source.open();
+    expect(reconnects).toBe(1);
+  });
+
   it('reopens a closed stream after a backoff, resuming after the last position', () => {
     live.connect();
     const first = FakeEventSource.latest();

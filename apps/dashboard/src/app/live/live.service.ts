@@ -56,6 +56,9 @@ export class LiveService {
   readonly lastChangeAt = this.lastChangeAtSignal.asReadonly();
   readonly connected = computed(() => this.stateSignal() === 'open');
   readonly changes: Observable<CallChange> = this.changeSubject.asObservable();
+  private readonly reconnectedSubject = new Subject<void>();
+  /** Emits when the feed is back after an outage: a view whose load failed meanwhile reloads. */
+  readonly reconnected: Observable<void> = this.reconnectedSubject.asObservable();
 
   constructor() {
     inject(DestroyRef).onDestroy(() => this.disconnect());
@@ -98,7 +101,9 @@ export class LiveService {
     this.source = source;
     source.onopen = () => {
       this.retryDelay = 1000;
+      const wasDown = this.stateSignal() === 'reconnecting';
       this.stateSignal.set('open');
+      if (wasDown) this.reconnectedSubject.next();
     };
     source.onerror = () => this.onError(source);
     source.addEventListener('change', (message) => this.onChange(message));

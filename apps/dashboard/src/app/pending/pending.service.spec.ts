@@ -11,6 +11,7 @@ describe('PendingService', () => {
   let service: PendingService;
   let http: HttpTestingController;
   let changes: Subject<CallChange>;
+  let reconnected: Subject<void>;
 
   const at = (minute: number) => `2030-01-01T10:${String(minute).padStart(2, '0')}:00.000Z`;
   const pending = (id: string, minute: number, extra: Partial<CallView> = {}) =>
@@ -18,8 +19,9 @@ describe('PendingService', () => {
 
   beforeEach(() => {
     changes = new Subject<CallChange>();
+    reconnected = new Subject<void>();
     TestBed.configureTestingModule({
-      providers: [provideHttpClient(), provideHttpClientTesting(), { provide: LiveService, useValue: { changes } }],
+      providers: [provideHttpClient(), provideHttpClientTesting(), { provide: LiveService, useValue: { changes, reconnected } }],
     });
     service = TestBed.inject(PendingService);
     http = TestBed.inject(HttpTestingController);
@@ -41,6 +43,25 @@ describe('PendingService', () => {
     await more;
     expect(service.items().map((c) => c.id)).toEqual(['a', 'b', 'c']);
     expect(service.hasMore()).toBe(false);
+  });
+
+  it('reloads after the live feed comes back when its load failed during the outage', async () => {
+    const failing = service.load();
+    http.expectOne('/api/calls/pending?limit=50').flush('down', { status: 0, statusText: 'Unknown Error' });
+    await failing;
+    expect(service.error()).not.toBeNull();
+    reconnected.next();
+    http.expectOne('/api/calls/pending?limit=50').flush({ items: [pending('a', 1)], nextCursor: null });
+    await Promise.resolve();
+    await new Promise((r) => setTimeout(r));
+    expect(service.error()).toBeNull();
+    expect(service.items().map((c) => c.id)).toEqual(['a']);
+  });
+
+  it('does not reload a healthy list when the feed comes back', async () => {
+    await loadWith([pending('a', 1)]);
+    reconnected.next();
+    http.expectNone('/api/calls/pending?limit=50');
   });
 
   it('places a newly scheduled call by due time', async () => {

@@ -40,9 +40,12 @@ export class PendingService {
   readonly hasMore = computed(() => this.nextCursorSignal() !== null);
 
   constructor() {
-    inject(LiveService)
-      .changes.pipe(takeUntilDestroyed())
-      .subscribe((change) => this.apply(change.call));
+    const live = inject(LiveService);
+    live.changes.pipe(takeUntilDestroyed()).subscribe((change) => this.apply(change.call));
+    // A load that failed while the API was down would leave the view empty for good.
+    live.reconnected.pipe(takeUntilDestroyed()).subscribe(() => {
+      if (this.errorSignal() !== null || !this.loaded) void this.load();
+    });
   }
 
   async load(): Promise<void> {

@@ -12,15 +12,17 @@ import { settle } from '../../testing/settle';
 describe('Pending page', () => {
   let http: HttpTestingController;
   let changes: Subject<CallChange>;
+  let reconnected: Subject<void>;
 
   beforeEach(() => {
     changes = new Subject<CallChange>();
+    reconnected = new Subject<void>();
     TestBed.configureTestingModule({
       providers: [
         provideHttpClient(),
         provideHttpClientTesting(),
         provideRouter([]),
-        { provide: LiveService, useValue: { changes } },
+        { provide: LiveService, useValue: { changes, reconnected } },
         { provide: USER_TIME_ZONE, useValue: 'Europe/Paris' },
       ],
     });
