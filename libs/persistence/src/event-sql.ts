@@ -6,7 +6,7 @@ import type { EventEntity } from './entities/event.entity.js';
 // builder inlines numbers into the SQL text, so every append would be a new statement to compile
 // (and would push the hot ones out of the driver's statement cache).
 
-const EVENT_COLUMNS = ['position', 'event_id', 'stream_id', 'version', 'type', 'data', 'metadata', 'occurred_at', 'schema_version', 'prev_hash', 'hash'];
+export const EVENT_COLUMNS = ['position', 'event_id', 'stream_id', 'version', 'type', 'data', 'metadata', 'occurred_at', 'schema_version', 'prev_hash', 'hash'];
 const VIEW_COLUMNS = [
   'id',
   'phone_number',

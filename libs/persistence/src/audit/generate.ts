@@ -9,6 +9,7 @@ import {
   type CallState,
 } from '../../../domain/src/index.js';
 import type { Database } from '../database.js';
+import { EVENT_COLUMNS } from '../event-sql.js';
 import type { EventMetadata } from '../event-store.js';
 import { chainHash, GENESIS_HASH } from '../hash-chain.js';
 import { nextStep, phoneNumberPool, type CallScript, type Step } from './call-lifecycle.js';
@@ -63,7 +64,6 @@ interface PendingRow {
   occurredAt: string;
 }
 
-const EVENT_COLUMNS = ['position', 'event_id', 'stream_id', 'version', 'type', 'data', 'metadata', 'occurred_at', 'schema_version', 'prev_hash', 'hash'];
 // Tail of the simulation after the last new call: long enough for every lifecycle to play out.
 const DRAIN_MS = 4 * 3_600_000;
 
