@@ -40,8 +40,6 @@ function dataSourceOptions(target: DatabaseTarget, tuning: SqliteTuning) {
     prepareDatabase: (db: { pragma(sql: string): unknown }) => {
       db.pragma('busy_timeout = 5000');
       db.pragma(`synchronous = ${tuning.synchronous ?? 'NORMAL'}`);
-      // Reads (replay, verify, pages) go through the OS page cache without a copy per page.
-      db.pragma('mmap_size = 268435456');
     },
   };
 }
