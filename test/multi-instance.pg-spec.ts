@@ -62,4 +62,25 @@ describe('several instances on PostgreSQL', () => {
     const positions = (await res.text()).trim().split('\n').map((l) => (JSON.parse(l) as { position: number }).position);
     expect(positions).toEqual(positions.map((_, i) => i + 1));
   }, 90_000);
+
+  it('streams a change written by one instance live to a client of another', async () => {
+    const controller = new AbortController();
+    const res = await fetch(`${instances[2].url}/api/stream`, { signal: controller.signal });
+    const reader = res.body!.getReader();
+    const decoder = new TextDecoder();
+    let text = '';
+    // The fresh stream first names the head; then schedule on another instance.
+    while (!text.includes('event: ready')) text += decoder.decode((await reader.read()).value, { stream: true });
+    const created = await client(instances[0].url).post('/api/calls', { phoneNumber: phoneNumber(CALLS + 1), scheduledAt: new Date(Date.now() + 3_600_000).toISOString() });
+    expect(created.status).toBe(201);
+    const deadline = Date.now() + 5000;
+    while (!text.includes(`"streamId":"${created.body.id}"`)) {
+      const chunk = await Promise.race([reader.read(), new Promise<null>((r) => setTimeout(() => r(null), Math.max(0, deadline - Date.now())))]);
+      if (chunk === null || chunk.done) break;
+      text += decoder.decode(chunk.value, { stream: true });
+    }
+    controller.abort();
+    expect(text).toContain(`"streamId":"${created.body.id}"`);
+    expect(text).toMatch(/event: change\nid: \d+\n/);
+  }, 30_000);
 });

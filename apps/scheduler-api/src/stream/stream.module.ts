@@ -1,10 +1,11 @@
 import { Module } from '@nestjs/common';
+import { LogFeed } from './log-feed.js';
 import { StreamController } from './stream.controller.js';
 import { StreamService } from './stream.service.js';
 
 /** GET /api/stream: the live feed of projection changes (Server-Sent Events). */
 @Module({
   controllers: [StreamController],
-  providers: [StreamService],
+  providers: [StreamService, LogFeed],
 })
 export class StreamModule {}

@@ -3,6 +3,7 @@ import { Subject } from 'rxjs';
 import type { Response } from 'express';
 import type { CallView, StoredEventView } from '../../../../libs/domain/src/index.js';
 import type { CallChange, CallViewRepository, EventStore } from '../../../../libs/persistence/src/index.js';
+import type { LogFeed } from './log-feed.js';
 import { StreamService } from './stream.service.js';
 
 class FakeResponse extends EventEmitter {
@@ -51,7 +52,7 @@ function setup(log: StoredEventView[]) {
     },
   } as unknown as EventStore;
   const calls = { findById: async (id: string) => view(id) } as unknown as CallViewRepository;
-  return { service: new StreamService(store, calls), changes$, release };
+  return { service: new StreamService(store, calls, { changes$ } as unknown as LogFeed), changes$, release };
 }
 
 describe('StreamService', () => {

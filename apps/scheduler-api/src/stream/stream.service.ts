@@ -1,8 +1,9 @@
 import { Inject, Injectable, Logger, type BeforeApplicationShutdown } from '@nestjs/common';
 import type { Response } from 'express';
 import type { Subscription } from 'rxjs';
-import type { CallView, StoredEventView } from '../../../../libs/domain/src/index.js';
+import type { CallView } from '../../../../libs/domain/src/index.js';
 import { CallViewRepository, EventStore, type CallChange } from '../../../../libs/persistence/src/index.js';
+import { LogFeed, toEventView } from './log-feed.js';
 
 export const HEARTBEAT_MS = 15_000;
 const REPLAY_PAGE = 500;
@@ -25,6 +26,7 @@ export class StreamService implements BeforeApplicationShutdown {
   constructor(
     @Inject(EventStore) private readonly store: EventStore,
     @Inject(CallViewRepository) private readonly calls: CallViewRepository,
+    @Inject(LogFeed) private readonly feed: LogFeed,
   ) {}
 
   /** How many clients are connected (for tests and metrics). */
@@ -59,7 +61,7 @@ export class StreamService implements BeforeApplicationShutdown {
       if (res.writableLength > MAX_BUFFERED_BYTES) res.end();
       return flushed;
     };
-    const subscription: Subscription = this.store.changes$.subscribe((change) => (backlog ? backlog.push(change) : send(change)));
+    const subscription: Subscription = this.feed.changes$.subscribe((change) => (backlog ? backlog.push(change) : send(change)));
     const heartbeat = setInterval(() => res.write(`: heartbeat ${new Date().toISOString()}\n\n`), HEARTBEAT_MS);
     heartbeat.unref();
     const cleanup = () => {
@@ -107,7 +109,7 @@ export class StreamService implements BeforeApplicationShutdown {
       for (const stored of page) {
         const call = views.get(stored.streamId);
         position = stored.position;
-        if (call && !send({ position, event: toView(stored), call }) && !isClosed()) {
+        if (call && !send({ position, event: toEventView(stored), call }) && !isClosed()) {
           await new Promise((resolve) => res.once('drain', resolve));
         }
       }
@@ -118,9 +120,4 @@ export class StreamService implements BeforeApplicationShutdown {
 
 function frame(change: CallChange): string {
   return `event: change\nid: ${change.position}\ndata: ${JSON.stringify({ position: change.position, event: change.event, call: change.call })}\n\n`;
-}
-
-function toView(event: StoredEventView & { eventId?: string; prevHash?: string; hash?: string }): StoredEventView {
-  const { eventId: _id, prevHash: _prev, hash: _hash, ...view } = event;
-  return view;
 }

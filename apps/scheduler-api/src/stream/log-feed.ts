@@ -1,0 +1,66 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Observable, share } from 'rxjs';
+import type { CallView, StoredEventView } from '../../../../libs/domain/src/index.js';
+import { CallViewRepository, Database, EventStore, type CallChange } from '../../../../libs/persistence/src/index.js';
+
+const POLL_MS = 250;
+const PAGE = 500;
+
+/**
+ * Every change to the log, for live feeds. On SQLite this process is the only writer, so the
+ * store's own after-commit changes are all there is. On PostgreSQL other instances write too: the
+ * log is followed by position. Appends are serialised under an advisory lock, so positions commit
+ * in order and following them never skips one that commits late.
+ */
+@Injectable()
+export class LogFeed {
+  readonly changes$: Observable<CallChange>;
+  private readonly logger = new Logger(LogFeed.name);
+
+  constructor(
+    @Inject(EventStore) private readonly store: EventStore,
+    @Inject(CallViewRepository) private readonly calls: CallViewRepository,
+    @Inject(Database) db: Database,
+  ) {
+    // One poller for all clients, running only while someone listens.
+    this.changes$ = db.dialect.kind === 'postgres' ? this.tail().pipe(share()) : store.changes$;
+  }
+
+  private tail(): Observable<CallChange> {
+    return new Observable<CallChange>((subscriber) => {
+      let last: number | null = null;
+      let timer: NodeJS.Timeout | undefined;
+      let stopped = false;
+      const poll = async () => {
+        try {
+          last ??= await this.store.lastPosition();
+          for (let full = true; full && !stopped; ) {
+            const page = await this.store.readAll(last, PAGE);
+            const views = new Map<string, CallView | null>();
+            for (const id of new Set(page.map((e) => e.streamId))) views.set(id, await this.calls.findById(id));
+            for (const event of page) {
+              last = event.position;
+              const call = views.get(event.streamId);
+              if (call) subscriber.next({ position: event.position, event: toEventView(event), call });
+            }
+            full = page.length === PAGE;
+          }
+        } catch (error) {
+          this.logger.warn(`following the log: ${(error as Error).message}`);
+        }
+        if (!stopped) timer = setTimeout(() => void poll(), POLL_MS);
+      };
+      void poll();
+      return () => {
+        stopped = true;
+        clearTimeout(timer);
+      };
+    });
+  }
+}
+
+/** The stored event as the API shows it, without the chain fields. */
+export function toEventView(event: StoredEventView & { eventId?: string; prevHash?: string; hash?: string }): StoredEventView {
+  const { eventId: _id, prevHash: _prev, hash: _hash, ...view } = event;
+  return view;
+}
