@@ -89,12 +89,13 @@ export class DispatcherService implements OnApplicationBootstrap, BeforeApplicat
         }
         await this.dispatchDue();
       } while (this.sweepAgain && !this.stopping);
+      await this.armNext();
     } catch (error) {
+      // A database outage must not end the process: the interval sweep tries again.
       this.logger.error(`sweep failed: ${(error as Error).message}`);
     } finally {
       this.sweeping = false;
     }
-    await this.armNext();
   }
 
   private async dispatchDue(): Promise<void> {
