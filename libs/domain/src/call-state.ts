@@ -11,7 +11,12 @@ export interface CallState {
   timezone: string | null;
   // When the dispatcher should next act: scheduledAt, or a retry time after a failed attempt.
   dueAt: string | null;
+  // The last moment to place it (null on calls recorded before deadlines: scheduledAt + misfire grace).
+  deadline: string | null;
+  // Attempts so far, over the call's whole life: idempotency keys are numbered by it, never reused.
   attempts: number;
+  // `attempts` when an operator last retried the call: MAX_ATTEMPTS counts the attempts since.
+  attemptBase: number;
   // Set after an uncertain failure towards an idempotent provider: the retry reuses this key.
   retryKey: string | null;
   providerCallId: string | null;
@@ -34,7 +39,9 @@ export function initialState(id: string): CallState {
     scheduledAt: '',
     timezone: null,
     dueAt: null,
+    deadline: null,
     attempts: 0,
+    attemptBase: 0,
     retryKey: null,
     providerCallId: null,
     providerStatus: null,
@@ -64,10 +71,25 @@ export function evolve(state: CallState, event: CallEvent): CallState {
         scheduledAt: event.data.scheduledAt,
         timezone: event.data.timezone,
         dueAt: event.data.scheduledAt,
+        deadline: event.data.deadline,
         createdAt: event.occurredAt,
       };
     case 'CallRescheduled':
-      return { ...base, status: 'pending', scheduledAt: event.data.scheduledAt, dueAt: event.data.scheduledAt };
+      return { ...base, status: 'pending', scheduledAt: event.data.scheduledAt, dueAt: event.data.dueAt, deadline: event.data.deadline };
+    case 'CallRetried':
+      return {
+        ...base,
+        status: 'pending',
+        dueAt: event.data.at,
+        deadline: event.data.deadline,
+        attemptBase: state.attempts,
+        retryKey: null,
+        lastError: null,
+        endedAt: null,
+      };
+    case 'CallDispatchDeferred':
+      // Nothing was placed: the attempt is given back (its number, and so its key, is used again).
+      return { ...base, status: 'pending', attempts: event.data.attempt - 1, dueAt: event.data.retryAt, lastError: event.data.reason };
     case 'CallCancelled':
       return { ...base, ...ended(state, 'cancelled', event.occurredAt), lastError: state.lastError };
     case 'CallDispatchStarted':
@@ -77,6 +99,7 @@ export function evolve(state: CallState, event: CallEvent): CallState {
         ...base,
         status: 'dispatched',
         retryKey: null,
+        lastError: null,
         providerCallId: event.data.providerCallId,
         providerStatus: event.data.providerStatus,
         latenessMs: event.data.latenessMs,

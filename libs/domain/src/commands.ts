@@ -4,10 +4,19 @@ export interface ScheduleCall {
   phoneNumber: string;
   scheduledAt?: string;
   timezone?: string;
+  // Place it by then or record it missed; default: MISFIRE_GRACE after scheduledAt.
+  deadline?: string;
 }
 export interface RescheduleCall {
   type: 'RescheduleCall';
   scheduledAt: string;
+  deadline?: string;
+}
+/** Operator: a new attempt budget for a failed, missed or untracked call, due `at` (default now). */
+export interface RetryCall {
+  type: 'RetryCall';
+  at?: string;
+  deadline?: string;
 }
 export interface CancelCall {
   type: 'CancelCall';
@@ -36,6 +45,17 @@ export interface RecordDispatchFailure {
   retryable: boolean;
   random: number;
 }
+/** The Call API was unreachable or turned the work away: nothing was placed; try again at `retryAt`. */
+export interface RecordDispatchUnavailable {
+  type: 'RecordDispatchUnavailable';
+  reason: string;
+  retryAt: string;
+}
+/** Dispatcher: a pending call that could not be placed by its deadline (e.g. the Call API is down). */
+export interface MissDeadline {
+  type: 'MissDeadline';
+  reason: string;
+}
 /** Recovery: an attempt was started but its answer never got on record (crash). */
 export interface RecordLostAttempt {
   type: 'RecordLostAttempt';
@@ -54,11 +74,14 @@ export interface LoseTracking {
 export type CallCommand =
   | ScheduleCall
   | RescheduleCall
+  | RetryCall
   | CancelCall
   | DispatchNow
   | StartDispatch
   | RecordDispatch
   | RecordDispatchFailure
+  | RecordDispatchUnavailable
+  | MissDeadline
   | RecordLostAttempt
   | RecordStatus
   | LoseTracking;

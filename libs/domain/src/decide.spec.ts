@@ -87,6 +87,9 @@ describe('decide: which commands each status allows', () => {
     RecordDispatch: dispatched(),
     RecordDispatchFailure: failure(true),
     RecordLostAttempt: { type: 'RecordLostAttempt', reason: 'crashed mid-dial' },
+    RetryCall: { type: 'RetryCall' },
+    RecordDispatchUnavailable: { type: 'RecordDispatchUnavailable', reason: 'ECONNREFUSED', retryAt: '2026-03-01T12:00:00Z' },
+    MissDeadline: { type: 'MissDeadline', reason: 'Call API unavailable' },
     RecordStatus: status('completed'),
     LoseTracking: { type: 'LoseTracking', reason: 'provider forgot the call' },
   };
@@ -99,6 +102,9 @@ describe('decide: which commands each status allows', () => {
     RecordDispatch: 'record a dispatch of',
     RecordDispatchFailure: 'record a dispatch failure of',
     RecordLostAttempt: 'record a lost attempt of',
+    RetryCall: 'retry',
+    RecordDispatchUnavailable: 'RecordDispatchUnavailable',
+    MissDeadline: 'MissDeadline',
     RecordStatus: 'record a provider status for',
     LoseTracking: 'lose tracking of',
   };
@@ -111,6 +117,9 @@ describe('decide: which commands each status allows', () => {
     RecordDispatch: ['dispatching'],
     RecordDispatchFailure: ['dispatching'],
     RecordLostAttempt: ['dispatching'],
+    RetryCall: ['failed', 'missed', 'untracked'],
+    RecordDispatchUnavailable: ['dispatching'],
+    MissDeadline: ['pending'],
     RecordStatus: ['dispatched', 'ringing', 'connected'],
     LoseTracking: ['dispatched', 'ringing', 'connected'],
   };
@@ -120,7 +129,9 @@ describe('decide: which commands each status allows', () => {
     const refused = ALL_STATUSES.filter((s) => !allowed.includes(s));
 
     it.each(allowed)(`accepts it for a %s call and records at least one event`, (s) => {
-      expect(decideIn(stateIn(s), SAMPLE[type]).length).toBeGreaterThan(0);
+      // A deadline can only be missed once it has passed.
+      const now = type === 'MissDeadline' ? at(minutes(16)) : T0;
+      expect(decideIn(stateIn(s), SAMPLE[type], now).length).toBeGreaterThan(0);
     });
 
     it.each(refused)(`refuses to ${VERB[type]} a %s call`, (s) => {
@@ -144,7 +155,7 @@ describe('decide: scheduling', () => {
     expect(events).toEqual([
       {
         type: 'CallScheduled',
-        data: { phoneNumber: '+442079460958', scheduledAt: '2026-03-01T10:30:00.000Z', timezone: 'Europe/London' },
+        data: { phoneNumber: '+442079460958', scheduledAt: '2026-03-01T10:30:00.000Z', timezone: 'Europe/London', deadline: '2026-03-01T10:45:00.000Z' },
         occurredAt: T0.toISOString(),
       },
     ]);
@@ -230,23 +241,35 @@ describe('decide: rescheduling and cancelling', () => {
 });
 
 describe('decide: DispatchNow', () => {
-  it('moves a pending call to now, recorded as dispatch-now', () => {
+  it('dials a pending call now, recorded as dispatch-now, and keeps the time it was scheduled for', () => {
     const later = run([{ command: { ...schedule, scheduledAt: '2026-03-01T15:00:00Z' } as CallCommand }]).state;
     const { state, events } = run([{ command: { type: 'DispatchNow' }, now: at(5_000) }], POLICY, later);
     expect(events).toEqual([
       {
         type: 'CallRescheduled',
-        data: { scheduledAt: at(5_000).toISOString(), previousScheduledAt: '2026-03-01T15:00:00.000Z', reason: 'dispatch-now' },
+        data: {
+          scheduledAt: '2026-03-01T15:00:00.000Z',
+          previousScheduledAt: '2026-03-01T15:00:00.000Z',
+          dueAt: at(5_000).toISOString(),
+          deadline: '2026-03-01T15:15:00.000Z',
+          reason: 'dispatch-now',
+        },
         occurredAt: at(5_000).toISOString(),
       },
     ]);
-    expect(state).toMatchObject({ status: 'pending', dueAt: at(5_000).toISOString() });
+    expect(state).toMatchObject({ status: 'pending', scheduledAt: '2026-03-01T15:00:00.000Z', dueAt: at(5_000).toISOString() });
+  });
+
+  it('measures the lateness of a dial-now against the moment it was asked for, not the later scheduled time', () => {
+    const later = run([{ command: { ...schedule, scheduledAt: '2026-03-01T15:00:00Z' } as CallCommand }]).state;
+    const { events } = run([{ command: { type: 'DispatchNow' }, now: at(5_000) }, { command: start, now: at(5_030) }], POLICY, later);
+    expect(events[1]).toMatchObject({ type: 'CallDispatchStarted', data: { latenessMs: 30 } });
   });
 
   it('dials a call whose outcome is unknown again, recorded as dispatch-anyway', () => {
     const { state, events } = run([{ command: { type: 'DispatchNow' }, now: at(minutes(90)) }], POLICY, stateIn('outcome-unknown'));
-    expect(events[0]).toMatchObject({ type: 'CallRescheduled', data: { reason: 'dispatch-anyway', scheduledAt: at(minutes(90)).toISOString() } });
-    expect(state).toMatchObject({ status: 'pending', dueAt: at(minutes(90)).toISOString() });
+    expect(events[0]).toMatchObject({ type: 'CallRescheduled', data: { reason: 'dispatch-anyway', scheduledAt: T0.toISOString(), dueAt: at(minutes(90)).toISOString() } });
+    expect(state).toMatchObject({ status: 'pending', scheduledAt: T0.toISOString(), dueAt: at(minutes(90)).toISOString() });
   });
 
   it('starts the next attempt, not a missed call, when an unknown outcome is dialled anyway hours later', () => {
@@ -278,13 +301,36 @@ describe('decide: StartDispatch and the misfire policy', () => {
     const { state, events } = run([{ command: start, now: at(late) }], POLICY, stateIn('pending'));
     expect(events).toHaveLength(1);
     expect(events[0]).toMatchObject({ type: 'CallMissed', data: { latenessMs: late } });
-    expect((events[0].data as { reason: string }).reason).toMatch(/misfire grace/);
+    expect((events[0].data as { reason: string }).reason).toMatch(/deadline/);
     expect(state).toMatchObject({ status: 'missed', latenessMs: late, dueAt: null, endedAt: at(late).toISOString() });
   });
 
-  it('honours the misfire grace the policy passes in', () => {
+  it('honours the misfire grace the policy passes in (the default deadline)', () => {
     const strict = { ...POLICY, misfireGraceMs: 1_000 };
-    expect(decideIn(stateIn('pending'), start, at(1_001), strict)[0].type).toBe('CallMissed');
+    const pending = run(PATH_TO.pending, strict).state;
+    expect(decideIn(pending, start, at(1_000), strict)[0].type).toBe('CallDispatchStarted');
+    expect(decideIn(pending, start, at(1_001), strict)[0].type).toBe('CallMissed');
+  });
+
+  it('applies the misfire grace to calls recorded before deadlines existed (deadline null)', () => {
+    const strict = { ...POLICY, misfireGraceMs: 1_000 };
+    const old = { ...stateIn('pending'), deadline: null };
+    expect(decideIn(old, start, at(1_001), strict)[0].type).toBe('CallMissed');
+    expect(decideIn(old, start, at(999), strict)[0].type).toBe('CallDispatchStarted');
+  });
+
+  it('dials up to a per-call deadline later than the grace, and records it missed after', () => {
+    const deadline = at(minutes(60)).toISOString();
+    const pending = run([{ command: { ...schedule, deadline } as CallCommand }]).state;
+    expect(pending.deadline).toBe(deadline);
+    expect(decideIn(pending, start, at(minutes(59)))[0].type).toBe('CallDispatchStarted');
+    expect(decideIn(pending, start, at(minutes(60) + 1))[0].type).toBe('CallMissed');
+  });
+
+  it('refuses a deadline before the call is due, naming the field', () => {
+    expect(() => decideIn(initialState(ID), { ...schedule, scheduledAt: at(minutes(10)).toISOString(), deadline: at(minutes(5)).toISOString() } as CallCommand)).toThrow(
+      expect.objectContaining({ code: DomainErrorCode.InvalidScheduledAt, field: 'deadline' }),
+    );
   });
 
   it('numbers the next attempt n+1 with the key <id>:<n+1> after a certain failure', () => {
@@ -485,5 +531,62 @@ describe('decide: provider statuses', () => {
     const { state, events } = run([{ command: { type: 'LoseTracking', reason: 'provider restarted' }, now: at(9_000) }], POLICY, stateIn('connected'));
     expect(events).toEqual([{ type: 'CallTrackingLost', data: { reason: 'provider restarted' }, occurredAt: at(9_000).toISOString() }]);
     expect(state).toMatchObject({ status: 'untracked', lastError: 'provider restarted', endedAt: at(9_000).toISOString() });
+  });
+});
+
+describe('decide: the Call API is unavailable', () => {
+  const unavailable = (retryAt: Date): CallCommand => ({ type: 'RecordDispatchUnavailable', reason: 'ECONNREFUSED', retryAt: retryAt.toISOString() });
+
+  it('keeps the call pending until retryAt, with the reason, and does not count the attempt', () => {
+    const { state, events } = run([{ command: unavailable(at(30_000)), now: at(1_000) }], POLICY, stateIn('dispatching'));
+    expect(events).toEqual([
+      { type: 'CallDispatchDeferred', data: { attempt: 1, reason: 'ECONNREFUSED', retryAt: at(30_000).toISOString() }, occurredAt: at(1_000).toISOString() },
+    ]);
+    expect(state).toMatchObject({ status: 'pending', attempts: 0, dueAt: at(30_000).toISOString(), lastError: 'ECONNREFUSED' });
+  });
+
+  it('never fails a call however often the Call API is unreachable: the next attempt reuses the number and key', () => {
+    const steps: Step[] = [];
+    for (let i = 0; i < 10; i++) steps.push({ command: start, now: at(i * 1000) }, { command: unavailable(at(i * 1000 + 500)), now: at(i * 1000 + 1) });
+    const { state, events } = run([...steps, { command: start, now: at(11_000) }], POLICY, stateIn('pending'));
+    expect(state).toMatchObject({ status: 'dispatching', attempts: 1 });
+    expect(events.at(-1)).toMatchObject({ type: 'CallDispatchStarted', data: { attempt: 1, idempotencyKey: `${ID}:1` } });
+  });
+
+  it('records a pending call missed once its deadline passes, with the reason given', () => {
+    const { state, events } = run([{ command: { type: 'MissDeadline', reason: 'Call API unavailable since 09:00:00Z' }, now: at(minutes(16)) }], POLICY, stateIn('pending'));
+    expect(events[0]).toMatchObject({ type: 'CallMissed', data: { reason: 'Call API unavailable since 09:00:00Z', latenessMs: minutes(16) } });
+    expect(state.status).toBe('missed');
+  });
+
+  it('records nothing for a call whose deadline has not passed (it may have been rescheduled meanwhile)', () => {
+    expect(decideIn(stateIn('pending'), { type: 'MissDeadline', reason: 'x' }, at(minutes(15)))).toEqual([]);
+  });
+});
+
+describe('decide: an operator retries a call', () => {
+  it('gives a failed call a new attempt budget, due now, with a fresh deadline and no error shown', () => {
+    const failed = run([{ command: schedule }, { command: start }, { command: failure(true, true) }, { command: start }, { command: failure(true, true) }, { command: start }, { command: failure(true, true) }]).state;
+    expect(failed).toMatchObject({ status: 'failed', attempts: 3 });
+    const { state, events } = run([{ command: { type: 'RetryCall' }, now: at(minutes(60)) }], POLICY, failed);
+    expect(events).toEqual([
+      { type: 'CallRetried', data: { previousStatus: 'failed', at: at(minutes(60)).toISOString(), deadline: at(minutes(75)).toISOString() }, occurredAt: at(minutes(60)).toISOString() },
+    ]);
+    expect(state).toMatchObject({ status: 'pending', dueAt: at(minutes(60)).toISOString(), lastError: null, endedAt: null, attempts: 3, attemptBase: 3 });
+    // The next attempt is number 4 (a key never used before) and MAX_ATTEMPTS counts from the retry.
+    const after = run([{ command: start, now: at(minutes(60)) }, { command: failure(true, true), now: at(minutes(60)) }], POLICY, state);
+    expect(after.events[0]).toMatchObject({ data: { attempt: 4, idempotencyKey: `${ID}:4` } });
+    expect(after.state.status).toBe('pending');
+  });
+
+  it('retries a missed call at a given time, and refuses a time in the past naming "at"', () => {
+    const { state } = run([{ command: { type: 'RetryCall', at: '2026-03-02T08:00:00+01:00' }, now: at(minutes(60)) }], POLICY, stateIn('missed'));
+    expect(state).toMatchObject({ status: 'pending', dueAt: '2026-03-02T07:00:00.000Z' });
+    expect(() => decideIn(stateIn('missed'), { type: 'RetryCall', at: '2026-02-01T08:00:00Z' }, at(minutes(60)))).toThrow(expect.objectContaining({ field: 'at' }));
+  });
+
+  it('clears the error of an earlier failed attempt once a later one is dispatched', () => {
+    const { state } = run([{ command: failure(true, true) }, { command: start, now: at(5_000) }, { command: dispatched(), now: at(5_100) }], POLICY, stateIn('dispatching'));
+    expect(state).toMatchObject({ status: 'dispatched', lastError: null });
   });
 });

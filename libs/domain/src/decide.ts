@@ -30,42 +30,53 @@ export function decide(command: CallCommand, state: CallState, now: Date, policy
       if (timezone !== null && !isValidTimezone(timezone)) {
         throw new DomainError(DomainErrorCode.InvalidTimezone, `timezone ${timezone} is not an IANA time zone name`, 'timezone');
       }
-      return [event('CallScheduled', { phoneNumber, scheduledAt: scheduledAt.toISOString(), timezone })];
+      const deadline = deadlineFor(scheduledAt, command.deadline, policy);
+      return [event('CallScheduled', { phoneNumber, scheduledAt: scheduledAt.toISOString(), timezone, deadline })];
     }
     case 'RescheduleCall': {
       require(['pending']);
       const scheduledAt = parseInstant(command.scheduledAt);
       rejectPast(scheduledAt, now, policy);
-      return [
-        event('CallRescheduled', { scheduledAt: scheduledAt.toISOString(), previousScheduledAt: state.scheduledAt, reason: 'reschedule' }),
-      ];
+      const iso = scheduledAt.toISOString();
+      const deadline = deadlineFor(scheduledAt, command.deadline, policy);
+      return [event('CallRescheduled', { scheduledAt: iso, previousScheduledAt: state.scheduledAt, dueAt: iso, deadline, reason: 'reschedule' })];
+    }
+    case 'RetryCall': {
+      require(['failed', 'missed', 'untracked']);
+      const due = command.at === undefined ? now : parseInstant(command.at, 'at');
+      rejectPast(due, now, policy, 'at');
+      const deadline = deadlineFor(due, command.deadline, policy);
+      return [event('CallRetried', { previousStatus: state.status as CallStatus, at: due.toISOString(), deadline })];
     }
     case 'CancelCall':
       // An unknown outcome is closed by an operator the same way: nothing more will be dialled.
       require(['pending', 'outcome-unknown']);
       return [event('CallCancelled', { reason: command.reason?.trim() || 'cancelled by operator' })];
-    case 'DispatchNow':
+    case 'DispatchNow': {
       require(['pending', 'outcome-unknown']);
+      // The call keeps showing the time it was scheduled for; only when to dial moves. An operator
+      // asking for it now also gives it a full grace from now to be placed.
+      const deadline = new Date(Math.max(effectiveDeadline(state, policy), now.getTime() + policy.misfireGraceMs)).toISOString();
       return [
         event('CallRescheduled', {
-          scheduledAt: at,
+          scheduledAt: state.scheduledAt,
           previousScheduledAt: state.scheduledAt,
+          dueAt: at,
+          deadline,
           reason: state.status === 'pending' ? 'dispatch-now' : 'dispatch-anyway',
         }),
       ];
+    }
     case 'StartDispatch': {
       require(['pending']);
       // The dispatcher read the call as due at `dueAt` a moment (or a rate-limit wait) ago. If the
       // due time has changed since (an operator rescheduled it), it may not be due: start nothing.
       if (command.dueAt !== undefined && state.dueAt !== command.dueAt) return [];
-      const latenessMs = now.getTime() - Date.parse(state.scheduledAt);
-      if (latenessMs > policy.misfireGraceMs) {
-        return [
-          event('CallMissed', {
-            reason: `due ${formatDuration(latenessMs)} ago, more than the misfire grace of ${formatDuration(policy.misfireGraceMs)}`,
-            latenessMs,
-          }),
-        ];
+      // Late against the earliest moment it was wanted: its time, or an operator's "now" before it.
+      const wanted = Math.min(Date.parse(state.scheduledAt), Date.parse(state.dueAt ?? state.scheduledAt));
+      const latenessMs = now.getTime() - wanted;
+      if (now.getTime() > effectiveDeadline(state, policy)) {
+        return [event('CallMissed', { reason: `due ${formatDuration(latenessMs)} ago and not placed by its deadline`, latenessMs })];
       }
       const attempt = state.attempts + 1;
       return [event('CallDispatchStarted', { attempt, idempotencyKey: state.retryKey ?? `${state.id}:${attempt}`, latenessMs })];
@@ -85,11 +96,20 @@ export function decide(command: CallCommand, state: CallState, now: Date, policy
       if (!command.certain && !policy.idempotentProvider) {
         return [event('CallOutcomeUnknown', { attempt: state.attempts, reason: command.reason })];
       }
-      const canRetry = command.retryable && state.attempts < policy.maxAttempts;
+      const canRetry = command.retryable && state.attempts - state.attemptBase < policy.maxAttempts;
       const retryAt = canRetry
         ? new Date(now.getTime() + retryDelayMs(state.attempts, policy.retryBaseMs, policy.retryMaxMs, command.random)).toISOString()
         : null;
       return [event('CallDispatchFailed', { attempt: state.attempts, reason: command.reason, certain: command.certain, retryAt })];
+    }
+    case 'RecordDispatchUnavailable':
+      require(['dispatching']);
+      return [event('CallDispatchDeferred', { attempt: state.attempts, reason: command.reason, retryAt: command.retryAt })];
+    case 'MissDeadline': {
+      require(['pending']);
+      if (now.getTime() <= effectiveDeadline(state, policy)) return [];
+      const latenessMs = now.getTime() - Date.parse(state.scheduledAt);
+      return [event('CallMissed', { reason: command.reason, latenessMs })];
     }
     case 'RecordLostAttempt':
       // The answer was lost (crash): exactly an uncertain failure. An idempotent provider lets us
@@ -112,11 +132,26 @@ export function decide(command: CallCommand, state: CallState, now: Date, policy
   }
 }
 
-function rejectPast(scheduledAt: Date, now: Date, policy: DispatchPolicy): void {
+function rejectPast(scheduledAt: Date, now: Date, policy: DispatchPolicy, field = 'scheduledAt'): void {
   // A time further back than the misfire grace would be recorded as missed at once: refuse it instead.
   if (now.getTime() - scheduledAt.getTime() > policy.misfireGraceMs) {
-    throw new DomainError(DomainErrorCode.InvalidScheduledAt, 'scheduledAt is in the past', 'scheduledAt');
+    throw new DomainError(DomainErrorCode.InvalidScheduledAt, `${field} is in the past`, field);
   }
+}
+
+/** The deadline asked for (not before the call's time), or the misfire grace after that time. */
+function deadlineFor(due: Date, requested: string | undefined, policy: DispatchPolicy): string {
+  if (requested === undefined) return new Date(due.getTime() + policy.misfireGraceMs).toISOString();
+  const deadline = parseInstant(requested, 'deadline');
+  if (deadline.getTime() < due.getTime()) {
+    throw new DomainError(DomainErrorCode.InvalidScheduledAt, 'deadline must not be before the time the call is due', 'deadline');
+  }
+  return deadline.toISOString();
+}
+
+/** The last moment (ms) a pending call may still be placed. */
+export function effectiveDeadline(state: Pick<CallState, 'deadline' | 'scheduledAt'>, policy: Pick<DispatchPolicy, 'misfireGraceMs'>): number {
+  return state.deadline === null ? Date.parse(state.scheduledAt) + policy.misfireGraceMs : Date.parse(state.deadline);
 }
 
 const COMMAND_VERBS: Partial<Record<CallCommand['type'], string>> = {
@@ -124,6 +159,7 @@ const COMMAND_VERBS: Partial<Record<CallCommand['type'], string>> = {
   RescheduleCall: 'reschedule',
   CancelCall: 'cancel',
   DispatchNow: 'dispatch',
+  RetryCall: 'retry',
   StartDispatch: 'start dispatching',
   RecordStatus: 'record a provider status for',
 };

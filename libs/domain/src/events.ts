@@ -1,3 +1,4 @@
+import type { CallApiEventType } from './call-api-events.js';
 import type { CallStatus } from './call-status.js';
 
 // Event payloads. Times are ISO-8601 UTC strings so an event serialises to the same JSON it was made from.
@@ -5,10 +6,16 @@ export interface CallScheduledData {
   phoneNumber: string;
   scheduledAt: string;
   timezone: string | null;
+  // The last moment the call may be placed; after it an unplaced call is recorded missed.
+  deadline: string | null;
 }
 export interface CallRescheduledData {
+  // What the call shows as its time. A 'dispatch-now' leaves it as it was and moves only dueAt.
   scheduledAt: string;
   previousScheduledAt: string;
+  // When the dispatcher should dial it.
+  dueAt: string;
+  deadline: string | null;
   // 'dispatch-now' and 'dispatch-anyway' are operator requests to dial at once.
   reason: 'reschedule' | 'dispatch-now' | 'dispatch-anyway';
 }
@@ -35,6 +42,21 @@ export interface CallDispatchFailedData {
   certain: boolean;
   retryAt: string | null;
 }
+/**
+ * The Call API could not be reached or turned the work away (refused, 502/503/504, 429): nothing was
+ * placed, so the attempt does not count. The call waits, pending, until `retryAt`.
+ */
+export interface CallDispatchDeferredData {
+  attempt: number;
+  reason: string;
+  retryAt: string;
+}
+/** An operator gave a failed, missed or untracked call a new attempt budget. */
+export interface CallRetriedData {
+  previousStatus: CallStatus;
+  at: string;
+  deadline: string;
+}
 export interface CallOutcomeUnknownData {
   attempt: number;
   reason: string;
@@ -60,6 +82,8 @@ export interface CallEventDataMap {
   CallDispatchStarted: CallDispatchStartedData;
   CallDispatched: CallDispatchedData;
   CallDispatchFailed: CallDispatchFailedData;
+  CallDispatchDeferred: CallDispatchDeferredData;
+  CallRetried: CallRetriedData;
   CallOutcomeUnknown: CallOutcomeUnknownData;
   CallStatusChanged: CallStatusChangedData;
   CallMissed: CallMissedData;
@@ -74,6 +98,8 @@ export const CALL_EVENT_TYPES = [
   'CallDispatchStarted',
   'CallDispatched',
   'CallDispatchFailed',
+  'CallDispatchDeferred',
+  'CallRetried',
   'CallOutcomeUnknown',
   'CallStatusChanged',
   'CallMissed',
@@ -88,19 +114,24 @@ export type CallEvent = {
 /**
  * The schema version each event type is written at today. Raise a type's number when its payload
  * changes, and add the upcaster from the previous version in upcasters.ts.
- * CallScheduled v1 had no `timezone`; v2 has it (null when none was given).
+ * CallScheduled v1 had no `timezone`; v2 has it (null when none was given); v3 adds `deadline`.
+ * CallRescheduled v2 adds `dueAt` and `deadline`.
  */
-export const SCHEMA_VERSIONS: Readonly<Record<CallEventType, number>> = {
-  CallScheduled: 2,
-  CallRescheduled: 1,
+export const SCHEMA_VERSIONS: Readonly<Record<CallEventType | CallApiEventType, number>> = {
+  CallScheduled: 3,
+  CallRescheduled: 2,
   CallCancelled: 1,
   CallDispatchStarted: 1,
   CallDispatched: 1,
   CallDispatchFailed: 1,
+  CallDispatchDeferred: 1,
+  CallRetried: 1,
   CallOutcomeUnknown: 1,
   CallStatusChanged: 1,
   CallMissed: 1,
   CallTrackingLost: 1,
+  CallApiUnavailable: 1,
+  CallApiRecovered: 1,
 };
 
 /** @deprecated Versions are per event type now: use SCHEMA_VERSIONS[type]. */

@@ -1,3 +1,4 @@
+import type { CallApiEventType } from './call-api-events.js';
 import { SCHEMA_VERSIONS, type CallEventType } from './events.js';
 
 /** An event payload as stored: plain JSON. */
@@ -15,10 +16,16 @@ export interface Upcast {
  * The registry: UPCASTERS[type][fromVersion] lifts a payload from `fromVersion` to `fromVersion + 1`.
  * Every version below SCHEMA_VERSIONS[type] needs an entry (a unit test checks the chain is complete).
  */
-export const UPCASTERS: Readonly<Partial<Record<CallEventType, Readonly<Record<number, Upcaster>>>>> = {
+export const UPCASTERS: Readonly<Partial<Record<CallEventType | CallApiEventType, Readonly<Record<number, Upcaster>>>>> = {
   CallScheduled: {
     // v1 had no timezone. Rows written before the version bump may already carry one: keep it.
     1: (data) => ({ ...data, timezone: typeof data.timezone === 'string' ? data.timezone : null }),
+    // v2 had no deadline: the misfire grace after scheduledAt applies (null = "by the policy").
+    2: (data) => ({ ...data, deadline: null }),
+  },
+  CallRescheduled: {
+    // v1 moved scheduledAt itself, also for "dial now": the call was due when it said.
+    1: (data) => ({ ...data, dueAt: data.scheduledAt, deadline: null }),
   },
 };
 
