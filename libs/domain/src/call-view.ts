@@ -15,6 +15,8 @@ export interface CallView {
   latenessMs: number | null;
   duration: number | null;
   nextAttemptAt: string | null;
+  // Unplaced by then, the call is recorded missed (null on calls from before deadlines).
+  deadline: string | null;
   createdAt: string;
   updatedAt: string;
   dispatchedAt: string | null;
@@ -53,6 +55,7 @@ export function toCallView(state: CallState): CallView {
     latenessMs: state.latenessMs,
     duration: state.duration,
     nextAttemptAt: state.dueAt,
+    deadline: state.deadline,
     createdAt: state.createdAt,
     updatedAt: state.updatedAt,
     dispatchedAt: state.dispatchedAt,

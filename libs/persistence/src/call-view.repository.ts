@@ -60,6 +60,23 @@ export class CallViewRepository {
     );
   }
 
+  /** How many pending calls are due at or before `now` (waiting to be dialled). */
+  countDue(now: Date): Promise<number> {
+    return this.db.read(async (m) =>
+      m.createQueryBuilder(CallViewEntity, 'c').where('c.status = :status AND c.due_at <= :now', { status: 'pending', now: now.toISOString() }).getCount(),
+    );
+  }
+
+  /** Calls in these statuses that ended within [since, until), oldest first. */
+  endedBetween(statuses: readonly CallStatus[], since: string | null, until: string | null, limit: number): Promise<CallView[]> {
+    return this.db.read(async (m) => {
+      const qb = m.createQueryBuilder(CallViewEntity, 'c').where('c.status IN (:...statuses)', { statuses });
+      if (since) qb.andWhere('c.ended_at >= :since', { since });
+      if (until) qb.andWhere('c.ended_at < :until', { until });
+      return (await qb.orderBy('c.ended_at', 'ASC').addOrderBy('c.id', 'ASC').limit(limit).getMany()).map(toView);
+    });
+  }
+
   /** When the soonest pending call is due (null when nothing is pending). */
   nextDueAt(): Promise<string | null> {
     return this.db.read(async (m) => {

@@ -20,6 +20,7 @@ const VIEW_COLUMNS = [
   'lateness_ms',
   'duration',
   'due_at',
+  'deadline',
   'created_at',
   'updated_at',
   'dispatched_at',
@@ -47,6 +48,7 @@ export class EventSql {
   private readonly upsertViewSql: string;
   private readonly readStreamSql: string;
   private readonly readAllSql: string;
+  private readonly readLastSql: string;
   private readonly headSql = 'SELECT position, hash FROM events ORDER BY position DESC LIMIT 1';
 
   constructor(private readonly param: (index: number) => string) {
@@ -54,6 +56,7 @@ export class EventSql {
     this.upsertViewSql = `INSERT INTO call_views (${VIEW_COLUMNS.join(', ')}) VALUES (${this.params(VIEW_COLUMNS.length, 0)}) ON CONFLICT (id) DO UPDATE SET ${updates}`;
     this.readStreamSql = `${SELECT_EVENT} WHERE stream_id = ${param(1)} ORDER BY version ASC`;
     this.readAllSql = `${SELECT_EVENT} WHERE position > ${param(1)} ORDER BY position ASC LIMIT ${param(2)}`;
+    this.readLastSql = `${SELECT_EVENT} WHERE stream_id = ${param(1)} ORDER BY version DESC LIMIT 1`;
   }
 
   async head(m: EntityManager): Promise<{ position: number; hash: string } | null> {
@@ -98,6 +101,7 @@ export class EventSql {
       v.latenessMs,
       v.duration,
       v.dueAt,
+      v.deadline,
       v.createdAt,
       v.updatedAt,
       v.dispatchedAt,
@@ -108,6 +112,11 @@ export class EventSql {
 
   async readStream(m: EntityManager, streamId: string): Promise<EventEntity[]> {
     return ((await m.query(this.readStreamSql, [streamId])) as EventRow[]).map(toEntity);
+  }
+
+  async readLast(m: EntityManager, streamId: string): Promise<EventEntity | null> {
+    const [row] = (await m.query(this.readLastSql, [streamId])) as EventRow[];
+    return row ? toEntity(row) : null;
   }
 
   async readAll(m: EntityManager, afterPosition: number, limit: number): Promise<EventEntity[]> {

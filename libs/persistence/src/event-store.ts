@@ -5,6 +5,7 @@ import {
   ConcurrencyError,
   SCHEMA_VERSIONS,
   toCallView,
+  type CallApiEvent,
   type CallEvent,
   type CallState,
   type CallView,
@@ -42,7 +43,8 @@ export interface CallChange {
 export interface AppendOptions {
   metadata: EventMetadata;
   // The call's state after these events: the projection row is written from it in the same transaction.
-  state: CallState;
+  // Absent for streams that are not calls (the Call API's availability), which have no row.
+  state?: CallState;
   idempotency?: { key: string; requestHash: string };
   // Pass the ids of a previous try to make a retried append harmless.
   eventIds?: string[];
@@ -62,7 +64,7 @@ export class EventStore {
    * and chains each row's hash, all in one transaction. Throws ConcurrencyError if another
    * writer got there first.
    */
-  async append(streamId: string, expectedVersion: number, events: CallEvent[], options: AppendOptions): Promise<StoredEvent[]> {
+  async append(streamId: string, expectedVersion: number, events: readonly (CallEvent | CallApiEvent)[], options: AppendOptions): Promise<StoredEvent[]> {
     if (events.length === 0) return [];
     const eventIds = options.eventIds ?? events.map(() => randomUUID());
     const stored = await this.db.write(async (manager) => {
@@ -103,7 +105,7 @@ export class EventStore {
         if (this.db.dialect.isUniqueViolation(error)) throw new ConcurrencyError(streamId, expectedVersion);
         throw error;
       }
-      await this.sql.upsertView(manager, toCallViewRow(options.state));
+      if (options.state) await this.sql.upsertView(manager, toCallViewRow(options.state));
       if (options.idempotency) {
         await manager.insert(IdempotencyKeyEntity, {
           key: options.idempotency.key,
@@ -115,8 +117,10 @@ export class EventStore {
       return rows as EventEntity[];
     });
     const result = stored.map(toStoredEvent);
-    const call = toCallView(options.state);
-    for (const event of result) this.changes$.next({ position: event.position, event: stripChain(event), call });
+    if (options.state) {
+      const call = toCallView(options.state);
+      for (const event of result) this.changes$.next({ position: event.position, event: stripChain(event), call });
+    }
     return result;
   }
 
@@ -138,6 +142,14 @@ export class EventStore {
       if (page.length < pageSize) return;
       after = page[page.length - 1].position;
     }
+  }
+
+  /** The last event of a stream and its version (null for a stream with no events). */
+  readLast(streamId: string): Promise<StoredEvent | null> {
+    return this.db.read(async (manager) => {
+      const row = await this.sql.readLast(manager, streamId);
+      return row ? toStoredEvent(row) : null;
+    });
   }
 
   lastPosition(): Promise<number> {

@@ -12,6 +12,10 @@ export interface AppConfig {
   dispatchConcurrency: number;
   dispatchRate: number;
   maxAttempts: number;
+  // Consecutive "unavailable" answers that open the Call API circuit.
+  circuitFailureThreshold: number;
+  callApiProbeMs: number;
+  callApiProbeMaxMs: number;
   misfireGraceMs: number;
   retryBaseMs: number;
   retryMaxMs: number;
@@ -84,6 +88,9 @@ export function loadConfig(env: Env = process.env): AppConfig {
     dispatchConcurrency: int('DISPATCH_CONCURRENCY', 16, 1),
     dispatchRate: int('DISPATCH_RATE', 50, 1),
     maxAttempts: int('MAX_ATTEMPTS', 3, 1),
+    circuitFailureThreshold: int('CIRCUIT_FAILURE_THRESHOLD', 3, 1),
+    callApiProbeMs: int('CALL_API_PROBE_MS', 1000, 10),
+    callApiProbeMaxMs: int('CALL_API_PROBE_MAX_MS', 10_000, 10),
     misfireGraceMs: duration('MISFIRE_GRACE', 15 * 60_000),
     retryBaseMs: int('RETRY_BASE_MS', 1000, 1),
     retryMaxMs: int('RETRY_MAX_MS', 60_000, 1),
@@ -98,6 +105,9 @@ export function loadConfig(env: Env = process.env): AppConfig {
   };
   if (config.retryMaxMs < config.retryBaseMs) {
     errors.push(`RETRY_MAX_MS must not be below RETRY_BASE_MS (${config.retryMaxMs} < ${config.retryBaseMs})`);
+  }
+  if (config.callApiProbeMaxMs < config.callApiProbeMs) {
+    errors.push(`CALL_API_PROBE_MAX_MS must not be below CALL_API_PROBE_MS (${config.callApiProbeMaxMs} < ${config.callApiProbeMs})`);
   }
   if (config.followMaxIntervalMs < config.followIntervalMs) {
     errors.push(`FOLLOW_MAX_INTERVAL_MS must not be below FOLLOW_INTERVAL_MS (${config.followMaxIntervalMs} < ${config.followIntervalMs})`);

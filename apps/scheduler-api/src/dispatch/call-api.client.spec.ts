@@ -2,7 +2,7 @@ import { HttpService } from '@nestjs/axios';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { loadConfig } from '../config/app-config.js';
-import { CallApiClient } from './call-api.client.js';
+import { CallApiClient, parseRetryAfter } from './call-api.client.js';
 
 // The client against a tiny real HTTP server whose answer each test chooses: the classification
 // (certain / uncertain, retryable / final) is what keeps a call from being dialled twice.
@@ -92,6 +92,7 @@ describe('CallApiClient', () => {
       handler = json(201, { success: true });
       await expect(client.placeCall('+14155550100', 'k')).resolves.toEqual({
         ok: false,
+        unavailable: false,
         certain: false,
         retryable: true,
         reason: expect.stringContaining('201 without a call id'),
@@ -103,23 +104,28 @@ describe('CallApiClient', () => {
       await expect(client.placeCall('+14155550100', 'k')).resolves.toMatchObject({ ok: false, certain: false, retryable: true });
     });
 
-    it('treats 503 as certain and retryable: nothing was placed', async () => {
+    it('treats 503 as unavailable: nothing was placed, not the call\'s fault', async () => {
       handler = html(503, '503 Service Unavailable');
       await expect(client.placeCall('+14155550100', 'k')).resolves.toEqual({
         ok: false,
-        certain: true,
-        retryable: true,
+        unavailable: true,
         reason: 'HTTP 503: 503 Service Unavailable',
+        retryAfterMs: null,
       });
     });
 
-    it('treats 429 as certain and retryable', async () => {
-      handler = html(429, '429 Too Many Requests');
+    it.each([502, 504])('treats a gateway\'s %i as unavailable', async (status) => {
+      handler = html(status, 'Bad Gateway');
+      await expect(client.placeCall('+14155550100', 'k')).resolves.toMatchObject({ ok: false, unavailable: true });
+    });
+
+    it('treats 429 as unavailable and honours its Retry-After in seconds', async () => {
+      handler = (_req, res) => res.writeHead(429, { 'Content-Type': 'text/html', 'Retry-After': '7' }).end('<title>429 Too Many Requests</title>');
       await expect(client.placeCall('+14155550100', 'k')).resolves.toEqual({
         ok: false,
-        certain: true,
-        retryable: true,
+        unavailable: true,
         reason: 'HTTP 429: 429 Too Many Requests',
+        retryAfterMs: 7000,
       });
     });
 
@@ -127,6 +133,7 @@ describe('CallApiClient', () => {
       handler = html(500, '500 Internal Server Error');
       await expect(client.placeCall('+14155550100', 'k')).resolves.toEqual({
         ok: false,
+        unavailable: false,
         certain: false,
         retryable: true,
         reason: 'HTTP 500: 500 Internal Server Error',
@@ -137,6 +144,7 @@ describe('CallApiClient', () => {
       handler = json(400, { error: 'Invalid phone number' });
       await expect(client.placeCall('+14155550100', 'k')).resolves.toEqual({
         ok: false,
+        unavailable: false,
         certain: true,
         retryable: false,
         reason: 'HTTP 400: Invalid phone number',
@@ -147,6 +155,7 @@ describe('CallApiClient', () => {
       handler = html(400, '400 Bad Request');
       await expect(client.placeCall('+14155550100', 'k')).resolves.toEqual({
         ok: false,
+        unavailable: false,
         certain: true,
         retryable: false,
         reason: 'HTTP 400: 400 Bad Request',
@@ -157,6 +166,7 @@ describe('CallApiClient', () => {
       handler = html(404, '404 Not Found');
       await expect(client.placeCall('+14155550100', 'k')).resolves.toEqual({
         ok: false,
+        unavailable: false,
         certain: true,
         retryable: false,
         reason: 'HTTP 404: 404 Not Found',
@@ -167,6 +177,7 @@ describe('CallApiClient', () => {
       handler = (_req, res) => res.writeHead(422).end();
       await expect(client.placeCall('+14155550100', 'k')).resolves.toEqual({
         ok: false,
+        unavailable: false,
         certain: true,
         retryable: false,
         reason: 'HTTP 422',
@@ -178,7 +189,7 @@ describe('CallApiClient', () => {
       const started = Date.now();
       const result = await client.placeCall('+14155550100', 'k');
       const elapsed = Date.now() - started;
-      expect(result).toEqual({ ok: false, certain: false, retryable: true, reason: expect.stringMatching(/no answer within the timeout/) });
+      expect(result).toEqual({ ok: false, unavailable: false, certain: false, retryable: true, reason: expect.stringMatching(/no answer within the timeout/) });
       expect(elapsed).toBeGreaterThanOrEqual(TIMEOUT_MS - 20);
       expect(elapsed).toBeLessThan(TIMEOUT_MS + 1000);
     });
@@ -187,23 +198,46 @@ describe('CallApiClient', () => {
       handler = (req) => req.socket.destroy();
       await expect(client.placeCall('+14155550100', 'k')).resolves.toEqual({
         ok: false,
+        unavailable: false,
         certain: false,
         retryable: true,
         reason: expect.stringMatching(/ECONNRESET|socket hang up/),
       });
     });
 
-    it('treats a refused connection as certain and retryable', async () => {
+    it('treats a refused connection as unavailable', async () => {
       const closed = createServer();
       await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
       const port = (closed.address() as AddressInfo).port;
       await new Promise((resolve) => closed.close(resolve));
       await expect(clientFor(`http://127.0.0.1:${port}`).placeCall('+14155550100', 'k')).resolves.toEqual({
         ok: false,
-        certain: true,
-        retryable: true,
+        unavailable: true,
         reason: expect.stringContaining('ECONNREFUSED'),
+        retryAfterMs: null,
       });
+    });
+  });
+
+  describe('parseRetryAfter', () => {
+    it('reads seconds and HTTP dates, caps long waits, and ignores junk', () => {
+      const now = Date.parse('2026-12-01T21:00:00Z');
+      expect(parseRetryAfter('3', now)).toBe(3000);
+      expect(parseRetryAfter('Tue, 01 Dec 2026 21:00:30 GMT', now)).toBe(30_000);
+      expect(parseRetryAfter('Tue, 01 Dec 2026 20:00:00 GMT', now)).toBe(0);
+      expect(parseRetryAfter('999999', now)).toBe(600_000);
+      expect(parseRetryAfter('soon', now)).toBeNull();
+      expect(parseRetryAfter(null, now)).toBeNull();
+    });
+  });
+
+  describe('probe', () => {
+    it('passes on a 2xx from /health and fails on anything else', async () => {
+      handler = json(200, { status: 'healthy' });
+      await expect(client.probe()).resolves.toMatchObject({ ok: true });
+      expect(requests.at(-1)).toMatchObject({ method: 'GET', url: '/health' });
+      handler = html(503, 'down');
+      await expect(client.probe()).resolves.toMatchObject({ ok: false, reason: 'HTTP 503' });
     });
   });
 

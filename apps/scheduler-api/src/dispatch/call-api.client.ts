@@ -8,23 +8,30 @@ import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 /** The answer to "place this call", classified by what it proves about the provider's side. */
 export type PlaceCallResult =
   | { ok: true; providerCallId: string; providerStatus: string }
+  // The provider could not be reached or turned the work away: nothing was placed, and it is not the
+  // call's fault. retryAfterMs: the provider's Retry-After, when it sent one.
+  | { ok: false; unavailable: true; reason: string; retryAfterMs: number | null }
   // certain: the provider surely placed nothing. retryable: trying again may succeed.
-  | { ok: false; certain: boolean; retryable: boolean; reason: string };
+  | { ok: false; unavailable: false; certain: boolean; retryable: boolean; reason: string };
 
 export type CallStatusResult =
   | { ok: true; status: string; duration: number | null }
   | { ok: false; notFound: boolean; reason: string };
 
-// Answers that prove the request was turned away before anything was dialled.
-const REFUSED_STATUSES = new Set([429, 503]);
+// Answers that say the provider (or the gateway in front of it) did not take the work: 429 and 503
+// refuse it, 502 and 504 come from a gateway that could not reach it. Nothing was placed.
+const UNAVAILABLE_STATUSES = new Set([429, 502, 503, 504]);
 // Network errors raised before the request could reach the provider.
 const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
+// Retry-After beyond this is treated as this: the circuit breaker keeps probing meanwhile.
+const MAX_RETRY_AFTER_MS = 10 * 60_000;
 // Answers are a few hundred bytes; a body past this is not the Call API talking.
 const MAX_BODY_BYTES = 1 << 20;
 
 interface RawResponse {
   status: number;
   text: string;
+  retryAfter: string | null;
 }
 
 type NetworkError = Error & { code?: string };
@@ -66,12 +73,22 @@ export class CallApiClient implements OnApplicationShutdown {
         return { ok: true, providerCallId: call.id, providerStatus: typeof call.status === 'string' ? call.status : 'initiated' };
       }
       // It said yes but we cannot tell to what: the call may exist.
-      return { ok: false, certain: false, retryable: true, reason: `HTTP ${status} without a call id` };
+      return { ok: false, unavailable: false, certain: false, retryable: true, reason: `HTTP ${status} without a call id` };
     }
-    const detail = describeBody(body, response.text);
-    if (REFUSED_STATUSES.has(status)) return { ok: false, certain: true, retryable: true, reason: `HTTP ${status}${detail}` };
-    if (status >= 500) return { ok: false, certain: false, retryable: true, reason: `HTTP ${status}${detail}` };
-    return { ok: false, certain: true, retryable: false, reason: `HTTP ${status}${detail}` };
+    const reason = `HTTP ${status}${describeBody(body, response.text)}`;
+    if (UNAVAILABLE_STATUSES.has(status)) return { ok: false, unavailable: true, reason, retryAfterMs: parseRetryAfter(response.retryAfter, Date.now()) };
+    if (status >= 500) return { ok: false, unavailable: false, certain: false, retryable: true, reason };
+    return { ok: false, unavailable: false, certain: true, retryable: false, reason };
+  }
+
+  /** The Call API's own health check (GET /health): true when it answers 2xx. */
+  async probe(): Promise<{ ok: boolean; reason: string }> {
+    try {
+      const { status } = await this.request('GET', '/health');
+      return { ok: status >= 200 && status < 300, reason: `HTTP ${status}` };
+    } catch (error) {
+      return { ok: false, reason: networkReason(error as NetworkError) };
+    }
   }
 
   async getCall(providerCallId: string): Promise<CallStatusResult> {
@@ -107,7 +124,8 @@ export class CallApiClient implements OnApplicationShutdown {
         transformResponse: (raw: string) => raw,
         validateStatus: () => true,
       });
-      return { status: res.status, text: typeof res.data === 'string' ? res.data : '' };
+      const retryAfter = res.headers['retry-after'];
+      return { status: res.status, text: typeof res.data === 'string' ? res.data : '', retryAfter: typeof retryAfter === 'string' ? retryAfter : null };
     } catch (error) {
       const e = error as AxiosError;
       // axios reports its own timeout as ECONNABORTED; say what it is.
@@ -119,8 +137,18 @@ export class CallApiClient implements OnApplicationShutdown {
 
 function classifyNetworkError(error: NetworkError): PlaceCallResult {
   const reason = networkReason(error);
-  const certain = NOT_SENT_CODES.has(error.code ?? '');
-  return { ok: false, certain, retryable: true, reason };
+  if (NOT_SENT_CODES.has(error.code ?? '')) return { ok: false, unavailable: true, reason, retryAfterMs: null };
+  // A timeout or a reset after the request went out: the provider may have placed the call.
+  return { ok: false, unavailable: false, certain: false, retryable: true, reason };
+}
+
+/** Retry-After as delay-seconds or an HTTP date (RFC 9110 §10.2.3), in ms from `now`; null when absent or unreadable. */
+export function parseRetryAfter(value: string | null, now: number): number | null {
+  if (!value) return null;
+  const trimmed = value.trim();
+  const ms = /^\d+$/.test(trimmed) ? Number(trimmed) * 1000 : Date.parse(trimmed) - now;
+  if (!Number.isFinite(ms)) return null;
+  return Math.min(Math.max(0, ms), MAX_RETRY_AFTER_MS);
 }
 
 function networkReason(error: NetworkError): string {

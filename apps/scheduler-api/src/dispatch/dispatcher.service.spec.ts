@@ -4,6 +4,7 @@ import type { CallCommandsService } from '../calls/call-commands.service.js';
 import type { Clock } from '../common/clock.js';
 import { loadConfig } from '../config/app-config.js';
 import type { CallApiClient, PlaceCallResult } from './call-api.client.js';
+import { CallApiCircuit } from './circuit/call-api-circuit.service.js';
 import { DispatcherService } from './dispatcher.service.js';
 import type { StatusFollowerService } from './status-follower.service.js';
 
@@ -27,6 +28,7 @@ function call(id: string, overrides: Partial<CallView> = {}): CallView {
     latenessMs: null,
     duration: null,
     nextAttemptAt: at,
+    deadline: null,
     createdAt: at,
     updatedAt: at,
     dispatchedAt: null,
@@ -54,9 +56,11 @@ function setup(env: Record<string, string> = {}) {
       return { state: {}, events: [] };
     },
     executeWithRetry: async (id: string, command: { type: string; reason?: string; certain?: boolean; retryable?: boolean }) => {
-      log.push(`${command.type} ${id}${command.reason ? ` (${command.reason}, certain=${command.certain}, retryable=${command.retryable})` : ''}`);
+      const detail = command.type === 'RecordDispatchFailure' ? ` (${command.reason}, certain=${command.certain}, retryable=${command.retryable})` : '';
+      log.push(`${command.type} ${id}${detail}`);
       return { state: {}, events: [] };
     },
+    policy: { misfireGraceMs: 15 * 60_000 },
   };
   const views = {
     due: async (_now: Date, limit: number) => pending.slice(0, limit),
@@ -71,24 +75,37 @@ function setup(env: Record<string, string> = {}) {
     },
   };
   const follower = { follow: (id: string, providerCallId: string) => log.push(`follow ${id} ${providerCallId}`) };
-  const clock = { now: () => new Date(NOW) };
+  let elapsed = 0;
+  const clock = { now: () => new Date(NOW + elapsed) };
   const config = loadConfig({ DISPATCH_INTERVAL_MS: '60000', SHUTDOWN_GRACE_MS: '2000', ...env });
+  commands.policy.misfireGraceMs = config.misfireGraceMs;
+  const circuitLog: string[] = [];
+  const store = {
+    changes$: new Subject(),
+    readLast: async () => null,
+    append: async (stream: string, _version: number, events: { type: string }[]) => circuitLog.push(`${stream} ${events[0].type}`),
+  };
+  const circuit = new CallApiCircuit(store as never, { countDue: async () => pending.length } as never, callApi as never, clock as Clock, config);
 
   const dispatcher = new DispatcherService(
     commands as unknown as CallCommandsService,
     views as never,
-    { changes$: new Subject() } as never,
+    store as never,
     callApi as unknown as CallApiClient,
     follower as unknown as StatusFollowerService,
+    circuit,
     clock as Clock,
     config,
   );
   return {
     dispatcher,
+    circuit,
+    circuitLog,
     log,
     answers,
     claimedDueAt,
     setPending: (calls: CallView[]) => (pending = calls),
+    advance: (ms: number) => (elapsed += ms),
     setDispatching: (calls: CallView[]) => (dispatching = calls),
   };
 }
@@ -120,11 +137,11 @@ describe('DispatcherService', () => {
 
   it('records a failed dial with its classification and does not follow it', async () => {
     const t = setup();
-    t.answers.set('2', async () => ({ ok: false, certain: true, retryable: true, reason: 'HTTP 503' }));
+    t.answers.set('2', async () => ({ ok: false, unavailable: false, certain: true, retryable: false, reason: 'HTTP 400' }));
     t.setPending([call('2')]);
     await t.dispatcher.sweep();
     await settle(t.dispatcher);
-    expect(t.log).toEqual(['StartDispatch 2', 'POST +14155550002 2:1', 'RecordDispatchFailure 2 (HTTP 503, certain=true, retryable=true)']);
+    expect(t.log).toEqual(['StartDispatch 2', 'POST +14155550002 2:1', 'RecordDispatchFailure 2 (HTTP 400, certain=true, retryable=false)']);
     await t.dispatcher.beforeApplicationShutdown();
   });
 
@@ -187,5 +204,58 @@ describe('DispatcherService', () => {
     await sweep;
     expect(t.log.filter((l) => l.startsWith('POST'))).toEqual(['POST +14155550008 8:1']);
     expect(t.log).not.toContain('StartDispatch 9');
+  });
+
+  it('records an unreachable Call API as unavailable (attempt not counted), not as a failure', async () => {
+    const t = setup();
+    t.answers.set('20', async () => ({ ok: false, unavailable: true, reason: 'ECONNREFUSED', retryAfterMs: null }));
+    t.setPending([call('20')]);
+    await t.dispatcher.sweep();
+    await settle(t.dispatcher);
+    expect(t.log).toEqual(['StartDispatch 20', 'POST +14155550020 20:1', 'RecordDispatchUnavailable 20']);
+    expect(t.circuit.status()).toMatchObject({ up: true, state: 'closed' });
+    await t.dispatcher.beforeApplicationShutdown();
+  });
+
+  it('opens the circuit after three unavailable answers in a row: no more dials, the opening is recorded', async () => {
+    const t = setup({ DISPATCH_CONCURRENCY: '1' });
+    for (const id of ['21', '22', '23']) t.answers.set(id, async () => ({ ok: false, unavailable: true, reason: 'HTTP 503', retryAfterMs: null }));
+    t.setPending([call('21'), call('22'), call('23'), call('24')]);
+    for (let i = 0; i < 4; i++) {
+      await t.dispatcher.sweep();
+      await settle(t.dispatcher);
+    }
+    expect(t.log.filter((l) => l.startsWith('POST'))).toHaveLength(3);
+    expect(t.log).not.toContain('StartDispatch 24');
+    expect(t.circuit.status()).toMatchObject({ up: false, state: 'open', since: new Date(NOW).toISOString(), reason: 'HTTP 503' });
+    expect(t.circuitLog).toEqual(['call-api CallApiUnavailable']);
+    await t.dispatcher.beforeApplicationShutdown();
+  });
+
+  it('while the circuit is open, records missed only the calls past their deadline, with the reason', async () => {
+    const t = setup({ CIRCUIT_FAILURE_THRESHOLD: '1' });
+    t.answers.set('25', async () => ({ ok: false, unavailable: true, reason: 'ECONNREFUSED', retryAfterMs: null }));
+    t.setPending([call('25')]);
+    await t.dispatcher.sweep();
+    await settle(t.dispatcher);
+    const past = new Date(NOW - 16 * 60_000).toISOString();
+    t.setPending([call('26', { scheduledAt: past, nextAttemptAt: past }), call('27')]);
+    t.advance(60_000); // deadlines are checked at the sweep cadence
+    await t.dispatcher.sweep();
+    expect(t.log.slice(3)).toEqual(['MissDeadline 26']);
+    await t.dispatcher.beforeApplicationShutdown();
+  });
+
+  it('honours Retry-After: no dial before it has passed', async () => {
+    const t = setup();
+    t.answers.set('28', async () => ({ ok: false, unavailable: true, reason: 'HTTP 429', retryAfterMs: 30_000 }));
+    t.setPending([call('28')]);
+    await t.dispatcher.sweep();
+    await settle(t.dispatcher);
+    t.setPending([call('29')]);
+    await t.dispatcher.sweep();
+    await settle(t.dispatcher);
+    expect(t.log.filter((l) => l.startsWith('POST'))).toEqual(['POST +14155550028 28:1']);
+    await t.dispatcher.beforeApplicationShutdown();
   });
 });

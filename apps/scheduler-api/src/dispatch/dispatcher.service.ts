@@ -1,18 +1,24 @@
 import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
 import { hostname } from 'node:os';
-import type { Subscription } from 'rxjs';
-import { ConcurrencyError, IllegalTransitionError, type CallView } from '../../../../libs/domain/src/index.js';
+import { Subject, type Subscription } from 'rxjs';
+import { ConcurrencyError, effectiveDeadline, IllegalTransitionError, type CallView } from '../../../../libs/domain/src/index.js';
 import { CallViewRepository, EventStore, type EventMetadata } from '../../../../libs/persistence/src/index.js';
 import { CallCommandsService } from '../calls/call-commands.service.js';
 import { Clock } from '../common/clock.js';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
-import { CallApiClient } from './call-api.client.js';
+import { CallApiClient, type PlaceCallResult } from './call-api.client.js';
+import { CallApiCircuit } from './circuit/call-api-circuit.service.js';
 import { RateLimiter } from './rate-limiter.js';
 import { StatusFollowerService } from './status-follower.service.js';
 
 const MAX_TIMER_MS = 2 ** 31 - 1;
 // After a sweep, a call that still looks due is being claimed right now: look again shortly.
 const RESWEEP_FLOOR_MS = 10;
+// While the Call API is down, due calls are checked against their deadlines this many at a time.
+const DEADLINE_PAGE = 500;
+
+/** How a dial ended, for metrics: placed, unavailable (nothing placed, not counted), failed, unknown. */
+export type DialOutcome = 'placed' | 'unavailable' | 'failed' | 'unknown';
 
 /**
  * Places due calls with the Call API. A timer armed for the soonest due call does the precise
@@ -27,6 +33,9 @@ export class DispatcherService implements OnApplicationBootstrap, BeforeApplicat
   // Started but not yet claimed: still 'pending' in the view, so a due() read can return them again.
   private readonly claiming = new Set<string>();
   private lastRecoveryAt = Number.NEGATIVE_INFINITY;
+  private lastDeadlineCheckAt = Number.NEGATIVE_INFINITY;
+  /** Every dial's outcome (metrics count them). */
+  readonly dialOutcome$ = new Subject<DialOutcome>();
   private readonly limiter: RateLimiter;
   private readonly metadata: EventMetadata = { actor: `dispatcher@${hostname()}:${process.pid}` };
   private timer: NodeJS.Timeout | undefined;
@@ -34,7 +43,7 @@ export class DispatcherService implements OnApplicationBootstrap, BeforeApplicat
   private sweeping = false;
   private sweepAgain = false;
   private stopping = false;
-  private subscription: Subscription | undefined;
+  private readonly subscriptions: Subscription[] = [];
 
   constructor(
     @Inject(CallCommandsService) private readonly commands: CallCommandsService,
@@ -42,6 +51,7 @@ export class DispatcherService implements OnApplicationBootstrap, BeforeApplicat
     @Inject(EventStore) private readonly store: EventStore,
     @Inject(CallApiClient) private readonly callApi: CallApiClient,
     @Inject(StatusFollowerService) private readonly follower: StatusFollowerService,
+    @Inject(CallApiCircuit) private readonly circuit: CallApiCircuit,
     @Inject(Clock) private readonly clock: Clock,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {
@@ -50,16 +60,20 @@ export class DispatcherService implements OnApplicationBootstrap, BeforeApplicat
 
   onApplicationBootstrap(): void {
     // Any change that leaves a call pending (schedule, reschedule, retry) may be the new soonest.
-    this.subscription = this.store.changes$.subscribe(({ call }) => {
-      if (call.status === 'pending' && call.nextAttemptAt) this.armFor(Date.parse(call.nextAttemptAt));
-    });
+    this.subscriptions.push(
+      this.store.changes$.subscribe(({ call }) => {
+        if (call.status === 'pending' && call.nextAttemptAt) this.armFor(Date.parse(call.nextAttemptAt));
+      }),
+      // The Call API is back (or its Retry-After ran out): the backlog drains, soonest first.
+      this.circuit.resumed$.subscribe(() => void this.sweep()),
+    );
     // Start-up sweep: overdue calls are dispatched or recorded missed, lost attempts resolved.
     void this.sweep();
   }
 
   async beforeApplicationShutdown(): Promise<void> {
     this.stopping = true;
-    this.subscription?.unsubscribe();
+    for (const subscription of this.subscriptions) subscription.unsubscribe();
     clearTimeout(this.timer);
     const inFlight = Promise.allSettled([...this.inFlight.values()]);
     await Promise.race([inFlight, new Promise((r) => setTimeout(r, this.config.shutdownGraceMs).unref())]);
@@ -100,6 +114,7 @@ export class DispatcherService implements OnApplicationBootstrap, BeforeApplicat
 
   private async dispatchDue(): Promise<void> {
     while (!this.stopping) {
+      if (!this.circuit.canDial()) return this.missPastDeadline();
       const free = this.config.dispatchConcurrency - this.inFlight.size;
       if (free <= 0) return;
       const now = this.clock.now();
@@ -107,8 +122,11 @@ export class DispatcherService implements OnApplicationBootstrap, BeforeApplicat
       const due = (await this.views.due(now, free + this.claiming.size)).filter((c) => !this.inFlight.has(c.id)).slice(0, free);
       for (const call of due) {
         if (this.stopping) return;
-        // A call past its misfire grace is recorded missed: no dial, so no rate token.
-        if (!this.isMisfire(call, now)) await this.limiter.take();
+        // A call past its deadline is recorded missed: no dial, so no rate token and no circuit trial.
+        if (!this.isMisfire(call, now)) {
+          if (!this.circuit.acquire()) return; // open, paused, or its one trial dial is out
+          await this.limiter.take();
+        }
         // Shutdown may have begun while we waited for the token; it only waits for dials it saw.
         if (this.stopping) return;
         this.start(call);
@@ -137,8 +155,11 @@ export class DispatcherService implements OnApplicationBootstrap, BeforeApplicat
     const started = claim?.events.find((e) => e.type === 'CallDispatchStarted');
     if (!claim || !started) return; // claimed elsewhere, no longer pending, or missed
     const key = String(started.data.idempotencyKey);
+    const attempt = claim.state.attempts;
     const result = await this.callApi.placeCall(claim.state.phoneNumber, key);
+    this.dialOutcome$.next(outcomeOf(result, this.config.callApiIdempotent));
     if (result.ok) {
+      this.circuit.reached();
       const recorded = await this.commands.executeWithRetry(
         call.id,
         { type: 'RecordDispatch', providerCallId: result.providerCallId, providerStatus: result.providerStatus },
@@ -146,13 +167,39 @@ export class DispatcherService implements OnApplicationBootstrap, BeforeApplicat
         claim,
       );
       this.follower.follow(call.id, result.providerCallId, recorded);
+    } else if (result.unavailable) {
+      this.circuit.unavailable(result.reason, result.retryAfterMs);
+      // Nothing was placed: the call waits, its attempt not counted, for the Call API to come back.
+      const retryAt = new Date(this.clock.now().getTime() + Math.max(result.retryAfterMs ?? 0, this.config.retryBaseMs)).toISOString();
+      this.logger.warn(`call ${call.id} attempt ${attempt}: Call API unavailable (${result.reason}); waits until ${retryAt} or the Call API is back`);
+      await this.commands.executeWithRetry(call.id, { type: 'RecordDispatchUnavailable', reason: result.reason, retryAt }, { metadata: this.metadata }, claim);
     } else {
-      await this.commands.executeWithRetry(
+      this.circuit.reached();
+      const recorded = await this.commands.executeWithRetry(
         call.id,
         { type: 'RecordDispatchFailure', reason: result.reason, certain: result.certain, retryable: result.retryable, random: Math.random() },
         { metadata: this.metadata },
         claim,
       );
+      const next = recorded.state.status === 'pending' ? `retry at ${recorded.state.dueAt}` : recorded.state.status;
+      this.logger.warn(`call ${call.id} attempt ${attempt} ${result.certain ? 'failed' : 'has an unknown outcome'}: ${result.reason}; ${next}`);
+    }
+  }
+
+  /**
+   * While the Call API cannot be dialled, calls whose deadline passes are recorded missed with the
+   * reason; the rest wait. Checked at the sweep cadence, a page at a time, soonest due first.
+   */
+  private async missPastDeadline(): Promise<void> {
+    const now = this.clock.now();
+    if (now.getTime() - this.lastDeadlineCheckAt < this.config.dispatchIntervalMs) return;
+    this.lastDeadlineCheckAt = now.getTime();
+    const { since, reason } = this.circuit.status();
+    for (const call of await this.views.due(now, DEADLINE_PAGE)) {
+      if (this.stopping || !this.isMisfire(call, now)) continue;
+      const why = `not placed by its deadline ${call.deadline ?? ''}: the Call API has been unavailable since ${since ?? 'recently'} (${reason ?? 'unreachable'})`;
+      const missed = await this.tryCommand(call.id, { type: 'MissDeadline', reason: why });
+      if (missed?.events.length) this.logger.warn(`call ${call.id} missed: ${why}`);
     }
   }
 
@@ -184,13 +231,17 @@ export class DispatcherService implements OnApplicationBootstrap, BeforeApplicat
   }
 
   private isMisfire(call: CallView, now: Date): boolean {
-    return now.getTime() - Date.parse(call.scheduledAt) > this.config.misfireGraceMs;
+    return now.getTime() > effectiveDeadline(call, this.commands.policy);
   }
 
   private async armNext(): Promise<void> {
     if (this.stopping || this.inFlight.size >= this.config.dispatchConcurrency) return; // a finishing dial sweeps again
     const next = await this.views.nextDueAt();
-    if (next) this.armFor(Math.max(Date.parse(next), this.clock.now().getTime() + RESWEEP_FLOOR_MS));
+    if (!next) return;
+    const now = this.clock.now().getTime();
+    // Calls already due wait for the circuit to let dials through (resumed$ sweeps then), not a spinning timer.
+    if (Date.parse(next) <= now && !this.circuit.canDial()) return;
+    this.armFor(Math.max(Date.parse(next), now + RESWEEP_FLOOR_MS));
   }
 
   private armFor(at: number): void {
@@ -204,4 +255,10 @@ export class DispatcherService implements OnApplicationBootstrap, BeforeApplicat
       void this.sweep();
     }, delay);
   }
+}
+
+function outcomeOf(result: PlaceCallResult, idempotentProvider: boolean): DialOutcome {
+  if (result.ok) return 'placed';
+  if (result.unavailable) return 'unavailable';
+  return result.certain || idempotentProvider ? 'failed' : 'unknown';
 }

@@ -1,4 +1,4 @@
-import { CALL_EVENT_TYPES, evolve, initialState, isTerminal, type CallEvent, type CallState, type CallStatus } from '../../../domain/src/index.js';
+import { CALL_API_STREAM, CALL_EVENT_TYPES, evolve, initialState, isTerminal, type CallEvent, type CallState, type CallStatus } from '../../../domain/src/index.js';
 import { upcastRow } from '../upcast-row.js';
 
 /** The columns of an event that the projection needs. */
@@ -60,6 +60,8 @@ export class ProjectionFolder {
   private applyKnown(rows: readonly FoldRow[], from: number): number {
     for (let i = from; i < rows.length; i++) {
       const row = rows[i];
+      // The Call API's availability has no projection row: it is read from its stream.
+      if (row.streamId === CALL_API_STREAM) continue;
       let state = this.open.get(row.streamId);
       if (state === undefined) {
         if (row.version !== 1) return i;

@@ -46,6 +46,9 @@ export class CallViewEntity {
   @Column({ name: 'due_at', type: 'varchar', length: 32, nullable: true })
   dueAt!: string | null;
 
+  @Column({ type: 'varchar', length: 32, nullable: true })
+  deadline!: string | null;
+
   @Column({ name: 'created_at', type: 'varchar', length: 32 })
   createdAt!: string;
 
