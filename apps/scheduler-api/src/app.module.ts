@@ -19,7 +19,7 @@ export class AppModule {
   static forRoot(config: AppConfig): DynamicModule {
     return {
       module: AppModule,
-      imports: [ConfigModule.forRoot(config), DatabaseModule, ScheduleModule.forRoot(), TerminusModule, CallsModule, DispatchModule, MetricsModule, StreamModule, AuditModule],
+      imports: [ConfigModule.forRoot(config), DatabaseModule, ScheduleModule.forRoot(), TerminusModule.forRoot({ logger: false }), CallsModule, DispatchModule, MetricsModule, StreamModule, AuditModule],
       controllers: [EventsController, HealthController],
       providers: [{ provide: APP_GUARD, useClass: AuthGuard }],
     };

@@ -7,7 +7,7 @@ import { CallIdPipe } from './call-id.pipe.js';
 import { CallsService } from './calls.service.js';
 import { CallPageDto, CallViewDto, StatsDto, StoredEventDto } from './dto/call-view.dto.js';
 import { CallQuery, HistoryQuery, PageQuery } from './dto/list-calls.query.js';
-import { CancelCallDto, RescheduleCallDto, ScheduleCallDto } from './dto/schedule-call.dto.js';
+import { BulkRetryDto, CancelCallDto, RescheduleCallDto, RetryCallDto, ScheduleCallDto } from './dto/schedule-call.dto.js';
 import { IdempotencyKey } from './idempotency-key.decorator.js';
 
 const callId = new CallIdPipe();
@@ -75,7 +75,25 @@ export class CallsController {
   @ApiOkResponse({ type: CallViewDto })
   @ApiErrors(400, 404, 409)
   reschedule(@Param('id', callId) id: string, @Body() dto: RescheduleCallDto, @RequestMeta() meta: EventMetadata) {
-    return this.calls.reschedule(id, dto.scheduledAt, meta);
+    return this.calls.reschedule(id, dto, meta);
+  }
+
+  @Post('retry')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Retry every failed, missed or untracked call that ended in a time range; answers how many' })
+  @ApiOkResponse({ schema: { type: 'object', properties: { count: { type: 'integer', example: 12 } } } })
+  @ApiErrors(400)
+  retryAll(@Body() dto: BulkRetryDto, @RequestMeta() meta: EventMetadata) {
+    return this.calls.retryAll(dto, meta);
+  }
+
+  @Post(':id/retry')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'A new attempt for a failed, missed or untracked call: now, or at a given time' })
+  @ApiOkResponse({ type: CallViewDto })
+  @ApiErrors(400, 404, 409)
+  retry(@Param('id', callId) id: string, @Body() dto: RetryCallDto, @RequestMeta() meta: EventMetadata) {
+    return this.calls.retry(id, dto ?? {}, meta);
   }
 
   @Post(':id/dispatch')

@@ -3,6 +3,9 @@ import { createHash, randomUUID } from 'node:crypto';
 import {
   CallNotFoundError,
   ConcurrencyError,
+  decide,
+  IllegalTransitionError,
+  initialState,
   stateAsOf,
   toCallView,
   type CallCommand,
@@ -16,11 +19,13 @@ import {
   type EventMetadata,
   type StoredEvent,
 } from '../../../../libs/persistence/src/index.js';
+import { Clock } from '../common/clock.js';
 import { CallCommandsService } from './call-commands.service.js';
 import type { CallQuery, EventsQuery, HistoryQuery, PageQuery } from './dto/list-calls.query.js';
-import type { ScheduleCallDto } from './dto/schedule-call.dto.js';
+import type { BulkRetryDto, RescheduleCallDto, RetryCallDto, ScheduleCallDto } from './dto/schedule-call.dto.js';
 
 const DEFAULT_PAGE = 50;
+const BULK_PAGE = 200;
 
 /** The HTTP API's use cases: each is one command through CallCommandsService, or one read. */
 @Injectable()
@@ -29,13 +34,22 @@ export class CallsService {
     @Inject(CallCommandsService) private readonly commands: CallCommandsService,
     @Inject(CallViewRepository) private readonly views: CallViewRepository,
     @Inject(EventStore) private readonly store: EventStore,
+    @Inject(Clock) private readonly clock: Clock,
   ) {}
 
   async schedule(dto: ScheduleCallDto, idempotencyKey: string | undefined, metadata: EventMetadata): Promise<CallView> {
-    const command: CallCommand = { type: 'ScheduleCall', phoneNumber: dto.phoneNumber, scheduledAt: dto.scheduledAt, timezone: dto.timezone };
+    const command: CallCommand = {
+      type: 'ScheduleCall',
+      phoneNumber: dto.phoneNumber,
+      scheduledAt: dto.scheduledAt,
+      timezone: dto.timezone,
+      deadline: dto.deadline,
+    };
     if (!idempotencyKey) return this.run(randomUUID(), command, { metadata, isNew: true });
 
-    const requestHash = createHash('sha256').update(JSON.stringify([dto.phoneNumber, dto.scheduledAt ?? null, dto.timezone ?? null])).digest('hex');
+    // The deadline joins the hash only when given, so keys recorded before deadlines still match.
+    const fields = [dto.phoneNumber, dto.scheduledAt ?? null, dto.timezone ?? null, ...(dto.deadline ? [dto.deadline] : [])];
+    const requestHash = createHash('sha256').update(JSON.stringify(fields)).digest('hex');
     const earlier = await this.replayIdempotent(idempotencyKey, requestHash);
     if (earlier) return earlier;
     try {
@@ -48,8 +62,37 @@ export class CallsService {
     }
   }
 
-  reschedule(id: string, scheduledAt: string, metadata: EventMetadata): Promise<CallView> {
-    return this.run(id, { type: 'RescheduleCall', scheduledAt }, { metadata });
+  reschedule(id: string, dto: RescheduleCallDto, metadata: EventMetadata): Promise<CallView> {
+    return this.run(id, { type: 'RescheduleCall', scheduledAt: dto.scheduledAt, deadline: dto.deadline }, { metadata });
+  }
+
+  /** A new attempt budget for a failed, missed or untracked call (409 for any other status). */
+  retry(id: string, dto: RetryCallDto, metadata: EventMetadata): Promise<CallView> {
+    return this.run(id, { type: 'RetryCall', at: dto.at, deadline: dto.deadline }, { metadata });
+  }
+
+  /** Retries every call in the given statuses that ended in the range; answers how many. */
+  async retryAll(dto: BulkRetryDto, metadata: EventMetadata): Promise<{ count: number }> {
+    const command: CallCommand = { type: 'RetryCall', at: dto.at, deadline: dto.deadline };
+    // Bad times are refused before anything is written, not at the first call.
+    decide(command, { ...initialState('validation'), status: 'failed' }, this.clock.now(), this.commands.policy);
+    const seen = new Set<string>();
+    let count = 0;
+    for (;;) {
+      // A retried call leaves these statuses, so each page is the next one; `seen` guards calls that could not be retried.
+      const page = (await this.views.endedBetween(dto.status, dto.since ?? null, dto.until ?? null, BULK_PAGE + seen.size)).filter((c) => !seen.has(c.id));
+      if (page.length === 0) return { count };
+      for (const call of page) {
+        seen.add(call.id);
+        try {
+          await this.commands.execute(call.id, command, { metadata });
+          count += 1;
+        } catch (error) {
+          // Changed meanwhile (retried by someone else, say): theirs stands.
+          if (!(error instanceof ConcurrencyError || error instanceof IllegalTransitionError)) throw error;
+        }
+      }
+    }
   }
 
   cancel(id: string, reason: string | undefined, metadata: EventMetadata): Promise<CallView> {

@@ -1,7 +1,10 @@
-import { Controller, Get, Inject } from '@nestjs/common';
-import { ApiTags } from '@nestjs/swagger';
-import { HealthCheck, HealthCheckService, HealthIndicatorService } from '@nestjs/terminus';
-import { Database } from '../../../../libs/persistence/src/index.js';
+import { Controller, Get, Inject, Res, ServiceUnavailableException } from '@nestjs/common';
+import { ApiOkResponse, ApiOperation, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
+import { HealthCheckService, HealthIndicatorService, type HealthCheckResult } from '@nestjs/terminus';
+import type { Response } from 'express';
+import { CallViewRepository, Database } from '../../../../libs/persistence/src/index.js';
+import { Clock } from '../common/clock.js';
+import { CallApiCircuit } from '../dispatch/circuit/call-api-circuit.service.js';
 
 @ApiTags('health')
 @Controller('health')
@@ -10,12 +13,28 @@ export class HealthController {
     @Inject(HealthCheckService) private readonly health: HealthCheckService,
     @Inject(HealthIndicatorService) private readonly indicators: HealthIndicatorService,
     @Inject(Database) private readonly db: Database,
+    @Inject(CallApiCircuit) private readonly circuit: CallApiCircuit,
+    @Inject(CallViewRepository) private readonly views: CallViewRepository,
+    @Inject(Clock) private readonly clock: Clock,
   ) {}
 
   @Get()
-  @HealthCheck()
-  check() {
-    return this.health.check([() => this.database()]);
+  @ApiOperation({
+    summary: 'Liveness and dependencies: `database` (503 when down) and `callApi` (reported down with since/waiting; the service stays live: 200, status "degraded")',
+  })
+  @ApiOkResponse({ description: 'ok, or degraded while the Call API is unavailable' })
+  @ApiServiceUnavailableResponse({ description: 'the database is unreachable' })
+  async check(@Res({ passthrough: true }) res: Response): Promise<HealthCheckResult> {
+    try {
+      return await this.health.check([() => this.database(), () => this.callApi()]);
+    } catch (error) {
+      if (!(error instanceof ServiceUnavailableException)) throw error;
+      const result = error.getResponse() as HealthCheckResult;
+      // A Call API outage is something this service handles (calls wait); it stays live and ready.
+      const onlyCallApi = Object.keys(result.error ?? {}).every((key) => key === 'callApi');
+      res.status(onlyCallApi ? 200 : 503);
+      return onlyCallApi ? { ...result, status: 'degraded' as HealthCheckResult['status'] } : result;
+    }
   }
 
   private async database() {
@@ -26,5 +45,14 @@ export class HealthController {
     } catch (error) {
       return session.down({ message: (error as Error).message });
     }
+  }
+
+  private async callApi() {
+    const session = this.indicators.check('callApi');
+    const status = this.circuit.status();
+    if (status.up) return session.up();
+    // How many calls wait for it; unknown if the database is down too.
+    const waiting = await this.views.countDue(this.clock.now()).catch(() => null);
+    return session.down({ since: status.since, waiting, reason: status.reason, circuit: status.state });
   }
 }

@@ -2,6 +2,7 @@ import { Inject, Injectable, type OnModuleDestroy, type OnModuleInit } from '@ne
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { Subscription } from 'rxjs';
 import { CallViewRepository, EventStore } from '../../../../libs/persistence/src/index.js';
+import { CallApiCircuit } from '../dispatch/circuit/call-api-circuit.service.js';
 import { DispatcherService } from '../dispatch/dispatcher.service.js';
 import { StatusFollowerService } from '../dispatch/status-follower.service.js';
 
@@ -9,7 +10,13 @@ import { StatusFollowerService } from '../dispatch/status-follower.service.js';
 @Injectable()
 export class MetricsService implements OnModuleInit, OnModuleDestroy {
   readonly registry = new Registry();
-  private subscription: Subscription | undefined;
+  private readonly subscriptions: Subscription[] = [];
+  private readonly dials = new Counter({
+    name: 'call_dials_total',
+    help: 'Dials by outcome: placed, unavailable (Call API unreachable: nothing placed, attempt not counted), failed, unknown',
+    labelNames: ['outcome'],
+    registers: [this.registry],
+  });
   private readonly events = new Counter({ name: 'call_events_total', help: 'Events appended, by type', labelNames: ['type'], registers: [this.registry] });
   private readonly lateness = new Histogram({
     name: 'call_dispatch_lateness_seconds',
@@ -21,8 +28,9 @@ export class MetricsService implements OnModuleInit, OnModuleDestroy {
   constructor(
     @Inject(EventStore) private readonly store: EventStore,
     @Inject(CallViewRepository) views: CallViewRepository,
-    @Inject(DispatcherService) dispatcher: DispatcherService,
+    @Inject(DispatcherService) private readonly dispatcher: DispatcherService,
     @Inject(StatusFollowerService) follower: StatusFollowerService,
+    @Inject(CallApiCircuit) circuit: CallApiCircuit,
   ) {
     collectDefaultMetrics({ register: this.registry });
     new Gauge({ name: 'call_dials_in_flight', help: 'Dials waiting for the Call API', registers: [this.registry], collect() {
@@ -30,6 +38,9 @@ export class MetricsService implements OnModuleInit, OnModuleDestroy {
     } });
     new Gauge({ name: 'calls_followed', help: 'Live calls whose status is being polled', registers: [this.registry], collect() {
       this.set(follower.followingCount);
+    } });
+    new Gauge({ name: 'call_api_up', help: 'The Call API circuit: 1 closed (dialling), 0 open or half-open', registers: [this.registry], collect() {
+      this.set(circuit.status().up ? 1 : 0);
     } });
     new Gauge({
       name: 'calls_by_status',
@@ -44,13 +55,16 @@ export class MetricsService implements OnModuleInit, OnModuleDestroy {
   }
 
   onModuleInit(): void {
-    this.subscription = this.store.changes$.subscribe(({ event }) => {
-      this.events.inc({ type: event.type });
-      if (event.type === 'CallDispatched') this.lateness.observe(Number(event.data.latenessMs) / 1000);
-    });
+    this.subscriptions.push(
+      this.store.changes$.subscribe(({ event }) => {
+        this.events.inc({ type: event.type });
+        if (event.type === 'CallDispatched') this.lateness.observe(Number(event.data.latenessMs) / 1000);
+      }),
+      this.dispatcher.dialOutcome$.subscribe((outcome) => this.dials.inc({ outcome })),
+    );
   }
 
   onModuleDestroy(): void {
-    this.subscription?.unsubscribe();
+    for (const subscription of this.subscriptions) subscription.unsubscribe();
   }
 }
