@@ -9,7 +9,7 @@ export interface CallApiMockProcess {
   url: string;
   port: number;
   /** How many calls were placed, in total and per phone number. */
-  dials(): Promise<{ total: number; byNumber: Record<string, number> }>;
+  dials(): Promise<{ total: number; byNumber: Record<string, number>; maxPerSecond: number }>;
   /** Changes behaviour at run time (POST /__mock/config); throws naming bad keys. */
   configure(patch: Partial<MockBehaviour>): Promise<void>;
   /** Forgets every call and counter. */
@@ -62,7 +62,7 @@ export async function startCallApiMock(env: Record<string, string> = {}): Promis
   return {
     url,
     port,
-    dials: async () => (await call('GET', '/__mock/dials')).json() as Promise<{ total: number; byNumber: Record<string, number> }>,
+    dials: async () => (await call('GET', '/__mock/dials')).json() as Promise<{ total: number; byNumber: Record<string, number>; maxPerSecond: number }>,
     configure: async (patch) => {
       await (await call('POST', '/__mock/config', patch)).arrayBuffer();
     },

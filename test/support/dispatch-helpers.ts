@@ -181,7 +181,7 @@ export function attemptViolation(stream: LoggedEvent[], idempotentProvider: bool
   for (const event of stream) {
     if (event.type === 'CallDispatchStarted') {
       if (open) return `attempt ${String(event.data.attempt)} started while attempt ${String(open.data.attempt)} had no answer on record`;
-      if (lastOutcome && lastOutcome.type !== 'CallDispatchFailed') {
+      if (lastOutcome && lastOutcome.type !== 'CallDispatchFailed' && lastOutcome.type !== 'CallDispatchDeferred') {
         return `attempt ${String(event.data.attempt)} started after ${lastOutcome.type}`;
       }
       if (lastOutcome && lastOutcome.data.certain !== true && !idempotentProvider) {
@@ -196,6 +196,10 @@ export function attemptViolation(stream: LoggedEvent[], idempotentProvider: bool
       // An operator chose to dial again after an unknown outcome: a new, deliberate attempt.
       lastOutcome = null;
       uncertainKey = null;
+    } else if (event.type === 'CallDispatchDeferred') {
+      // The Call API was unreachable: nothing placed, the same attempt (and key) goes again.
+      open = null;
+      lastOutcome = { ...event, data: { ...event.data, certain: true } };
     } else if (['CallDispatched', 'CallDispatchFailed', 'CallOutcomeUnknown', 'CallMissed'].includes(event.type)) {
       if (event.type === 'CallDispatchFailed' && event.data.certain !== true && open) uncertainKey ??= String(open.data.idempotencyKey);
       if (event.type !== 'CallMissed') open = null;

@@ -84,7 +84,7 @@ describe('POST /api/call', () => {
       await expect(res.json()).resolves.toEqual({ error: 'Invalid phone number' });
     }
     expect((await post({ phone_number: '1234567890' })).status).toBe(201);
-    await expect(dials()).resolves.toEqual({ total: 1, byNumber: { '1234567890': 1 } });
+    await expect(dials()).resolves.toEqual({ total: 1, byNumber: { '1234567890': 1 }, maxPerSecond: 1 });
   });
 
   it.each([
@@ -98,7 +98,7 @@ describe('POST /api/call', () => {
     expect(res.headers.get('content-type')).toBe('text/html; charset=utf-8');
     const html = await res.text();
     expect(html.startsWith(`<!doctype html>\n<html lang=en>\n${title}\n<h1>`)).toBe(true);
-    await expect(dials()).resolves.toEqual({ total: 0, byNumber: {} });
+    await expect(dials()).resolves.toEqual({ total: 0, byNumber: {}, maxPerSecond: 0 });
   });
 
   it('starts a second call for a repeated POST, Idempotency-Key or not (the default)', async () => {
@@ -106,7 +106,7 @@ describe('POST /api/call', () => {
     const first = await callOf(await post({ phone_number: PHONE }, { 'Idempotency-Key': 'k' }));
     const second = await callOf(await post({ phone_number: PHONE }, { 'Idempotency-Key': 'k' }));
     expect(second.id).not.toBe(first.id);
-    await expect(dials()).resolves.toEqual({ total: 2, byNumber: { [PHONE]: 2 } });
+    await expect(dials()).resolves.toEqual({ total: 2, byNumber: { [PHONE]: 2 }, maxPerSecond: 2 });
   });
 });
 
@@ -230,7 +230,7 @@ describe('idempotent mode', () => {
     expect(other.id).not.toBe(a.id);
     const unkeyed = await callOf(await post({ phone_number: PHONE }));
     expect(unkeyed.id).not.toBe(a.id);
-    await expect(dials()).resolves.toEqual({ total: 3, byNumber: { [PHONE]: 3 } });
+    await expect(dials()).resolves.toMatchObject({ total: 3, byNumber: { [PHONE]: 3 } });
   });
 
   it('refuses a key reused for another phone number with 422', async () => {
@@ -250,7 +250,7 @@ describe('fault injection', () => {
     expect(res.status).toBe(503);
     expect(res.headers.get('retry-after')).toBe('1');
     await expect(res.text()).resolves.toContain('<title>503 Service Unavailable</title>');
-    await expect(dials()).resolves.toEqual({ total: 0, byNumber: {} });
+    await expect(dials()).resolves.toEqual({ total: 0, byNumber: {}, maxPerSecond: 0 });
     expect(mock.state.registry.size).toBe(0);
   });
 
@@ -267,7 +267,7 @@ describe('fault injection', () => {
     const res = await post({ phone_number: PHONE });
     expect(res.status).toBe(500);
     expect(res.headers.get('content-type')).toBe('text/html; charset=utf-8');
-    await expect(dials()).resolves.toEqual({ total: 1, byNumber: { [PHONE]: 1 } });
+    await expect(dials()).resolves.toEqual({ total: 1, byNumber: { [PHONE]: 1 }, maxPerSecond: 1 });
     expect(mock.state.registry.size).toBe(1);
   });
 
@@ -281,7 +281,7 @@ describe('fault injection', () => {
     // The one call placed by the first POST is the one the replay returns.
     expect(mock.state.registry.size).toBe(1);
     expect(mock.state.registry.find((await callOf(replay)).id)).toBeDefined();
-    await expect(dials()).resolves.toEqual({ total: 1, byNumber: { [PHONE]: 1 } });
+    await expect(dials()).resolves.toEqual({ total: 1, byNumber: { [PHONE]: 1 }, maxPerSecond: 1 });
   });
 
   it('hangRate 1 dials and never answers; closing the server still works', async () => {
@@ -293,7 +293,7 @@ describe('fault injection', () => {
       signal: AbortSignal.timeout(300),
     });
     await expect(hung).rejects.toThrow();
-    await expect(dials()).resolves.toEqual({ total: 1, byNumber: { [PHONE]: 1 } });
+    await expect(dials()).resolves.toEqual({ total: 1, byNumber: { [PHONE]: 1 }, maxPerSecond: 1 });
 
     // Settles only when the server drops the socket; handled up front so no rejection goes unobserved.
     const stillHanging = post({ phone_number: PHONE }).then(
@@ -364,7 +364,7 @@ describe('admin API under /__mock/', () => {
     const { id } = await callOf(await post({ phone_number: PHONE }));
     await expect(dials()).resolves.toMatchObject({ total: 1 });
     expect((await fetch(`${url}/__mock/reset`, { method: 'POST' })).status).toBe(204);
-    await expect(dials()).resolves.toEqual({ total: 0, byNumber: {} });
+    await expect(dials()).resolves.toEqual({ total: 0, byNumber: {}, maxPerSecond: 0 });
     expect((await get(id)).status).toBe(404);
   });
 });

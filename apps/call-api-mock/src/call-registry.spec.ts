@@ -83,9 +83,9 @@ describe('CallRegistry', () => {
     registry.dial(request());
     registry.dial(request());
     registry.dial(request({ phoneNumber: '+442071838750' }));
-    expect(registry.dials()).toEqual({ total: 3, byNumber: { '+14155550100': 2, '+442071838750': 1 } });
+    expect(registry.dials()).toEqual({ total: 3, byNumber: { '+14155550100': 2, '+442071838750': 1 }, maxPerSecond: 3 });
     registry.reset();
-    expect(registry.dials()).toEqual({ total: 0, byNumber: {} });
+    expect(registry.dials()).toEqual({ total: 0, byNumber: {}, maxPerSecond: 0 });
     expect(registry.size).toBe(0);
   });
 

@@ -28,6 +28,8 @@ export interface CallSnapshot {
 export interface DialCounts {
   total: number;
   byNumber: Record<string, number>;
+  // The most dials that fell in any one-second window: what a provider's per-second limit sees.
+  maxPerSecond: number;
 }
 
 interface Stage {
@@ -71,6 +73,7 @@ export class CallRegistry {
   private readonly idByKey = new Map<string, string>();
   private readonly dialsByNumber = new Map<string, number>();
   private totalDials = 0;
+  private readonly dialTimes: number[] = [];
   /** MOCK_FORGET_AFTER_MS; null keeps calls for ever (until reset). */
   forgetAfterMs: number | null = null;
 
@@ -92,6 +95,7 @@ export class CallRegistry {
     this.calls.set(record.id, record);
     if (record.idempotencyKey !== null) this.idByKey.set(record.idempotencyKey, record.id);
     this.totalDials += 1;
+    this.dialTimes.push(performance.now());
     this.dialsByNumber.set(record.phoneNumber, (this.dialsByNumber.get(record.phoneNumber) ?? 0) + 1);
     return record;
   }
@@ -129,7 +133,7 @@ export class CallRegistry {
   }
 
   dials(): DialCounts {
-    return { total: this.totalDials, byNumber: Object.fromEntries(this.dialsByNumber) };
+    return { total: this.totalDials, byNumber: Object.fromEntries(this.dialsByNumber), maxPerSecond: maxInAnySecond(this.dialTimes) };
   }
 
   get size(): number {
@@ -142,6 +146,7 @@ export class CallRegistry {
     this.idByKey.clear();
     this.dialsByNumber.clear();
     this.totalDials = 0;
+    this.dialTimes.length = 0;
   }
 
   // Calls sit in the Map in creation order (the clock is monotonic), so the expired ones are a
@@ -155,4 +160,14 @@ export class CallRegistry {
       if (record.idempotencyKey !== null && this.idByKey.get(record.idempotencyKey) === id) this.idByKey.delete(record.idempotencyKey);
     }
   }
+}
+
+/** Two pointers over times in ascending order: the largest count within any window of 1000 ms. */
+function maxInAnySecond(times: readonly number[]): number {
+  let best = 0;
+  for (let start = 0, end = 0; end < times.length; end++) {
+    while (times[end] - times[start] >= 1000) start++;
+    best = Math.max(best, end - start + 1);
+  }
+  return best;
 }

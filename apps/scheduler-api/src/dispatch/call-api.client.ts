@@ -23,6 +23,8 @@ export type CallStatusResult =
 const UNAVAILABLE_STATUSES = new Set([429, 502, 503, 504]);
 // Network errors raised before the request could reach the provider.
 const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
+// Status polls and health probes share these (the follower runs at most 32 polls at once).
+const READ_SOCKETS = 40;
 // Retry-After beyond this is treated as this: the circuit breaker keeps probing meanwhile.
 const MAX_RETRY_AFTER_MS = 10 * 60_000;
 // Answers are a few hundred bytes; a body past this is not the Call API talking.
@@ -43,25 +45,32 @@ type NetworkError = Error & { code?: string };
  */
 @Injectable()
 export class CallApiClient implements OnApplicationShutdown {
-  private readonly agent: HttpAgent;
+  // Dials have sockets of their own, one per dial that may be in flight: a dial queued behind status
+  // polls for a socket could time out unsent and be taken for one that may have been placed.
+  private readonly dialAgent: HttpAgent;
+  private readonly readAgent: HttpAgent;
   private readonly axios: AxiosInstance;
 
   constructor(@Inject(HttpService) http: HttpService, @Inject(APP_CONFIG) private readonly config: AppConfig) {
     this.axios = http.axiosRef;
-    // Dials and status polls share the sockets.
-    const options = { keepAlive: true, maxSockets: config.dispatchConcurrency * 2 };
-    this.agent = config.callApiUrl.startsWith('https:') ? new HttpsAgent(options) : new HttpAgent(options);
+    const agent = (maxSockets: number) => {
+      const options = { keepAlive: true, maxSockets };
+      return config.callApiUrl.startsWith('https:') ? new HttpsAgent(options) : new HttpAgent(options);
+    };
+    this.dialAgent = agent(config.dispatchConcurrency);
+    this.readAgent = agent(READ_SOCKETS);
   }
 
   // After the dispatcher has waited for its dials (beforeApplicationShutdown), not before.
   onApplicationShutdown(): void {
-    this.agent.destroy();
+    this.dialAgent.destroy();
+    this.readAgent.destroy();
   }
 
   async placeCall(phoneNumber: string, idempotencyKey: string): Promise<PlaceCallResult> {
     let response: RawResponse;
     try {
-      response = await this.request('POST', '/api/call', { phone_number: phoneNumber }, { 'Idempotency-Key': idempotencyKey });
+      response = await this.request('POST', '/api/call', { phone_number: phoneNumber }, { 'Idempotency-Key': idempotencyKey }, this.dialAgent);
     } catch (error) {
       return classifyNetworkError(error as NetworkError);
     }
@@ -106,7 +115,7 @@ export class CallApiClient implements OnApplicationShutdown {
   }
 
   /** One request; resolves with any status (error bodies may be HTML: the caller decides), rejects on network errors. */
-  private async request(method: 'GET' | 'POST', path: string, data?: unknown, headers: Record<string, string> = {}): Promise<RawResponse> {
+  private async request(method: 'GET' | 'POST', path: string, data?: unknown, headers: Record<string, string> = {}, agent = this.readAgent): Promise<RawResponse> {
     try {
       const res = await this.axios.request<string>({
         method,
@@ -115,8 +124,8 @@ export class CallApiClient implements OnApplicationShutdown {
         headers: { Accept: 'application/json', ...headers },
         // The whole exchange, not just an idle socket, must finish within CALL_API_TIMEOUT_MS.
         timeout: this.config.callApiTimeoutMs,
-        httpAgent: this.agent,
-        httpsAgent: this.agent,
+        httpAgent: agent,
+        httpsAgent: agent,
         maxContentLength: MAX_BODY_BYTES,
         maxRedirects: 0,
         // Read text and decide ourselves: error pages may be HTML, and no status is an exception here.

@@ -14,6 +14,8 @@ import { StatusFollowerService } from './status-follower.service.js';
 const MAX_TIMER_MS = 2 ** 31 - 1;
 // After a sweep, a call that still looks due is being claimed right now: look again shortly.
 const RESWEEP_FLOOR_MS = 10;
+const RATE_WINDOW_MARGIN_MS = 50;
+const RATE_BURST_MS = 20;
 // While the Call API is down, due calls are checked against their deadlines this many at a time.
 const DEADLINE_PAGE = 500;
 
@@ -55,7 +57,8 @@ export class DispatcherService implements OnApplicationBootstrap, BeforeApplicat
     @Inject(Clock) private readonly clock: Clock,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {
-    this.limiter = new RateLimiter(config.dispatchRate);
+    // Paced, with a margin on the window: requests reach the provider some ms after their token.
+    this.limiter = new RateLimiter(config.dispatchRate, { windowMs: 1000 + RATE_WINDOW_MARGIN_MS, burstMs: RATE_BURST_MS });
   }
 
   onApplicationBootstrap(): void {
@@ -122,11 +125,8 @@ export class DispatcherService implements OnApplicationBootstrap, BeforeApplicat
       const due = (await this.views.due(now, free + this.claiming.size)).filter((c) => !this.inFlight.has(c.id)).slice(0, free);
       for (const call of due) {
         if (this.stopping) return;
-        // A call past its deadline is recorded missed: no dial, so no rate token and no circuit trial.
-        if (!this.isMisfire(call, now)) {
-          if (!this.circuit.acquire()) return; // open, paused, or its one trial dial is out
-          await this.limiter.take();
-        }
+        // A call past its deadline is recorded missed: no dial, so no circuit trial.
+        if (!this.isMisfire(call, now) && !this.circuit.acquire()) return; // open, paused, or its one trial dial is out
         // Shutdown may have begun while we waited for the token; it only waits for dials it saw.
         if (this.stopping) return;
         this.start(call);
@@ -156,6 +156,15 @@ export class DispatcherService implements OnApplicationBootstrap, BeforeApplicat
     if (!claim || !started) return; // claimed elsewhere, no longer pending, or missed
     const key = String(started.data.idempotencyKey);
     const attempt = claim.state.attempts;
+    // The rate token is taken right before the request, so the provider sees the limit as we keep it
+    // (claims take a variable time). Claimed calls waiting here are bounded by DISPATCH_CONCURRENCY.
+    await this.limiter.take();
+    if (this.stopping) {
+      // Shutdown began while it waited: nothing was sent, so the attempt is given back, due now.
+      const retryAt = this.clock.now().toISOString();
+      await this.commands.executeWithRetry(call.id, { type: 'RecordDispatchUnavailable', reason: 'not dialled: the dispatcher shut down first', retryAt }, { metadata: this.metadata }, claim);
+      return;
+    }
     const result = await this.callApi.placeCall(claim.state.phoneNumber, key);
     this.dialOutcome$.next(outcomeOf(result, this.config.callApiIdempotent));
     if (result.ok) {

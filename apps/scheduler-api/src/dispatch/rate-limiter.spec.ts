@@ -32,14 +32,14 @@ function maxInAnySecond(at: number[]): number {
 describe('RateLimiter', () => {
   it('lets a full second’s worth of takes through at once', async () => {
     const time = fakeTime();
-    const limiter = new RateLimiter(5, time.now, time.sleep);
+    const limiter = new RateLimiter(5, { now: time.now, sleep: time.sleep });
     expect(await takeTimes(limiter, 5, time)).toEqual([0, 0, 0, 0, 0]);
     expect(time.sleeps).toEqual([]);
   });
 
   it('makes the take after a burst wait until the burst is a second old', async () => {
     const time = fakeTime();
-    const limiter = new RateLimiter(5, time.now, time.sleep);
+    const limiter = new RateLimiter(5, { now: time.now, sleep: time.sleep });
     await takeTimes(limiter, 5, time);
     await limiter.take();
     expect(time.now()).toBe(1000);
@@ -48,7 +48,7 @@ describe('RateLimiter', () => {
   it('never allows more than the rate in any one second, also right after a burst (the provider’s limit)', async () => {
     const time = fakeTime();
     const rate = 7;
-    const limiter = new RateLimiter(rate, time.now, time.sleep);
+    const limiter = new RateLimiter(rate, { now: time.now, sleep: time.sleep });
     const at = await takeTimes(limiter, 200, time);
     expect(maxInAnySecond(at)).toBe(rate);
   });
@@ -57,7 +57,7 @@ describe('RateLimiter', () => {
     await fc.assert(
       fc.asyncProperty(fc.integer({ min: 1, max: 20 }), fc.array(fc.integer({ min: 0, max: 700 }), { minLength: 1, maxLength: 80 }), async (rate, pauses) => {
         const time = fakeTime();
-        const limiter = new RateLimiter(rate, time.now, time.sleep);
+        const limiter = new RateLimiter(rate, { now: time.now, sleep: time.sleep });
         const at: number[] = [];
         for (const pause of pauses) {
           time.advance(pause);
@@ -72,12 +72,26 @@ describe('RateLimiter', () => {
 
   it('is available again after an idle second, a full second’s worth', async () => {
     const time = fakeTime();
-    const limiter = new RateLimiter(4, time.now, time.sleep);
+    const limiter = new RateLimiter(4, { now: time.now, sleep: time.sleep });
     await takeTimes(limiter, 4, time);
     time.advance(60_000); // a long quiet minute
     const at = await takeTimes(limiter, 5, time);
     expect(at.slice(0, 4)).toEqual([60_000, 60_000, 60_000, 60_000]);
     expect(at[4]).toBe(61_000);
+  });
+
+  it('keeps a longer window when asked (a margin for the time a request takes to arrive)', async () => {
+    const time = fakeTime();
+    const limiter = new RateLimiter(2, { windowMs: 1025, now: time.now, sleep: time.sleep });
+    expect(await takeTimes(limiter, 3, time)).toEqual([0, 0, 1025]);
+  });
+
+  it('paces takes evenly when given a small burst tolerance, still within the window limit', async () => {
+    const time = fakeTime();
+    const limiter = new RateLimiter(10, { burstMs: 0, now: time.now, sleep: time.sleep });
+    const at = await takeTimes(limiter, 25, time);
+    expect(at.slice(0, 5)).toEqual([0, 100, 200, 300, 400]);
+    expect(maxInAnySecond(at)).toBe(10);
   });
 
   it('runs on the real clock by default', async () => {
