@@ -1,9 +1,9 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { generateLog, loopback, ndjsonExport, open, probe, sseCatchUp, type ReadResult } from '../bench/support/long-read-clients.js';
+import { dispatchLateness, generateLog, loopback, nearestRank, open, probe, scheduleWindow, startLongReads } from '../bench/support/long-read-clients.js';
 import { startCallApiMock, type CallApiMockProcess } from './support/call-api-mock.process.js';
-import { getJson, phoneNumber, removeTempDatabase, scheduleMany, sleep, waitFor, type LoggedEvent } from './support/dispatch-helpers.js';
+import { getJson, removeTempDatabase, sleep, waitFor, type LoggedEvent } from './support/dispatch-helpers.js';
 import { client } from './support/http.js';
 import { startScheduler, type SchedulerProcess } from './support/scheduler.process.js';
 
@@ -44,41 +44,21 @@ describe('long reads on a 100k-event log', () => {
   it('keeps dispatch on time while 5 full catch-ups and 5 exports run, and each read gets every event', async () => {
     expect(head).toBeGreaterThan(95_000);
     const dueFrom = Date.now() + 5000;
-    const calls = await scheduleMany(
-      scheduler.url,
-      Array.from({ length: CALLS }, (_, i) => ({ phoneNumber: phoneNumber(i), scheduledAt: new Date(dueFrom + (i * WINDOW_MS) / CALLS).toISOString() })),
-    );
-    // The reads start before the first call is due and run through the window.
+    const ids = await scheduleWindow(scheduler.url, CALLS, dueFrom, WINDOW_MS);
+    // The reads start before the first call is due and run through the window; one catch-up and
+    // one export per client address, within the per-client limit.
     await sleep(dueFrom - 1500 - Date.now());
     const health = probe(scheduler.url, '/health', 200);
-    // One catch-up and one export per client address: within the per-client limit.
-    const reads: Promise<ReadResult>[] = [];
-    for (let i = 0; i < READS; i++) {
-      reads.push(sseCatchUp(scheduler.url, 0, head, loopback(i)));
-      reads.push(ndjsonExport(scheduler.url, loopback(i)));
-    }
-    const results = await Promise.all(reads);
+    const results = await startLongReads(scheduler.url, READS, head);
     await sleep(dueFrom + WINDOW_MS + 500 - Date.now());
     const healthSamples = await health.stop();
 
-    const lateness = await waitFor(
-      async () => {
-        const values: number[] = [];
-        for (const call of calls) {
-          const events = await getJson<LoggedEvent[]>(`${scheduler.url}/api/calls/${call.id}/events`);
-          const started = events.find((e) => e.type === 'CallDispatchStarted');
-          if (!started) return undefined;
-          values.push(Number(started.data.latenessMs));
-        }
-        return values.sort((a, b) => a - b);
-      },
-      { timeoutMs: 60_000, intervalMs: 500, describe: () => 'not every call has a CallDispatchStarted' },
-    );
-    const p50 = lateness[Math.ceil(0.5 * CALLS) - 1];
-    const p99 = lateness[Math.ceil(0.99 * CALLS) - 1];
+    const lateness = await dispatchLateness(scheduler.url, ids);
+    const p50 = nearestRank(lateness, 50);
+    const p99 = nearestRank(lateness, 99);
     const slowestHealth = Math.max(...healthSamples.map((s) => s.ms));
     console.log(
-      `lateness p50 ${p50} ms, p99 ${p99} ms, max ${lateness.at(-1)} ms; /health ${healthSamples.length} answers, slowest ${slowestHealth.toFixed(0)} ms; ` +
+      `lateness p50 ${p50} ms, p99 ${p99} ms, worst ${lateness.slice(-5).join(' ')} ms; /health ${healthSamples.length} answers, slowest ${slowestHealth.toFixed(0)} ms; ` +
         `reads ${results.map((r) => `${(r.ms / 1000).toFixed(1)}s`).join(' ')}`,
     );
 

@@ -56,31 +56,42 @@ export function open(baseUrl: string, path: string, headers: Record<string, stri
 }
 
 /**
- * Reads the positions a long read sends, one per line that `positionOf` recognises, until the
- * body ends or `stopAt` is reached (then the connection is closed: SSE never ends by itself).
+ * Reads the positions a long read sends: the number after `prefix` at the start of a line, until
+ * the body ends or `stopAt` is reached (then the connection is closed: SSE never ends by itself).
+ * Works on bytes (no decoding, no JSON): ten readers of 100k events must not eat the CPU the
+ * scheduler under test needs.
  */
-function readPositions(res: IncomingMessage, positionOf: (line: string) => number | null, stopAt: number, started: number): Promise<ReadResult> {
+function readPositions(res: IncomingMessage, prefix: string, stopAt: number, started: number): Promise<ReadResult> {
   const result: ReadResult = { status: res.statusCode ?? 0, count: 0, first: 0, last: 0, contiguous: true, ms: 0 };
-  let rest = '';
+  const mark = Buffer.from(`\n${prefix}`);
+  let carry = Buffer.alloc(0);
   return new Promise((resolvePromise, reject) => {
     const finish = () => {
       result.ms = performance.now() - started;
       res.destroy();
       resolvePromise(result);
     };
-    res.setEncoding('utf8');
-    res.on('data', (chunk: string) => {
-      const lines = (rest + chunk).split('\n');
-      rest = lines.pop()!;
-      for (const line of lines) {
-        const position = positionOf(line);
-        if (position === null) continue;
+    res.on('data', (chunk: Buffer) => {
+      // The body starts with a line too.
+      const buf = Buffer.concat([result.count === 0 && carry.length === 0 ? Buffer.from('\n') : carry, chunk]);
+      let at = buf.indexOf(mark);
+      let end = 0;
+      while (at >= 0) {
+        let i = at + mark.length;
+        let position = 0;
+        while (i < buf.length && buf[i] >= 48 && buf[i] <= 57) position = position * 10 + buf[i++] - 48;
+        if (i === buf.length) break; // the number may go on in the next chunk
         if (result.count === 0) result.first = position;
         else if (position !== result.last + 1) result.contiguous = false;
         result.count += 1;
         result.last = position;
         if (position >= stopAt) return finish();
+        end = i;
+        at = buf.indexOf(mark, i);
       }
+      // Keep from the last newline on: a mark may straddle two chunks.
+      const from = Math.max(end, buf.lastIndexOf(10));
+      carry = buf.subarray(from < 0 ? 0 : from);
     });
     res.on('end', finish);
     res.on('error', reject);
@@ -91,16 +102,14 @@ function readPositions(res: IncomingMessage, positionOf: (line: string) => numbe
 export async function sseCatchUp(baseUrl: string, after: number, until: number, localAddress?: string): Promise<ReadResult> {
   const started = performance.now();
   const res = await open(baseUrl, `/api/stream?lastEventId=${after}`, {}, localAddress);
-  if (res.statusCode !== 200) return readPositions(res, () => null, Infinity, started);
-  return readPositions(res, (line) => (line.startsWith('id: ') ? Number(line.slice(4)) : null), until, started);
+  return readPositions(res, 'id: ', res.statusCode === 200 ? until : Infinity, started);
 }
 
 /** `GET /api/events` as NDJSON, to its end. */
 export async function ndjsonExport(baseUrl: string, localAddress?: string): Promise<ReadResult> {
   const started = performance.now();
   const res = await open(baseUrl, '/api/events', { accept: 'application/x-ndjson' }, localAddress);
-  const POSITION = /^\{"position":(\d+)/;
-  return readPositions(res, (line) => Number(POSITION.exec(line)?.[1] ?? Number.NaN) || null, Infinity, started);
+  return readPositions(res, '{"position":', Infinity, started);
 }
 
 /** Polls GET `path` every `everyMs` until stop() is called; returns every answer's time (ms) and status. */
@@ -127,4 +136,52 @@ export function probe(baseUrl: string, path: string, everyMs: number): { stop():
       return samples;
     },
   };
+}
+
+/** Schedules `count` calls due evenly over [dueFrom, dueFrom + windowMs), 8 requests at a time; returns their ids. */
+export async function scheduleWindow(baseUrl: string, count: number, dueFrom: number, windowMs: number): Promise<string[]> {
+  const ids: string[] = new Array(count);
+  let next = 0;
+  const worker = async () => {
+    while (next < count) {
+      const i = next++;
+      const body = { phoneNumber: `+1415555${String(i % 10_000).padStart(4, '0')}`, scheduledAt: new Date(dueFrom + (i * windowMs) / count).toISOString() };
+      const res = await fetch(new URL('/api/calls', baseUrl), { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+      const view = (await res.json()) as { id: string };
+      if (res.status !== 201) throw new Error(`POST /api/calls answered ${res.status}: ${JSON.stringify(view)}`);
+      ids[i] = view.id;
+    }
+  };
+  await Promise.all(Array.from({ length: 8 }, worker));
+  return ids;
+}
+
+/** Each call's first CallDispatchStarted.latenessMs (GET /api/calls/:id/events), sorted; waits until all have one. */
+export async function dispatchLateness(baseUrl: string, ids: string[], timeoutMs = 60_000): Promise<number[]> {
+  const deadline = Date.now() + timeoutMs;
+  const lateness = new Map<string, number>();
+  for (;;) {
+    for (const id of ids) {
+      if (lateness.has(id)) continue;
+      const events = (await (await fetch(new URL(`/api/calls/${id}/events`, baseUrl))).json()) as { type: string; data: { latenessMs?: number } }[];
+      const started = events.find((e) => e.type === 'CallDispatchStarted');
+      if (started) lateness.set(id, Number(started.data.latenessMs));
+    }
+    if (lateness.size === ids.length) return [...lateness.values()].sort((a, b) => a - b);
+    if (Date.now() > deadline) throw new Error(`only ${lateness.size} of ${ids.length} calls were dispatched within ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 500));
+  }
+}
+
+/** The value at percentile `p` of an ascending list (nearest rank). */
+export const nearestRank = (sorted: number[], p: number) => sorted[Math.max(0, Math.ceil((p / 100) * sorted.length) - 1)];
+
+/** `pairs` SSE catch-ups from position 0 up to `head` and as many NDJSON exports, one of each per client address. */
+export function startLongReads(baseUrl: string, pairs: number, head: number): Promise<ReadResult[]> {
+  const reads: Promise<ReadResult>[] = [];
+  for (let i = 0; i < pairs; i++) {
+    reads.push(sseCatchUp(baseUrl, 0, head, loopback(i)));
+    reads.push(ndjsonExport(baseUrl, loopback(i)));
+  }
+  return Promise.all(reads);
 }
