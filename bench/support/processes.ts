@@ -47,11 +47,12 @@ export async function startMock(env: Record<string, string> = {}): Promise<Runni
   return { url, pid: child.pid!, child, output, stop: () => stopChild(child) };
 }
 
-/** Starts the scheduler on a fresh SQLite file (removed on stop) and waits for /health. */
-export async function startScheduler(callApiUrl: string, env: Record<string, string> = {}): Promise<SchedulerInstance> {
+/** Starts the scheduler on a fresh SQLite file (removed on stop), or on `existingDatabaseUrl`, and waits for /health. */
+export async function startScheduler(callApiUrl: string, env: Record<string, string> = {}, existingDatabaseUrl?: string): Promise<SchedulerInstance> {
   requireBuilt(SCHEDULER_MAIN);
-  const dir = mkdtempSync(join(tmpdir(), 'cs-bench-'));
-  const databaseUrl = `sqlite:${join(dir, 'calls.db')}`;
+  // A database given by the caller is theirs to remove.
+  const dir = existingDatabaseUrl ? null : mkdtempSync(join(tmpdir(), 'cs-bench-'));
+  const databaseUrl = existingDatabaseUrl ?? `sqlite:${join(dir!, 'calls.db')}`;
   const port = await freePort();
   const child = spawn(process.execPath, [...(process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : []), SCHEDULER_MAIN], {
     cwd: ROOT,
@@ -92,7 +93,7 @@ export async function startScheduler(callApiUrl: string, env: Record<string, str
     stop: async () => {
       // SIGINT: the same graceful shutdown, and --cpu-prof writes its profile on a clean exit.
       await stopChild(child, 'SIGINT');
-      rmSync(dir, { recursive: true, force: true });
+      if (dir) rmSync(dir, { recursive: true, force: true });
     },
   };
 }

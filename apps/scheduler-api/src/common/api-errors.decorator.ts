@@ -9,6 +9,8 @@ const DESCRIPTIONS: Record<number, string> = {
   409: 'Not allowed in the call\'s current status',
   413: 'Body too large',
   422: 'Idempotency-Key reused with a different body',
+  429: 'Too many long reads (catch-up, export, verify) from this client address at once; see Retry-After',
+  503: 'Too many long reads at once, or shutting down; see Retry-After',
 };
 
 /** Documents the error answers of a route, all in the one error shape. */

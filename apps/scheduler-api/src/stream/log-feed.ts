@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { Observable, share } from 'rxjs';
-import type { CallView, StoredEventView } from '../../../../libs/domain/src/index.js';
+import type { StoredEventView } from '../../../../libs/domain/src/index.js';
 import { CallViewRepository, Database, EventStore, type CallChange } from '../../../../libs/persistence/src/index.js';
 
 const POLL_MS = 250;
@@ -36,8 +36,7 @@ export class LogFeed {
           last ??= await this.store.lastPosition();
           for (let full = true; full && !stopped; ) {
             const page = await this.store.readAll(last, PAGE);
-            const views = new Map<string, CallView | null>();
-            for (const id of new Set(page.map((e) => e.streamId))) views.set(id, await this.calls.findById(id));
+            const views = await this.calls.findByIds(page.map((e) => e.streamId));
             for (const event of page) {
               last = event.position;
               const call = views.get(event.streamId);

@@ -1,6 +1,8 @@
-import { BadRequestException, Controller, Get, Headers, Inject, Query, Res } from '@nestjs/common';
+import { BadRequestException, Controller, Get, Headers, Inject, Query, Req, Res } from '@nestjs/common';
 import { ApiHeader, ApiOkResponse, ApiOperation, ApiProduces, ApiQuery, ApiTags } from '@nestjs/swagger';
-import type { Response } from 'express';
+import type { Request, Response } from 'express';
+import { ApiErrors } from '../common/api-errors.decorator.js';
+import { clientAddress } from '../long-reads/long-read-gate.js';
 import { StreamService } from './stream.service.js';
 
 @ApiTags('stream')
@@ -11,20 +13,32 @@ export class StreamController {
   @Get()
   @ApiOperation({
     summary: 'Server-Sent Events: every projection change, `event: change`, `id: <position>`, data {position, event, call}',
-    description: 'Reconnect with Last-Event-ID (or ?lastEventId=) to receive the stored events after that position first. A comment line is sent every 15 s as a heartbeat.',
+    description:
+      'Reconnect with Last-Event-ID (or ?lastEventId=) to receive the stored events after that position first (400 when it is past the head). ' +
+      'A catch-up is a long read: at most 2 per client address (429) and a bounded number at once (503), each with Retry-After. ' +
+      'A comment line is sent every 15 s as a heartbeat.',
   })
+  @ApiErrors(400, 429, 503)
   @ApiProduces('text/event-stream')
   @ApiHeader({ name: 'Last-Event-ID', required: false, description: 'resume after this event position' })
   @ApiQuery({ name: 'lastEventId', required: false, type: Number, description: 'the same, for clients that cannot set headers' })
   @ApiOkResponse({ description: 'an endless text/event-stream' })
-  follow(@Headers('last-event-id') header: string | undefined, @Query('lastEventId') query: string | undefined, @Res() res: Response) {
-    return this.stream.follow(res, parsePosition(header ?? query));
+  follow(
+    @Headers('last-event-id') header: string | undefined,
+    @Query('lastEventId') query: string | undefined,
+    @Req() req: Request,
+    @Res() res: Response,
+  ) {
+    return this.stream.follow(res, parsePosition(header ?? query), clientAddress(req));
   }
 }
 
 function parsePosition(raw: string | undefined): number | null {
   if (raw === undefined || raw.trim() === '') return null;
   const position = Number(raw);
-  if (!Number.isSafeInteger(position) || position < 0) throw new BadRequestException('lastEventId must be a non-negative integer event position');
+  if (!Number.isSafeInteger(position) || position < 0) {
+    const message = 'lastEventId must be a non-negative integer event position';
+    throw new BadRequestException({ message, fields: { lastEventId: [message] } });
+  }
   return position;
 }

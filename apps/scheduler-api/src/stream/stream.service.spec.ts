@@ -3,6 +3,7 @@ import { Subject } from 'rxjs';
 import type { Response } from 'express';
 import type { CallView, StoredEventView } from '../../../../libs/domain/src/index.js';
 import type { CallChange, CallViewRepository, EventStore } from '../../../../libs/persistence/src/index.js';
+import { LongReadGate } from '../long-reads/long-read-gate.js';
 import type { LogFeed } from './log-feed.js';
 import { StreamService } from './stream.service.js';
 
@@ -30,7 +31,9 @@ class FakeResponse extends EventEmitter {
   }
   /** The `id:` of every change frame sent so far. */
   ids(): number[] {
-    return this.chunks.filter((c) => c.startsWith('event: change')).map((c) => Number(/\nid: (\d+)\n/.exec(c)![1]));
+    // A replayed page is one write of many frames.
+    const frames = this.chunks.join('').split('\n\n');
+    return frames.filter((f) => f.startsWith('event: change')).map((f) => Number(/\nid: (\d+)(\n|$)/.exec(f)![1]));
   }
 }
 
@@ -42,17 +45,18 @@ const change = (position: number): CallChange => ({ position, event: stored(posi
 function setup(log: StoredEventView[]) {
   const changes$ = new Subject<CallChange>();
   let release: () => void = () => {};
-  const gate = new Promise<void>((resolve) => (release = resolve));
+  const readsBlocked = new Promise<void>((resolve) => (release = resolve));
   const store = {
     changes$,
     lastPosition: async () => log.at(-1)?.position ?? 0,
     readAll: async (after: number, limit: number) => {
-      await gate;
+      await readsBlocked;
       return log.filter((e) => e.position > after).slice(0, limit);
     },
   } as unknown as EventStore;
-  const calls = { findById: async (id: string) => view(id) } as unknown as CallViewRepository;
-  return { service: new StreamService(store, calls, { changes$ } as unknown as LogFeed), changes$, release };
+  const calls = { findByIds: async (ids: string[]) => new Map(ids.map((id) => [id, view(id)])) } as unknown as CallViewRepository;
+  const gate = new LongReadGate({ active: 1, queued: 1, perClient: 2, retryAfterSeconds: 2 });
+  return { service: new StreamService(store, calls, { changes$ } as unknown as LogFeed, gate), changes$, release, gate };
 }
 
 describe('StreamService', () => {
@@ -74,6 +78,7 @@ describe('StreamService', () => {
     const { service, changes$, release } = setup([stored(1), stored(2), stored(3), stored(4)]);
     const res = new FakeResponse();
     const following = service.follow(res as unknown as Response, 2);
+    await new Promise((resolve) => setImmediate(resolve));
     // Appends that commit while the replay reads: one already in the log page (4), one new (5).
     changes$.next(change(4));
     changes$.next(change(5));
@@ -82,6 +87,36 @@ describe('StreamService', () => {
     changes$.next(change(6));
     expect(res.ids()).toEqual([3, 4, 5, 6]);
     res.end();
+  });
+
+  it('refuses a resume position past the head with 400 naming lastEventId, before sending anything', async () => {
+    const { service, release } = setup([stored(1), stored(2)]);
+    release();
+    const res = new FakeResponse();
+    const refused = service.follow(res as unknown as Response, 3);
+    await expect(refused).rejects.toMatchObject({ status: 400, response: { fields: { lastEventId: [expect.stringContaining('head is 2')] } } });
+    expect(res.chunks).toEqual([]);
+    expect(service.clients).toBe(0);
+  });
+
+  it('queues a catch-up behind a running one and starts it when that one ends', async () => {
+    const { service, release, gate } = setup([stored(1), stored(2)]);
+    const first = new FakeResponse();
+    const second = new FakeResponse();
+    const firstDone = service.follow(first as unknown as Response, 0, 'a');
+    const secondDone = service.follow(second as unknown as Response, 0, 'b');
+    await new Promise((resolve) => setImmediate(resolve));
+    // One active slot in this setup: the second has its headers but waits for its first frame.
+    expect(second.headers['content-type']).toContain('text/event-stream');
+    expect(gate.load).toEqual({ active: 1, queued: 1 });
+    release();
+    await firstDone;
+    expect(first.ids()).toEqual([1, 2]);
+    await secondDone;
+    expect(second.ids()).toEqual([1, 2]);
+    expect(gate.load).toEqual({ active: 0, queued: 0 });
+    first.end();
+    second.end();
   });
 
   it('stops following when the client goes away', async () => {

@@ -1,12 +1,14 @@
-import { Inject, Injectable, Logger, type BeforeApplicationShutdown } from '@nestjs/common';
+import { BadRequestException, Inject, Injectable, Logger, type BeforeApplicationShutdown } from '@nestjs/common';
 import type { Response } from 'express';
 import type { Subscription } from 'rxjs';
-import type { CallView } from '../../../../libs/domain/src/index.js';
 import { CallViewRepository, EventStore, type CallChange } from '../../../../libs/persistence/src/index.js';
+import { LongReadGate, type LongRead } from '../long-reads/long-read-gate.js';
+import { pipePages } from '../long-reads/pipe-pages.js';
 import { LogFeed, toEventView } from './log-feed.js';
 
 export const HEARTBEAT_MS = 15_000;
-const REPLAY_PAGE = 500;
+// Small pages: each one blocks the event loop while it is read and serialised (a few ms at 250).
+const REPLAY_PAGE = 250;
 // A client this far behind is cut off; it reconnects with Last-Event-ID and catches up from the log.
 const MAX_BUFFERED_BYTES = 1_000_000;
 const RETRY_MS = 2000;
@@ -27,6 +29,7 @@ export class StreamService implements BeforeApplicationShutdown {
     @Inject(EventStore) private readonly store: EventStore,
     @Inject(CallViewRepository) private readonly calls: CallViewRepository,
     @Inject(LogFeed) private readonly feed: LogFeed,
+    @Inject(LongReadGate) private readonly gate: LongReadGate,
   ) {}
 
   /** How many clients are connected (for tests and metrics). */
@@ -34,13 +37,26 @@ export class StreamService implements BeforeApplicationShutdown {
     return this.open.size;
   }
 
-  async follow(res: Response, afterPosition: number | null): Promise<void> {
+  /**
+   * Throws 400 for a resume position past the head (a client of another log, or of this one before
+   * it was restored): it would silently skip every live event up to that position. Throws 429/503
+   * when too many catch-ups run (see LongReadGate). Otherwise answers with the stream.
+   */
+  async follow(res: Response, afterPosition: number | null, client = 'unknown'): Promise<void> {
     if (this.closing) {
       // A stream opened during shutdown would keep the server from closing; 503 tells the client to retry later.
       res.status(503).setHeader('Retry-After', '2');
       res.end();
       return;
     }
+    if (afterPosition !== null) {
+      const head = await this.store.lastPosition();
+      if (afterPosition > head) {
+        const message = `lastEventId ${afterPosition} is past the end of the log (head is ${head})`;
+        throw new BadRequestException({ message, fields: { lastEventId: [message] } });
+      }
+    }
+    const read = afterPosition === null ? null : this.gate.admit(client, res);
     res.status(200);
     res.setHeader('Content-Type', 'text/event-stream; charset=utf-8');
     res.setHeader('Cache-Control', 'no-cache, no-transform');
@@ -66,6 +82,7 @@ export class StreamService implements BeforeApplicationShutdown {
     heartbeat.unref();
     const cleanup = () => {
       closed = true;
+      read?.release();
       subscription.unsubscribe();
       clearInterval(heartbeat);
       this.open.delete(res);
@@ -79,13 +96,17 @@ export class StreamService implements BeforeApplicationShutdown {
         last = await this.store.lastPosition();
         if (!closed) res.write(`event: ready\nid: ${last}\ndata: ${JSON.stringify({ position: last })}\n\n`);
       } else {
-        await this.replay(res, afterPosition, () => closed, send);
+        // Queued behind other long reads: the headers are out, the first frame comes later.
+        await read!.started;
+        last = await this.replay(read!, res, afterPosition, () => closed);
+        read!.release();
       }
     } catch (error) {
       this.logger.warn(`stream replay failed: ${(error as Error).message}`);
       res.end();
       return;
     }
+    if (closed) return;
     const buffered = backlog;
     backlog = null;
     for (const change of buffered) send(change);
@@ -98,23 +119,28 @@ export class StreamService implements BeforeApplicationShutdown {
     this.open.clear();
   }
 
-  private async replay(res: Response, after: number, isClosed: () => boolean, send: (c: CallChange) => boolean): Promise<void> {
+  /** Sends the stored events after `after`, page by page through the gate; returns the last position sent. */
+  private async replay(read: LongRead, res: Response, after: number, isClosed: () => boolean): Promise<number> {
     let position = after;
-    for (;;) {
-      const page = await this.store.readAll(position, REPLAY_PAGE);
-      if (isClosed()) return;
-      // A replayed event carries the call's current view (its version says how current).
-      const views = new Map<string, CallView | null>();
-      for (const id of new Set(page.map((e) => e.streamId))) views.set(id, await this.calls.findById(id));
-      for (const stored of page) {
-        const call = views.get(stored.streamId);
-        position = stored.position;
-        if (call && !send({ position, event: toEventView(stored), call }) && !isClosed()) {
-          await new Promise((resolve) => res.once('drain', resolve));
+    await pipePages(
+      read,
+      res,
+      async () => {
+        const page = await this.store.readAll(position, REPLAY_PAGE);
+        // A replayed event carries the call's current view (its version says how current): one
+        // query for the page's calls.
+        const views = await this.calls.findByIds(page.map((e) => e.streamId));
+        let text = '';
+        for (const stored of page) {
+          const call = views.get(stored.streamId);
+          if (call) text += frame({ position: stored.position, event: toEventView(stored), call });
         }
-      }
-      if (page.length < REPLAY_PAGE) return;
-    }
+        if (page.length > 0) position = page[page.length - 1].position;
+        return { text, done: page.length < REPLAY_PAGE };
+      },
+      isClosed,
+    );
+    return position;
   }
 }
 

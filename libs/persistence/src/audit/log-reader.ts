@@ -8,6 +8,9 @@ export interface PageOptions {
   pageSize?: number;
   // Inside the API: give the event loop a turn between pages (better-sqlite3 blocks while it reads).
   yieldBetweenPages?: boolean;
+  // Inside the API: run each page's read through this (a shared rotation of long reads, see
+  // LongReadGate), instead of reading on demand.
+  turn?: <T>(read: () => Promise<T>) => Promise<T>;
 }
 
 /**
@@ -16,13 +19,16 @@ export interface PageOptions {
  */
 export async function* rawEventPages(db: Database, options: PageOptions = {}): AsyncGenerator<RawEventRow[]> {
   const pageSize = options.pageSize ?? 5000;
+  const turn = options.turn ?? ((read) => read());
   let after = options.after ?? 0;
   for (;;) {
-    const page = await db.read((m) =>
-      query<RawEventRow>(m, `SELECT ${RAW_EVENT_SELECT} FROM events WHERE position > :after ORDER BY position LIMIT :limit`, {
-        after,
-        limit: pageSize,
-      }),
+    const page = await turn(() =>
+      db.read((m) =>
+        query<RawEventRow>(m, `SELECT ${RAW_EVENT_SELECT} FROM events WHERE position > :after ORDER BY position LIMIT :limit`, {
+          after,
+          limit: pageSize,
+        }),
+      ),
     );
     for (const row of page) normaliseRawRow(row);
     if (page.length > 0) yield page;

@@ -2,12 +2,10 @@ import { createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
 import type { Database } from '../database.js';
 import { ChainVerifier, type Anchor, type ChainSummary, type Problem } from './chain-verifier.js';
-import { lastPosition, rawEventPages } from './log-reader.js';
+import { lastPosition, rawEventPages, type PageOptions } from './log-reader.js';
 import { parseNdjsonLine } from './raw-event.js';
 
-export interface VerifyOptions {
-  pageSize?: number;
-  yieldBetweenPages?: boolean;
+export interface VerifyOptions extends Pick<PageOptions, 'pageSize' | 'yieldBetweenPages' | 'turn'> {
   anchor?: Anchor | null;
   // Called after each page (database) or every 10,000 lines (file) with the rows checked so far.
   onProgress?: (checked: number) => void;
