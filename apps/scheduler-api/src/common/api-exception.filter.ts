@@ -1,4 +1,4 @@
-import { Catch, HttpException, HttpStatus, Logger, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
+import { Catch, HttpException, HttpStatus, Logger, ServiceUnavailableException, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
 import type { NextFunction, Request, Response } from 'express';
 import { DomainError, DomainErrorCode } from '../../../../libs/domain/src/index.js';
 import { DatabaseUnavailableError, InvalidCursorError } from '../../../../libs/persistence/src/index.js';
@@ -42,10 +42,20 @@ const DATABASE_UNAVAILABLE = 'DATABASE_UNAVAILABLE';
 
 function sendError(exception: unknown, res: Response): void {
   if (res.headersSent) return void res.end();
+  // /health's 503 keeps Terminus's body (status, info, error, details): it names what is down, and
+  // it has the same shape as the 200 answer, which monitors parse.
+  const health = healthCheckResult(exception);
+  if (health) return void res.status(HttpStatus.SERVICE_UNAVAILABLE).json(health);
   const body = toErrorBody(exception);
   // A client that honours Retry-After comes back once the database is likely reachable again.
   if (body.code === DATABASE_UNAVAILABLE) res.setHeader('Retry-After', String(DATABASE_RETRY_AFTER_S));
   res.status(body.statusCode).json(body);
+}
+
+function healthCheckResult(exception: unknown): object | null {
+  if (!(exception instanceof ServiceUnavailableException)) return null;
+  const response = exception.getResponse() as { status?: unknown; details?: unknown };
+  return response?.status === 'error' && typeof response.details === 'object' ? response : null;
 }
 
 export function toErrorBody(exception: unknown): ErrorBody {
