@@ -1,3 +1,4 @@
+import { TERMINAL_STATUSES } from '../libs/domain/src/index.js';
 import { startCallApiMock, type CallApiMockProcess } from './support/call-api-mock.process.js';
 import { client, eventually, phoneNumber } from './support/http.js';
 import { createPgDatabase, ensurePgServerRunning, pgServer, type PgDatabase } from './support/pg-database.js';
@@ -22,7 +23,8 @@ describe('a PostgreSQL restart under three instances', () => {
   beforeAll(async () => {
     ensurePgServerRunning();
     db = await createPgDatabase();
-    mock = await startCallApiMock({ MOCK_TIME_SCALE: '0.1', MOCK_LATENCY_MS: '5' });
+    // Dials take 400 ms, so some are in flight when the server stops: their answers arrive during the outage.
+    mock = await startCallApiMock({ MOCK_TIME_SCALE: '0.1', MOCK_LATENCY_MS: '400' });
     const env = { DISPATCH_CONCURRENCY: '16', DISPATCH_RATE: '1000', FOLLOW_INTERVAL_MS: '200', FOLLOW_MAX_INTERVAL_MS: '500', MISFIRE_GRACE: '10m' };
     instances.push(await startScheduler({ callApiUrl: mock.url, databaseUrl: db.url, env }));
     instances.push(...(await Promise.all([1, 2].map(() => startScheduler({ callApiUrl: mock.url, databaseUrl: db.url, env })))));
@@ -48,6 +50,7 @@ describe('a PostgreSQL restart under three instances', () => {
     expect(Date.now() - start).toBeLessThan(OUTAGE_AFTER_MS);
     await sleep(start + OUTAGE_AFTER_MS - Date.now());
 
+    const stoppedAt = Date.now();
     try {
       pgServer('stop');
       await sleep(500);
@@ -61,6 +64,8 @@ describe('a PostgreSQL restart under three instances', () => {
       expect(Date.now() - before).toBeLessThan(3000);
       expect(health.status).toBe(503);
       expect(health.body.error.database).toMatchObject({ status: 'down' });
+      // The outage as this instance saw it: it began with the stop, not at some earlier hiccup.
+      expect(Date.parse(health.body.error.database.since)).toBeGreaterThanOrEqual(stoppedAt);
       expect(Date.parse(health.body.error.database.since)).toBeLessThanOrEqual(Date.now());
       await sleep(OUTAGE_MS - 500);
     } finally {
@@ -72,9 +77,13 @@ describe('a PostgreSQL restart under three instances', () => {
       await eventually(async () => (await client(instance.url).get('/health')).status === 200, 20_000, 250);
     }
     const api = client(instances[0].url);
+    // Wait until nothing more will happen to any call by itself (an unknown outcome waits for an
+    // operator); then every one must have ended the right way.
+    const settled: string[] = [...TERMINAL_STATUSES, 'outcome-unknown'];
     const counts = await eventually(async () => {
-      const { body } = await api.get('/api/calls/stats');
-      return (body.counts.completed ?? 0) === CALLS ? body.counts : undefined;
+      const { body } = await api.get<{ counts: Record<string, number> }>('/api/calls/stats');
+      const ended = settled.reduce((sum, status) => sum + (body.counts[status] ?? 0), 0);
+      return ended === CALLS ? body.counts : undefined;
     }, 60_000, 500).catch(async (error: Error) => {
       throw new Error(`${error.message}; counts ${JSON.stringify((await api.get('/api/calls/stats')).body.counts)}`);
     });

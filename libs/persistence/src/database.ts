@@ -15,6 +15,7 @@ export class Database {
   readonly dialect: Dialect;
   private readonly turns = new SerialLock();
   private downSince: Date | null = null;
+  private backAt: Date | null = null;
 
   constructor(readonly dataSource: DataSource) {
     this.dialect = dialectFor(dataSource.options.type);
@@ -23,6 +24,15 @@ export class Database {
   /** When this process first failed to reach the database in the current outage; null while it is reachable. */
   get unavailableSince(): Date | null {
     return this.downSince;
+  }
+
+  /**
+   * When the last outage this process saw ended (null if it saw none). Work that was waiting the
+   * outage out (an answer being recorded) lands shortly after this: a judgement like "its owner
+   * would have recorded it by now" must count from here, not from before the outage.
+   */
+  get lastOutageEndedAt(): Date | null {
+    return this.backAt;
   }
 
   read<T>(fn: (manager: EntityManager) => Promise<T>): Promise<T> {
@@ -59,14 +69,19 @@ export class Database {
     }
   }
 
+  private reachable(): void {
+    if (this.downSince) this.backAt = new Date();
+    this.downSince = null;
+  }
+
   private async classified<T>(fn: () => Promise<T>): Promise<T> {
     try {
       const result = await fn();
-      this.downSince = null;
+      this.reachable();
       return result;
     } catch (error) {
       if (!this.dialect.isUnavailable(error)) {
-        this.downSince = null; // the server answered, if only to refuse the statement
+        this.reachable(); // the server answered, if only to refuse the statement
         throw error;
       }
       this.downSince ??= new Date();

@@ -1,4 +1,4 @@
-import { QueryFailedError, QueryRunnerAlreadyReleasedError } from 'typeorm';
+import { QueryFailedError, QueryRunnerAlreadyReleasedError, QueryRunnerProviderAlreadyReleasedError } from 'typeorm';
 import { dialectFor } from './dialect.js';
 
 const postgres = dialectFor('postgres');
@@ -27,6 +27,8 @@ describe('PostgreSQL: is the database unavailable?', () => {
     ['EPIPE', driverError('write EPIPE', 'EPIPE')],
     ['ENOTFOUND', driverError('getaddrinfo ENOTFOUND db', 'ENOTFOUND')],
     ['a released query runner', new QueryRunnerAlreadyReleasedError()],
+    // TypeORM's entity manager on a runner whose connection died mid-transaction (seen in a restart).
+    ['a released query runner under a manager', new QueryRunnerProviderAlreadyReleasedError()],
     ['a terminated connection', new Error('Connection terminated unexpectedly')],
     ['a pool connect timeout', new Error('timeout exceeded when trying to connect')],
     ['a broken client', new Error('Client has encountered a connection error and is not queryable')],

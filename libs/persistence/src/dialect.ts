@@ -72,7 +72,7 @@ const postgres: Dialect = {
 const PG_UNAVAILABLE_CODE = /\b(08[0-9A-Z]{3}|57P0[123]|53300|ECONNREFUSED|ECONNRESET|ETIMEDOUT|EPIPE|ENOTFOUND|EAI_AGAIN)\b/;
 // What pg, pg-pool and TypeORM say when the socket died or never came up (they carry no code).
 const PG_UNAVAILABLE_MESSAGE =
-  /Connection terminated|terminating connection|Query runner already released|timeout exceeded when trying to connect|Client has encountered a connection error and is not queryable|Connection is not established|the database system is (starting up|shutting down|in recovery mode)/i;
+  /Connection terminated|terminating connection|Query runner already released|timeout exceeded when trying to connect|Client has encountered a connection error and is not queryable|Database connection provided by a query runner was already released|the database system is (starting up|shutting down|in recovery mode)/i;
 
 export function dialectFor(type: string): Dialect {
   return type === 'postgres' ? postgres : sqlite;
