@@ -2,7 +2,7 @@ import { TERMINAL_STATUSES } from '../libs/domain/src/index.js';
 import { startCallApiMock, type CallApiMockProcess } from './support/call-api-mock.process.js';
 import { client, eventually, phoneNumber } from './support/http.js';
 import { createPgDatabase, ensurePgServerRunning, pgServer, type PgDatabase } from './support/pg-database.js';
-import { startScheduler, type SchedulerProcess } from './support/scheduler.process.js';
+import { startSchedulers, type SchedulerProcess } from './support/scheduler.process.js';
 
 const CALLS = 150;
 // Calls fall due over this window; the server is down for OUTAGE_MS in the middle of it.
@@ -26,8 +26,7 @@ describe('a PostgreSQL restart under three instances', () => {
     // Dials take 400 ms, so some are in flight when the server stops: their answers arrive during the outage.
     mock = await startCallApiMock({ MOCK_TIME_SCALE: '0.1', MOCK_LATENCY_MS: '400' });
     const env = { DISPATCH_CONCURRENCY: '16', DISPATCH_RATE: '1000', FOLLOW_INTERVAL_MS: '200', FOLLOW_MAX_INTERVAL_MS: '500', MISFIRE_GRACE: '10m' };
-    instances.push(await startScheduler({ callApiUrl: mock.url, databaseUrl: db.url, env }));
-    instances.push(...(await Promise.all([1, 2].map(() => startScheduler({ callApiUrl: mock.url, databaseUrl: db.url, env })))));
+    instances.push(...(await startSchedulers(3, { callApiUrl: mock.url, databaseUrl: db.url, env })));
   }, 60_000);
 
   afterAll(async () => {

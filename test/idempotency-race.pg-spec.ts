@@ -1,7 +1,7 @@
 import { startCallApiMock, type CallApiMockProcess } from './support/call-api-mock.process.js';
 import { client, phoneNumber } from './support/http.js';
 import { createPgDatabase, type PgDatabase } from './support/pg-database.js';
-import { startScheduler, type SchedulerProcess } from './support/scheduler.process.js';
+import { startSchedulers, type SchedulerProcess } from './support/scheduler.process.js';
 
 const KEYS = 100;
 const COPIES = 3;
@@ -16,8 +16,7 @@ describe('racing duplicates across three instances on PostgreSQL', () => {
   beforeAll(async () => {
     db = await createPgDatabase();
     mock = await startCallApiMock();
-    instances.push(await startScheduler({ callApiUrl: mock.url, databaseUrl: db.url }));
-    instances.push(...(await Promise.all([1, 2].map(() => startScheduler({ callApiUrl: mock.url, databaseUrl: db.url })))));
+    instances.push(...(await startSchedulers(3, { callApiUrl: mock.url, databaseUrl: db.url })));
   }, 60_000);
 
   afterAll(async () => {
