@@ -1,4 +1,6 @@
+import { execFileSync, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { readdirSync } from 'node:fs';
 import pg from 'pg';
 
 // Trust auth on the local cluster; start it with
@@ -27,4 +29,23 @@ export async function createPgDatabase(): Promise<PgDatabase> {
   const url = new URL(PG_SERVER_URL);
   url.pathname = `/${name}`;
   return { url: url.toString(), drop: () => admin((c) => c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)).then(() => undefined) };
+}
+
+/** The local test cluster's version directory, e.g. "15" (one cluster is installed). */
+function pgCluster(): string {
+  return readdirSync('/etc/postgresql')[0];
+}
+
+/**
+ * Stops or starts the whole PostgreSQL server (fast shutdown: sessions are terminated), as an
+ * outage or a restart does to every client. Other test databases on the server see it too.
+ */
+export function pgServer(action: 'stop' | 'start'): void {
+  execFileSync('pg_ctlcluster', ['--skip-systemctl-redirect', pgCluster(), 'main', action], { stdio: 'pipe' });
+}
+
+/** Starts the server unless it is running (a test that stopped it must leave it running, even when it fails). */
+export function ensurePgServerRunning(): void {
+  const status = spawnSync('pg_ctlcluster', [pgCluster(), 'main', 'status'], { stdio: 'pipe' });
+  if (status.status !== 0) pgServer('start');
 }

@@ -76,6 +76,12 @@ export async function startScheduler(options: SchedulerOptions): Promise<Schedul
   };
 }
 
+/** Several instances on one database: the first runs the migrations, the rest start together on the migrated schema. */
+export async function startSchedulers(count: number, options: SchedulerOptions): Promise<SchedulerProcess[]> {
+  const first = await startScheduler(options);
+  return [first, ...(await Promise.all(Array.from({ length: count - 1 }, () => startScheduler(options))))];
+}
+
 async function waitForHealth(url: string, child: ChildProcess, output: () => string, timeoutMs = 30_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {

@@ -33,6 +33,14 @@ async function bootstrap(config: AppConfig): Promise<void> {
   Logger.log(`event log: ${config.databaseUrl.replace(/\/\/[^@]*@/, '//***@')}; Call API: ${config.callApiUrl}`, 'Bootstrap');
 }
 
+// Last resort: a promise nobody awaited failed. Node would end the process (and with it every
+// dial in flight and every timer); a scheduler that keeps running and says so loudly is better.
+// Each such log line is a bug to fix at its source.
+process.on('unhandledRejection', (reason) => {
+  const error = reason instanceof Error ? reason : new Error(String(reason));
+  Logger.error(`unhandled rejection (kept running): ${error.stack ?? error.message}`, undefined, 'Process');
+});
+
 let config: AppConfig;
 try {
   config = loadConfig();

@@ -27,10 +27,19 @@ export async function openDataSource(url?: string, tuning: SqliteTuning = {}): P
   return dataSource;
 }
 
+const PG_POOL = {
+  max: 10,
+  // Without it a connect to a dead or black-holed server (or a wait for a pool slot) hangs forever;
+  // with it the caller gets an error it can classify as "database unavailable" and retry.
+  connectionTimeoutMillis: 5000,
+  // A server that vanished without closing the socket is noticed by TCP rather than never.
+  keepAlive: true,
+};
+
 function dataSourceOptions(target: DatabaseTarget, tuning: SqliteTuning) {
   const common = { entities: ENTITIES, migrations: MIGRATIONS, synchronize: false, logging: false as const };
   if (target.kind === 'postgres') {
-    return { ...common, type: 'postgres' as const, url: target.url, extra: { max: 10 } };
+    return { ...common, type: 'postgres' as const, url: target.url, extra: PG_POOL };
   }
   if (target.path !== ':memory:') mkdirSync(dirname(target.path), { recursive: true });
   return {

@@ -14,6 +14,8 @@ export interface Dialect {
   commit(runner: QueryRunner): Promise<void>;
   rollback(runner: QueryRunner): Promise<void>;
   isUniqueViolation(error: unknown): boolean;
+  /** The error is about reaching the database, not about the statement: the same work may succeed later. */
+  isUnavailable(error: unknown): boolean;
   /** Runs the migrations while holding a lock that other instances starting up wait for. */
   withStartupLock<T>(dataSource: DataSource, fn: () => Promise<T>): Promise<T>;
 }
@@ -31,6 +33,8 @@ const sqlite: Dialect = {
   commit: async (runner) => void (await runner.query('COMMIT')),
   rollback: async (runner) => void (await runner.query('ROLLBACK')),
   isUniqueViolation: (error) => /UNIQUE constraint failed|SQLITE_CONSTRAINT/.test(errorText(error)),
+  // BUSY/LOCKED outlasted busy_timeout (another process holds the file); IOERR/CANTOPEN: the file or disk went away.
+  isUnavailable: (error) => /\bSQLITE_(BUSY|LOCKED|IOERR\w*|CANTOPEN)\b/.test(errorCodes(error)),
   withStartupLock: (_dataSource, fn) => fn(),
 };
 
@@ -44,6 +48,7 @@ const postgres: Dialect = {
   commit: (runner) => runner.commitTransaction(),
   rollback: (runner) => runner.rollbackTransaction(),
   isUniqueViolation: (error) => (error as { driverError?: { code?: string } })?.driverError?.code === '23505' || /duplicate key/.test(errorText(error)),
+  isUnavailable: (error) => PG_UNAVAILABLE_CODE.test(errorCodes(error)) || PG_UNAVAILABLE_MESSAGE.test(errorText(error)),
   // Instances starting together on a fresh database would each run the migrations and all but one
   // would fail (duplicate pg_type): the first takes a session lock, the others wait, then find nothing to do.
   withStartupLock: async (dataSource, fn) => {
@@ -62,8 +67,25 @@ const postgres: Dialect = {
   },
 };
 
+// SQLSTATE class 08 (connection exception), 57P01-03 (admin shutdown, crash shutdown, cannot
+// connect now: the server is restarting), 53300 (too many connections); and node's socket errors.
+const PG_UNAVAILABLE_CODE = /\b(08[0-9A-Z]{3}|57P0[123]|53300|ECONNREFUSED|ECONNRESET|ETIMEDOUT|EPIPE|ENOTFOUND|EAI_AGAIN)\b/;
+// What pg, pg-pool and TypeORM say when the socket died or never came up (they carry no code).
+const PG_UNAVAILABLE_MESSAGE =
+  /Connection terminated|terminating connection|Query runner already released|timeout exceeded when trying to connect|Client has encountered a connection error and is not queryable|Database connection provided by a query runner was already released|the database system is (starting up|shutting down|in recovery mode)/i;
+
 export function dialectFor(type: string): Dialect {
   return type === 'postgres' ? postgres : sqlite;
+}
+
+/** The codes an engine error carries, on itself, on TypeORM's driverError or on its cause. */
+function errorCodes(error: unknown): string {
+  const codes = (e: unknown) => {
+    const x = e as { code?: unknown; errno?: unknown } | undefined;
+    return [x?.code, typeof x?.errno === 'string' ? x.errno : undefined].filter((c) => typeof c === 'string');
+  };
+  const e = error as { driverError?: unknown; cause?: unknown } | undefined;
+  return [...codes(e), ...codes(e?.driverError), ...codes(e?.cause)].join(' ');
 }
 
 function errorText(error: unknown): string {

@@ -15,6 +15,7 @@ import { CallViewEntity } from './entities/call-view.entity.js';
 import { EventEntity } from './entities/event.entity.js';
 import { IdempotencyKeyEntity } from './entities/idempotency-key.entity.js';
 import type { Database } from './database.js';
+import { IdempotencyKeyTakenError } from './errors.js';
 import { EventSql } from './event-sql.js';
 import { chainHash, GENESIS_HASH } from './hash-chain.js';
 import { upcastRow } from './upcast-row.js';
@@ -107,12 +108,14 @@ export class EventStore {
       }
       if (options.state) await this.sql.upsertView(manager, toCallViewRow(options.state));
       if (options.idempotency) {
-        await manager.insert(IdempotencyKeyEntity, {
-          key: options.idempotency.key,
-          callId: streamId,
-          requestHash: options.idempotency.requestHash,
-          createdAt: events[0].occurredAt,
-        });
+        const { key, requestHash } = options.idempotency;
+        try {
+          await manager.insert(IdempotencyKeyEntity, { key, callId: streamId, requestHash, createdAt: events[0].occurredAt });
+        } catch (error) {
+          // A concurrent request with the same key committed first: the caller answers with its call.
+          if (this.db.dialect.isUniqueViolation(error)) throw new IdempotencyKeyTakenError(key);
+          throw error;
+        }
       }
       return rows as EventEntity[];
     });

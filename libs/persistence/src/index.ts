@@ -7,3 +7,4 @@ export * from './hash-chain.js';
 export * from './entities/call-view.entity.js';
 export * from './entities/event.entity.js';
 export * from './entities/idempotency-key.entity.js';
+export * from './errors.js';

@@ -1,4 +1,5 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
 import {
   CallNotFoundError,
   ConcurrencyError,
@@ -9,7 +10,7 @@ import {
   type CallState,
   type DispatchPolicy,
 } from '../../../../libs/domain/src/index.js';
-import { EventStore, toDomainEvent, type EventMetadata, type StoredEvent } from '../../../../libs/persistence/src/index.js';
+import { DatabaseUnavailableError, EventStore, toDomainEvent, type EventMetadata, type StoredEvent } from '../../../../libs/persistence/src/index.js';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { Clock } from '../common/clock.js';
 
@@ -23,15 +24,27 @@ export interface ExecuteOptions {
   idempotency?: { key: string; requestHash: string };
   // A fresh stream (schedule) has no events to load.
   isNew?: boolean;
+  // The command records an answer already in hand (a dial's result, a provider status) that cannot
+  // be asked for again: a database outage is waited out instead of failing the command.
+  persistUntilStored?: boolean;
 }
+
+// Waiting out a database outage: quick at first (a blip), then every few seconds, for as long as a
+// restart or fail-over plausibly takes. Past that the caller's own error handling takes over.
+const OUTAGE_FIRST_DELAY_MS = 200;
+const OUTAGE_MAX_DELAY_MS = 5000;
+const OUTAGE_PATIENCE_MS = 10 * 60_000;
 
 /**
  * The one path by which anything changes: load the call's stream, ask the decider, append what it
  * decided at the version we read. Used by the HTTP API and the dispatcher alike.
  */
 @Injectable()
-export class CallCommandsService {
+export class CallCommandsService implements OnApplicationShutdown {
   readonly policy: DispatchPolicy;
+  private readonly logger = new Logger('CallCommands');
+  // Wakes every outage wait at shutdown; runs after the dispatcher's in-flight grace (beforeApplicationShutdown).
+  private readonly stop = new AbortController();
 
   constructor(
     @Inject(EventStore) private readonly store: EventStore,
@@ -47,13 +60,21 @@ export class CallCommandsService {
     };
   }
 
+  onApplicationShutdown(): void {
+    this.stop.abort();
+  }
+
   async load(callId: string): Promise<{ state: CallState; history: StoredEvent[] }> {
     const history = await this.store.readStream(callId);
     return { state: foldEvents(callId, history.map(toDomainEvent)), history };
   }
 
   async execute(callId: string, command: CallCommand, options: ExecuteOptions): Promise<CommandResult> {
-    const { state, history } = options.isNew ? { state: foldEvents(callId, []), history: [] } : await this.load(callId);
+    const { state, history } = options.isNew
+      ? { state: foldEvents(callId, []), history: [] }
+      : options.persistUntilStored
+        ? await this.outlastOutage(`reading call ${callId}`, () => this.load(callId))
+        : await this.load(callId);
     if (!options.isNew && history.length === 0) throw new CallNotFoundError(callId);
     return this.decideAndAppend(state, history.at(-1)?.eventId, command, options);
   }
@@ -78,11 +99,41 @@ export class CallCommandsService {
     const events = decide(command, state, this.clock.now(), this.policy);
     if (events.length === 0) return { state, events: [] };
     const next = events.reduce(evolve, state);
-    const stored = await this.store.append(state.id, state.version, events, {
-      metadata: { causationId, ...options.metadata },
-      state: next,
-      idempotency: options.idempotency,
-    });
-    return { state: next, events: stored };
+    const append = (eventIds?: string[]) =>
+      this.store.append(state.id, state.version, events, { metadata: { causationId, ...options.metadata }, state: next, idempotency: options.idempotency, eventIds });
+    if (!options.persistUntilStored) return { state: next, events: await append() };
+    // Ids fixed once: if a try committed but its answer was lost with the connection, the next try
+    // finds these ids stored and returns them instead of appending the same decision twice.
+    const eventIds = events.map(() => randomUUID());
+    return { state: next, events: await this.outlastOutage(`recording ${command.type} for call ${state.id}`, () => append(eventIds)) };
   }
+
+  /** Runs `work` until it gets past a database outage: retried with backoff, given up only at shutdown or after OUTAGE_PATIENCE_MS. */
+  private async outlastOutage<T>(what: string, work: () => Promise<T>): Promise<T> {
+    const started = Date.now();
+    for (let attempt = 1, delay = OUTAGE_FIRST_DELAY_MS; ; attempt++, delay = Math.min(delay * 2, OUTAGE_MAX_DELAY_MS)) {
+      try {
+        const result = await work();
+        if (attempt > 1) this.logger.log(`${what}: done after ${attempt} tries`);
+        return result;
+      } catch (error) {
+        const patient = Date.now() - started + delay <= OUTAGE_PATIENCE_MS;
+        if (!(error instanceof DatabaseUnavailableError) || this.stop.signal.aborted || !patient) throw error;
+        if (attempt === 1) this.logger.warn(`${what}: ${error.message}; retrying until it is stored`);
+        await pause(delay, this.stop.signal);
+      }
+    }
+  }
+}
+
+function pause(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(done, ms);
+    signal.addEventListener('abort', done, { once: true });
+    function done() {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', done);
+      resolve();
+    }
+  });
 }

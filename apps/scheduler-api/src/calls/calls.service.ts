@@ -15,6 +15,7 @@ import {
 import {
   CallViewRepository,
   EventStore,
+  IdempotencyKeyTakenError,
   toDomainEvent,
   type EventMetadata,
   type StoredEvent,
@@ -55,8 +56,10 @@ export class CallsService {
     try {
       return await this.run(randomUUID(), command, { metadata, isNew: true, idempotency: { key: idempotencyKey, requestHash } });
     } catch (error) {
-      // Two requests with one key raced: the loser answers with the winner's call.
-      const winner = error instanceof ConcurrencyError ? await this.replayIdempotent(idempotencyKey, requestHash) : null;
+      // Two requests with one key raced past the look-up: the loser answers with the winner's call
+      // (appends are serialised, so the winner has committed by the time the loser's insert fails).
+      const raced = error instanceof IdempotencyKeyTakenError || error instanceof ConcurrencyError;
+      const winner = raced ? await this.replayIdempotent(idempotencyKey, requestHash) : null;
       if (winner) return winner;
       throw error;
     }

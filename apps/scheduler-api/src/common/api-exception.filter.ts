@@ -1,7 +1,7 @@
-import { Catch, HttpException, HttpStatus, Logger, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
+import { Catch, HttpException, HttpStatus, Logger, ServiceUnavailableException, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
 import type { NextFunction, Request, Response } from 'express';
 import { DomainError, DomainErrorCode } from '../../../../libs/domain/src/index.js';
-import { InvalidCursorError } from '../../../../libs/persistence/src/index.js';
+import { DatabaseUnavailableError, InvalidCursorError } from '../../../../libs/persistence/src/index.js';
 
 const DOMAIN_STATUS: Record<DomainErrorCode, number> = {
   [DomainErrorCode.CallNotFound]: HttpStatus.NOT_FOUND,
@@ -12,6 +12,9 @@ const DOMAIN_STATUS: Record<DomainErrorCode, number> = {
   [DomainErrorCode.InvalidScheduledAt]: HttpStatus.BAD_REQUEST,
   [DomainErrorCode.InvalidTimezone]: HttpStatus.BAD_REQUEST,
 };
+
+// Long enough for a restarting database or a pool to recover, short enough that clients notice when it has.
+export const DATABASE_RETRY_AFTER_S = 2;
 
 interface ErrorBody {
   statusCode: number;
@@ -35,11 +38,24 @@ export function expressErrorHandler(error: unknown, _req: Request, res: Response
 }
 
 const logger = new Logger('ApiExceptionFilter');
+const DATABASE_UNAVAILABLE = 'DATABASE_UNAVAILABLE';
 
 function sendError(exception: unknown, res: Response): void {
   if (res.headersSent) return void res.end();
+  // /health's 503 keeps Terminus's body (status, info, error, details): it names what is down, and
+  // it has the same shape as the 200 answer, which monitors parse.
+  const health = healthCheckResult(exception);
+  if (health) return void res.status(HttpStatus.SERVICE_UNAVAILABLE).json(health);
   const body = toErrorBody(exception);
+  // A client that honours Retry-After comes back once the database is likely reachable again.
+  if (body.code === DATABASE_UNAVAILABLE) res.setHeader('Retry-After', String(DATABASE_RETRY_AFTER_S));
   res.status(body.statusCode).json(body);
+}
+
+function healthCheckResult(exception: unknown): object | null {
+  if (!(exception instanceof ServiceUnavailableException)) return null;
+  const response = exception.getResponse() as { status?: unknown; details?: unknown };
+  return response?.status === 'error' && typeof response.details === 'object' ? response : null;
 }
 
 export function toErrorBody(exception: unknown): ErrorBody {
@@ -48,6 +64,11 @@ export function toErrorBody(exception: unknown): ErrorBody {
       const statusCode = DOMAIN_STATUS[exception.code] ?? HttpStatus.BAD_REQUEST;
       const fields = exception.field ? { [exception.field]: [exception.message] } : undefined;
       return { statusCode, error: reason(statusCode), message: exception.message, code: exception.code, fields };
+    }
+    if (exception instanceof DatabaseUnavailableError) {
+      // Not a bug and not the client's fault: worth a retry, unlike the 500 an unknown error gets.
+      logger.warn(exception.message);
+      return { statusCode: 503, error: reason(503), message: 'the database is unreachable; try again shortly', code: DATABASE_UNAVAILABLE };
     }
     if (exception instanceof InvalidCursorError) {
       return { statusCode: 400, error: reason(400), message: exception.message, fields: { cursor: [exception.message] } };

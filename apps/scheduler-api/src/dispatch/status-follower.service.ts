@@ -20,6 +20,8 @@ interface Tracked {
 // The Call API has no webhooks: we poll each live call, quickly while it changes, slower while not.
 const BACKOFF = 1.5;
 const MAX_CONCURRENT_POLLS = 32;
+const REFOLLOW_FIRST_DELAY_MS = 1000;
+const REFOLLOW_MAX_DELAY_MS = 30_000;
 
 /** Follows dispatched calls with GET /api/call/:id until they end, recording each change. */
 @Injectable()
@@ -38,10 +40,26 @@ export class StatusFollowerService implements OnApplicationBootstrap, BeforeAppl
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
-    // Calls that were live when the service last stopped are followed again.
-    for (const call of await this.views.inStatuses(IN_PROGRESS_STATUSES, 1_000_000)) {
-      if (call.providerCallId) this.follow(call.id, call.providerCallId);
+    // Calls that were live when the service last stopped are followed again. A database that went
+    // away since the migrations ran must not stop the start-up: keep trying in the background.
+    if (!(await this.refollow())) void this.refollowLater(REFOLLOW_FIRST_DELAY_MS);
+  }
+
+  private async refollow(): Promise<boolean> {
+    try {
+      for (const call of await this.views.inStatuses(IN_PROGRESS_STATUSES, 1_000_000)) {
+        if (call.providerCallId) this.follow(call.id, call.providerCallId);
+      }
+      return true;
+    } catch (error) {
+      this.logger.warn(`re-following live calls: ${(error as Error).message}; trying again`);
+      return false;
     }
+  }
+
+  private async refollowLater(delay: number): Promise<void> {
+    await new Promise((r) => setTimeout(r, delay).unref());
+    if (!this.stopping && !(await this.refollow())) void this.refollowLater(Math.min(delay * 2, REFOLLOW_MAX_DELAY_MS));
   }
 
   beforeApplicationShutdown(): void {
@@ -63,7 +81,10 @@ export class StatusFollowerService implements OnApplicationBootstrap, BeforeAppl
 
   private schedule(callId: string, entry: Tracked): void {
     if (this.stopping) return;
-    entry.timer = setTimeout(() => void this.polls.run(() => this.poll(callId, entry)), entry.delay);
+    // poll() catches its own failures; the catch here is the last guard so a timer can never end the process.
+    entry.timer = setTimeout(() => {
+      this.polls.run(() => this.poll(callId, entry)).catch((error: Error) => this.logger.error(`following ${callId}: ${error.stack ?? error.message}`));
+    }, entry.delay);
   }
 
   private async poll(callId: string, entry: Tracked): Promise<void> {
@@ -72,20 +93,23 @@ export class StatusFollowerService implements OnApplicationBootstrap, BeforeAppl
       const answer = await this.callApi.getCall(entry.providerCallId);
       if (answer.ok) {
         entry.notFound = 0;
+        // The answer is in hand: a database outage is waited out rather than the answer dropped.
         const result = await this.commands.executeWithRetry(
           callId,
           { type: 'RecordStatus', providerStatus: answer.status, duration: answer.duration },
-          { metadata: this.metadata },
+          { metadata: this.metadata, persistUntilStored: true },
           entry.known,
         );
         entry.known = result;
         if (isTerminal(result.state.status as never)) return this.untrack(callId);
         entry.delay = result.events.length > 0 ? this.config.followIntervalMs : this.slower(entry.delay);
+        // `return await` (not `return`): a failing loseTracking must land in the catch below and be
+        // tried again at the next poll, not escape as an unhandled rejection.
         if (Date.now() - entry.since > this.config.followGiveUpMs) {
-          return this.loseTracking(callId, entry, `no final status after ${formatDuration(this.config.followGiveUpMs)} (last: ${answer.status})`);
+          return await this.loseTracking(callId, entry, `no final status after ${formatDuration(this.config.followGiveUpMs)} (last: ${answer.status})`);
         }
       } else if (answer.notFound && ++entry.notFound >= this.config.followNotFoundLimit) {
-        return this.loseTracking(callId, entry, `${answer.reason}, ${entry.notFound} times in a row; its final status is unknown`);
+        return await this.loseTracking(callId, entry, `${answer.reason}, ${entry.notFound} times in a row; its final status is unknown`);
       } else {
         entry.delay = this.slower(entry.delay);
       }

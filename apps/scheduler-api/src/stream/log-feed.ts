@@ -4,6 +4,8 @@ import type { StoredEventView } from '../../../../libs/domain/src/index.js';
 import { CallViewRepository, Database, EventStore, type CallChange } from '../../../../libs/persistence/src/index.js';
 
 const POLL_MS = 250;
+// While the log cannot be read (database down) the poller backs off to this, instead of knocking 4 times a second.
+const MAX_BACKOFF_MS = 5000;
 const PAGE = 500;
 
 /**
@@ -31,6 +33,9 @@ export class LogFeed {
       let last: number | null = null;
       let timer: NodeJS.Timeout | undefined;
       let stopped = false;
+      let delay = POLL_MS;
+      // One line when the log becomes unreadable and one when it is back, not one per poll.
+      let failingSince: number | null = null;
       const poll = async () => {
         try {
           last ??= await this.store.lastPosition();
@@ -44,10 +49,15 @@ export class LogFeed {
             }
             full = page.length === PAGE;
           }
+          if (failingSince !== null) this.logger.log(`following the log again after ${Date.now() - failingSince} ms`);
+          failingSince = null;
+          delay = POLL_MS;
         } catch (error) {
-          this.logger.warn(`following the log: ${(error as Error).message}`);
+          if (failingSince === null) this.logger.warn(`following the log: ${(error as Error).message}; backing off until it answers`);
+          failingSince ??= Date.now();
+          delay = Math.min(delay * 2, MAX_BACKOFF_MS);
         }
-        if (!stopped) timer = setTimeout(() => void poll(), POLL_MS);
+        if (!stopped) timer = setTimeout(() => void poll(), delay);
       };
       void poll();
       return () => {
