@@ -96,6 +96,7 @@ function setup(env: Record<string, string> = {}) {
     circuit,
     clock as Clock,
     config,
+    { lastOutageEndedAt: null } as never,
   );
   return {
     dispatcher,

@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnAppl
 import { hostname } from 'node:os';
 import { Subject, type Subscription } from 'rxjs';
 import { ConcurrencyError, effectiveDeadline, IllegalTransitionError, type CallView } from '../../../../libs/domain/src/index.js';
-import { CallViewRepository, EventStore, type EventMetadata } from '../../../../libs/persistence/src/index.js';
+import { CallViewRepository, Database, EventStore, type EventMetadata } from '../../../../libs/persistence/src/index.js';
 import { CallCommandsService } from '../calls/call-commands.service.js';
 import { Clock } from '../common/clock.js';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
@@ -15,6 +15,7 @@ const MAX_TIMER_MS = 2 ** 31 - 1;
 // After a sweep, a call that still looks due is being claimed right now: look again shortly.
 const RESWEEP_FLOOR_MS = 10;
 const RATE_WINDOW_MARGIN_MS = 50;
+const AFTER_OUTAGE_GRACE_MS = 10_000;
 const RATE_BURST_MS = 20;
 // While the Call API is down, due calls are checked against their deadlines this many at a time.
 const DEADLINE_PAGE = 500;
@@ -56,6 +57,7 @@ export class DispatcherService implements OnApplicationBootstrap, BeforeApplicat
     @Inject(CallApiCircuit) private readonly circuit: CallApiCircuit,
     @Inject(Clock) private readonly clock: Clock,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(Database) private readonly db: Database,
   ) {
     // Paced, with a margin on the window: requests reach the provider some ms after their token.
     this.limiter = new RateLimiter(config.dispatchRate, { windowMs: 1000 + RATE_WINDOW_MARGIN_MS, burstMs: RATE_BURST_MS });
@@ -162,7 +164,7 @@ export class DispatcherService implements OnApplicationBootstrap, BeforeApplicat
     if (this.stopping) {
       // Shutdown began while it waited: nothing was sent, so the attempt is given back, due now.
       const retryAt = this.clock.now().toISOString();
-      await this.commands.executeWithRetry(call.id, { type: 'RecordDispatchUnavailable', reason: 'not dialled: the dispatcher shut down first', retryAt }, { metadata: this.metadata }, claim);
+      await this.commands.executeWithRetry(call.id, { type: 'RecordDispatchUnavailable', reason: 'not dialled: the dispatcher shut down first', retryAt }, { metadata: this.metadata, persistUntilStored: true }, claim);
       return;
     }
     const result = await this.callApi.placeCall(claim.state.phoneNumber, key);
@@ -172,7 +174,7 @@ export class DispatcherService implements OnApplicationBootstrap, BeforeApplicat
       const recorded = await this.commands.executeWithRetry(
         call.id,
         { type: 'RecordDispatch', providerCallId: result.providerCallId, providerStatus: result.providerStatus },
-        { metadata: this.metadata },
+        { metadata: this.metadata, persistUntilStored: true },
         claim,
       );
       this.follower.follow(call.id, result.providerCallId, recorded);
@@ -181,13 +183,13 @@ export class DispatcherService implements OnApplicationBootstrap, BeforeApplicat
       // Nothing was placed: the call waits, its attempt not counted, for the Call API to come back.
       const retryAt = new Date(this.clock.now().getTime() + Math.max(result.retryAfterMs ?? 0, this.config.retryBaseMs)).toISOString();
       this.logger.warn(`call ${call.id} attempt ${attempt}: Call API unavailable (${result.reason}); waits until ${retryAt} or the Call API is back`);
-      await this.commands.executeWithRetry(call.id, { type: 'RecordDispatchUnavailable', reason: result.reason, retryAt }, { metadata: this.metadata }, claim);
+      await this.commands.executeWithRetry(call.id, { type: 'RecordDispatchUnavailable', reason: result.reason, retryAt }, { metadata: this.metadata, persistUntilStored: true }, claim);
     } else {
       this.circuit.reached();
       const recorded = await this.commands.executeWithRetry(
         call.id,
         { type: 'RecordDispatchFailure', reason: result.reason, certain: result.certain, retryable: result.retryable, random: Math.random() },
-        { metadata: this.metadata },
+        { metadata: this.metadata, persistUntilStored: true },
         claim,
       );
       const next = recorded.state.status === 'pending' ? `retry at ${recorded.state.dueAt}` : recorded.state.status;
@@ -217,7 +219,11 @@ export class DispatcherService implements OnApplicationBootstrap, BeforeApplicat
    * Any live dispatcher would have recorded an answer within the request timeout.
    */
   private async recoverLostAttempts(): Promise<void> {
-    const staleBefore = this.clock.now().getTime() - this.config.callApiTimeoutMs - 2000;
+    const now = this.clock.now().getTime();
+    // Right after a database outage, answers in hand are still being recorded by their dispatchers
+    // (they retry until stored): their calls only look lost. Give them time before judging.
+    if (now - (this.db.lastOutageEndedAt?.getTime() ?? Number.NEGATIVE_INFINITY) < AFTER_OUTAGE_GRACE_MS) return;
+    const staleBefore = now - this.config.callApiTimeoutMs - 2000;
     const stuck = await this.views.inStatuses(['dispatching'], 500);
     for (const call of stuck) {
       if (this.inFlight.has(call.id) || Date.parse(call.updatedAt) > staleBefore) continue;
@@ -231,7 +237,9 @@ export class DispatcherService implements OnApplicationBootstrap, BeforeApplicat
 
   private async tryCommand(callId: string, command: Parameters<CallCommandsService['execute']>[1]) {
     try {
-      return await this.commands.execute(callId, command, { metadata: this.metadata });
+      // A claim whose commit landed but whose reply was lost (database outage) must be found again,
+      // not taken for one that failed: the retry re-appends the same events and finds them stored.
+      return await this.commands.execute(callId, command, { metadata: this.metadata, persistUntilStored: command.type === 'StartDispatch' });
     } catch (error) {
       // Someone else changed the call first (another instance, an operator): theirs stands.
       if (error instanceof ConcurrencyError || error instanceof IllegalTransitionError) return null;

@@ -61,7 +61,7 @@ export class HealthController {
     const status = this.circuit.status();
     if (status.up) return session.up();
     // How many calls wait for it; unknown if the database is down too.
-    const waiting = await this.views.countDue(this.clock.now()).catch(() => null);
+    const waiting = await withTimeout(this.views.countDue(this.clock.now()), DATABASE_CHECK_TIMEOUT_MS, 'no count').catch(() => null);
     return session.down({ since: status.since, waiting, reason: status.reason, circuit: status.state });
   }
 }
