@@ -1,101 +1,32 @@
-import { existsSync, mkdirSync } from 'node:fs';
-import { join, resolve } from 'node:path';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { join } from 'node:path';
+import type { Page } from 'playwright-core';
 import { startCallApiMock, type CallApiMockProcess } from './support/call-api-mock.process.js';
+import { DESKTOP, DashboardBrowser, stopAll, MOBILE, SHOTS, ZONE, focused, freshNumber, historyRow, shoot, wallTime } from './support/dashboard-browser.js';
 import { client, eventually } from './support/http.js';
 import { startScheduler, type SchedulerProcess } from './support/scheduler.process.js';
 
 // The dashboard in Debian's Chromium against the real scheduler and the Call API stand-in, each
 // its own process. Build first: `npm run build` (server into dist/, dashboard into apps/dashboard/dist).
-const ROOT = resolve(import.meta.dirname, '..');
-const DASHBOARD_INDEX = join(ROOT, 'apps/dashboard/dist/dashboard/browser/index.html');
-const SHOTS = join(ROOT, 'test-artifacts/screenshots');
-const CHROMIUM = '/usr/bin/chromium';
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-];
-// Not the machine's zone (UTC), so the dashboard's zone handling is really exercised.
-const ZONE = 'America/New_York';
-const DESKTOP = { width: 1280, height: 800 };
-const MOBILE = { width: 375, height: 812 };
-
-let numberSeq = 0;
-/** A fresh valid US number per test (the history search matches whole numbers). */
-function freshNumber(): string {
-  numberSeq += 1;
-  return `+1415555${String(100 + ((Date.now() / 1000 + numberSeq * 7) % 100 | 0)).padStart(4, '0')}`;
-}
-
-/** Wall-clock date and time of `instant` in `zone`, as the date and time inputs take them. */
-function wallTime(instant: Date, zone: string): { date: string; time: string } {
-  const parts = new Intl.DateTimeFormat('en-CA', {
-    timeZone: zone,
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-    hour: '2-digit',
-    minute: '2-digit',
-    second: '2-digit',
-    hourCycle: 'h23',
-  }).formatToParts(instant);
-  const get = (type: string) => parts.find((p) => p.type === type)!.value;
-  return { date: `${get('year')}-${get('month')}-${get('day')}`, time: `${get('hour')}:${get('minute')}:${get('second')}` };
-}
-
 describe('dashboard in a real browser', () => {
   let mock: CallApiMockProcess;
   let scheduler: SchedulerProcess;
-  let browser: Browser;
+  let browser: DashboardBrowser;
   let api: ReturnType<typeof client>;
-  const contexts: BrowserContext[] = [];
-  const pageErrors: string[] = [];
 
   beforeAll(async () => {
-    if (!existsSync(DASHBOARD_INDEX)) throw new Error(`${DASHBOARD_INDEX} is missing: run \`npm run build:dashboard\` first`);
-    if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install -y chromium`);
-    mkdirSync(SHOTS, { recursive: true });
     // Time scale 0.2: initiated → ringing → connected → completed within about 2 s.
     mock = await startCallApiMock({ MOCK_TIME_SCALE: '0.2' });
     scheduler = await startScheduler({ callApiUrl: mock.url, env: { FOLLOW_INTERVAL_MS: '200', FOLLOW_MAX_INTERVAL_MS: '400' } });
     api = client(scheduler.url);
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+    browser = await DashboardBrowser.launch();
   }, 60_000);
 
-  afterAll(async () => {
-    for (const context of contexts) await context.close().catch(() => undefined);
-    await browser?.close();
-    await scheduler?.stop();
-    await mock?.stop();
-  });
+  afterAll(() => stopAll(browser, scheduler, mock));
+  // Uncaught errors in the page fail the test that caused them.
+  afterEach(() => expect(browser.pageErrors.splice(0)).toEqual([]));
 
-  afterEach(() => {
-    // Uncaught errors in the page fail the test that caused them.
-    const errors = pageErrors.splice(0);
-    expect(errors).toEqual([]);
-  });
-
-  async function open(path: string, viewport = DESKTOP): Promise<Page> {
-    const context = await browser.newContext({ viewport, timezoneId: ZONE, locale: 'en-US' });
-    contexts.push(context);
-    const page = await context.newPage();
-    page.on('pageerror', (error) => pageErrors.push(error.message));
-    await page.goto(scheduler.url + path);
-    await page.getByTestId('live-status').filter({ hasText: 'Live' }).waitFor({ timeout: 10_000 });
-    return page;
-  }
-
-  // Expressions, not functions: this file is type-checked without the DOM library.
-  const focused = (page: Page, property: 'id' | 'textContent') =>
-    page.evaluate<string | undefined>(`document.activeElement?.${property}?.trim()`);
-  const shoot = (page: Page, name: string) => page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
+  const open = (path: string, viewport = DESKTOP): Promise<Page> => browser.open(scheduler.url + path, viewport);
   const pendingRow = (page: Page, phone: string) => page.getByTestId('pending-table').locator('tbody tr').filter({ hasText: phone });
-  const historyRow = (page: Page, phone: string) => page.getByTestId('history-table').locator('tbody tr').filter({ hasText: phone });
 
   it('schedules a call 3 s ahead through the form, shows it pending, then completed in History with no reload', async () => {
     const page = await open('/schedule');
@@ -313,11 +244,7 @@ describe('dashboard in a real browser', () => {
         { Authorization: 'Bearer e2e-secret' },
       );
       expect(created.status).toBe(201);
-      const context = await browser.newContext({ viewport: DESKTOP, timezoneId: ZONE, locale: 'en-US' });
-      contexts.push(context);
-      const page = await context.newPage();
-      page.on('pageerror', (error) => pageErrors.push(error.message));
-      await page.goto(`${guarded.url}/pending`);
+      const page = await browser.newPage(`${guarded.url}/pending`);
       const token = page.getByLabel('Access token', { exact: true });
       await token.waitFor();
       await expect(focused(page, 'id')).resolves.toBe('api-token');
@@ -329,6 +256,42 @@ describe('dashboard in a real browser', () => {
       await guarded.stop();
     }
   }, 60_000);
+
+  it('never breaks a phone number across lines, beside a long error in a narrow table or on a phone', async () => {
+    // A refusal (400) is final: the call fails at once, with the provider's answer as its error.
+    await mock.configure({ failRate: 1, failStatus: 400 });
+    const phone = '+442071838750';
+    let id: string;
+    try {
+      id = (await api.post('/api/calls', { phoneNumber: phone })).body.id;
+      await eventually(async () => ((await api.get(`/api/calls/${id}`)).body.status === 'failed' ? true : undefined), 10_000);
+    } finally {
+      await mock.configure({ failRate: 0 });
+    }
+    // An inline element broken across lines has one box per line.
+    const lines = (page: Page, selector: string) => page.locator(selector).first().evaluate((el) => el.getClientRects().length);
+    for (const viewport of [{ width: 740, height: 800 }, MOBILE]) {
+      const page = await open(`/history?q=${encodeURIComponent(phone)}`, viewport);
+      await historyRow(page, phone).first().waitFor();
+      await expect(lines(page, '[data-testid=history-table] tbody a.phone')).resolves.toBe(1);
+      await shoot(page, `history-phone-${viewport.width}`);
+    }
+    const detail = await open(`/calls/${id}`, MOBILE);
+    await detail.locator('h1 .phone').waitFor();
+    await expect(lines(detail, 'h1 .phone')).resolves.toBe(1);
+  }, 30_000);
+
+  it('shows why a history search is refused beside the search field, with the format wanted', async () => {
+    const page = await open('/history');
+    const search = page.getByRole('searchbox', { name: 'Phone number' });
+    await search.fill('4155550150');
+    await page.getByRole('button', { name: 'Search', exact: true }).click();
+    const errors = page.getByTestId('history-search-error');
+    await errors.getByText('+14155550150').waitFor({ timeout: 5000 });
+    await expect(search.getAttribute('aria-invalid')).resolves.toBe('true');
+    await expect(errors.textContent()).resolves.toMatch(/Phone number .+/);
+    await shoot(page, 'desktop-history-search-error');
+  }, 30_000);
 
   // Last: it restarts the scheduler.
   it('says when the live feed is down, reconnects by itself and resumes', async () => {

@@ -185,6 +185,26 @@ describe('scheduler API end to end', () => {
     expect([...times].sort()).toEqual(times);
   });
 
+  it('lists history latest change first: a call cancelled now tops one scheduled a year later but cancelled before', async () => {
+    const number = phoneNumber(777);
+    const nextYear = await api.post('/api/calls', { phoneNumber: number, scheduledAt: inSeconds(365 * 86_400) });
+    const tomorrow = await api.post('/api/calls', { phoneNumber: number, scheduledAt: inSeconds(86_400) });
+    expect((await api.delete(`/api/calls/${nextYear.body.id}`)).status).toBe(200);
+    // Change times have millisecond resolution: keep the two cancellations apart.
+    await new Promise((r) => setTimeout(r, 5));
+    expect((await api.delete(`/api/calls/${tomorrow.body.id}`)).status).toBe(200);
+
+    const query = `/api/calls/history?phoneNumber=${encodeURIComponent(number)}`;
+    const all = await api.get(query);
+    expect(all.body.items.map((c: { id: string }) => c.id)).toEqual([tomorrow.body.id, nextYear.body.id]);
+    // The keyset cursor follows the same order across pages.
+    const first = await api.get(`${query}&limit=1`);
+    expect(first.body.items.map((c: { id: string }) => c.id)).toEqual([tomorrow.body.id]);
+    const second = await api.get(`${query}&limit=1&cursor=${first.body.nextCursor}`);
+    expect(second.body.items.map((c: { id: string }) => c.id)).toEqual([nextYear.body.id]);
+    expect(second.body.nextCursor).toBeNull();
+  }, 15_000);
+
   it('serves the global log as JSON pages and as an NDJSON stream', async () => {
     const page = await api.get('/api/events?after=0&limit=5');
     expect(page.body.map((e: { position: number }) => e.position)).toEqual([1, 2, 3, 4, 5]);

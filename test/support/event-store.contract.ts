@@ -691,7 +691,8 @@ export function eventStoreContract(engine: string, factory: TestDatabaseFactory)
       }
 
       const byDue = (a: CallView, b: CallView) => cmp(a.nextAttemptAt ?? '', b.nextAttemptAt ?? '') || cmp(a.id, b.id);
-      const byScheduledDesc = (a: CallView, b: CallView) => cmp(b.scheduledAt, a.scheduledAt) || cmp(b.id, a.id);
+      // History: latest change first, so a call cancelled now sits above one that ended earlier, whatever their scheduled times.
+      const byChangeDesc = (a: CallView, b: CallView) => cmp(b.updatedAt, a.updatedAt) || cmp(b.id, a.id);
 
       it(
         'walks 250 calls page by page, every call exactly once: pending soonest first, history latest first',
@@ -707,18 +708,20 @@ export function eventStoreContract(engine: string, factory: TestDatabaseFactory)
 
           const historyWalk = await walk((cursor) => views.history(9, cursor, {}));
           expect(historyWalk.pages).toBe(Math.ceil(history.length / 9));
-          expect(historyWalk.items).toEqual([...history].sort(byScheduledDesc));
+          expect(historyWalk.items).toEqual([...history].sort(byChangeDesc));
+          // Not the scheduled order: the seed's cancellations happen before anything is scheduled.
+          expect(historyWalk.items).not.toEqual([...history].sort((a, b) => cmp(b.scheduledAt, a.scheduledAt) || cmp(b.id, a.id)));
           expect(new Set(historyWalk.items.map((v) => v.id)).size).toBe(history.length);
 
           const busy = await walk((cursor) => views.history(4, cursor, { status: 'busy' }));
-          expect(busy.items).toEqual(history.filter((v) => v.status === 'busy').sort(byScheduledDesc));
+          expect(busy.items).toEqual(history.filter((v) => v.status === 'busy').sort(byChangeDesc));
           expect(busy.items.length).toBeGreaterThan(4);
 
           const byPhone = await walk((cursor) => views.history(6, cursor, { phoneNumber: '+14155550100' }));
-          expect(byPhone.items).toEqual(history.filter((v) => v.phoneNumber === '+14155550100').sort(byScheduledDesc));
+          expect(byPhone.items).toEqual(history.filter((v) => v.phoneNumber === '+14155550100').sort(byChangeDesc));
 
           const both = await walk((cursor) => views.history(3, cursor, { status: 'cancelled', phoneNumber: '+442079460958' }));
-          expect(both.items).toEqual(history.filter((v) => v.status === 'cancelled' && v.phoneNumber === '+442079460958').sort(byScheduledDesc));
+          expect(both.items).toEqual(history.filter((v) => v.status === 'cancelled' && v.phoneNumber === '+442079460958').sort(byChangeDesc));
           expect(both.items.length).toBeGreaterThan(0);
         },
         TIMEOUT,
@@ -730,6 +733,16 @@ export function eventStoreContract(engine: string, factory: TestDatabaseFactory)
           await play('only', [[schedule()]]);
           await expect(views.pending(10)).resolves.toMatchObject({ items: [{ id: 'only' }], nextCursor: null });
           await expect(views.history(10, undefined, {})).resolves.toEqual({ items: [], nextCursor: null });
+        },
+        TIMEOUT,
+      );
+
+      it(
+        'refuses a history cursor of the former scheduled-time order instead of misreading it',
+        async () => {
+          await play('only', [[schedule()]]);
+          const old = Buffer.from('["2030-01-01T09:00:00.000Z","call-0001"]').toString('base64url');
+          await expect(views.history(10, old, {})).rejects.toBeInstanceOf(InvalidCursorError);
         },
         TIMEOUT,
       );

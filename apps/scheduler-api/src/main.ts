@@ -11,6 +11,14 @@ async function bootstrap(config: AppConfig): Promise<void> {
   const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config), {
     bodyParser: false,
   });
+  // server.close() keeps serving keep-alive connections that were busy when it was called: a
+  // dashboard polling /health every 2 s would hold one open, and the shutdown with it, for ever.
+  // While closing, every answer closes its connection.
+  let closing = false;
+  app.use((_req: unknown, res: { setHeader(name: string, value: string): void }, next: () => void) => {
+    if (closing) res.setHeader('Connection', 'close');
+    next();
+  });
   configureHttp(app, config);
   app.use(expressErrorHandler);
   await app.listen(config.port, config.host);
@@ -18,6 +26,7 @@ async function bootstrap(config: AppConfig): Promise<void> {
   // closing: a SIGTERM'd scheduler that finished its in-flight dials should exit 0.
   for (const signal of ['SIGTERM', 'SIGINT'] as const) {
     process.once(signal, () => {
+      closing = true;
       Logger.log(`${signal}: no new dials; waiting for in-flight ones`, 'Shutdown');
       app.close().then(
         () => process.exit(0),

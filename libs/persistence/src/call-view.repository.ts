@@ -52,17 +52,20 @@ export class CallViewRepository {
     });
   }
 
-  /** Every call that is not pending, latest scheduled first. */
+  /**
+   * Every call that is not pending, latest change first: a call cancelled today but scheduled for
+   * next year sits with today's changes, not above them.
+   */
   history(limit: number, cursor: string | undefined, filter: HistoryFilter): Promise<Page<CallView>> {
     return this.db.read(async (m) => {
       const qb = m.createQueryBuilder(CallViewEntity, 'c');
       if (filter.status) qb.where('c.status = :status', { status: filter.status });
       else qb.where('c.status <> :pending', { pending: 'pending' });
       if (filter.phoneNumber) qb.andWhere('c.phone_number = :phone', { phone: filter.phoneNumber });
-      const after = decodeCursor(cursor);
-      if (after) qb.andWhere('(c.scheduled_at < :k OR (c.scheduled_at = :k AND c.id < :id))', { k: after[0], id: after[1] });
-      qb.orderBy('c.scheduled_at', 'DESC').addOrderBy('c.id', 'DESC');
-      return page(qb, limit, (v) => [v.scheduledAt, v.id]);
+      const after = decodeCursor(cursor, HISTORY_CURSOR_TAG);
+      if (after) qb.andWhere('(c.updated_at < :k OR (c.updated_at = :k AND c.id < :id))', { k: after[0], id: after[1] });
+      qb.orderBy('c.updated_at', 'DESC').addOrderBy('c.id', 'DESC');
+      return page(qb, limit, (v) => [v.updatedAt, v.id], HISTORY_CURSOR_TAG);
     });
   }
 
@@ -153,23 +156,33 @@ export class CallViewRepository {
   }
 }
 
-async function page(qb: SelectQueryBuilder<CallViewEntity>, limit: number, keyOf: (v: CallView) => [string, string]): Promise<Page<CallView>> {
+// History cursors name their order: one from the former scheduled-time order would otherwise be
+// read as a change time and silently skip rows; tagged, it is refused as invalid (400).
+const HISTORY_CURSOR_TAG = 'changed';
+
+async function page(
+  qb: SelectQueryBuilder<CallViewEntity>,
+  limit: number,
+  keyOf: (v: CallView) => [string, string],
+  tag?: string,
+): Promise<Page<CallView>> {
   // One row more than asked tells whether there is a next page without a COUNT.
   const rows = (await qb.limit(limit + 1).getMany()).map(toView);
   const items = rows.slice(0, limit);
-  const nextCursor = rows.length > limit ? encodeCursor(keyOf(items[items.length - 1])) : null;
+  const nextCursor = rows.length > limit ? encodeCursor(keyOf(items[items.length - 1]), tag) : null;
   return { items, nextCursor };
 }
 
-function encodeCursor(key: [string, string]): string {
-  return Buffer.from(JSON.stringify(key)).toString('base64url');
+function encodeCursor(key: [string, string], tag?: string): string {
+  return Buffer.from(JSON.stringify(tag === undefined ? key : [tag, ...key])).toString('base64url');
 }
 
-/** Returns null for a missing cursor; throws InvalidCursorError for a malformed one. */
-export function decodeCursor(cursor: string | undefined): [string, string] | null {
+/** Returns null for a missing cursor; throws InvalidCursorError for a malformed one or one of another order (`tag`). */
+export function decodeCursor(cursor: string | undefined, tag?: string): [string, string] | null {
   if (!cursor) return null;
   try {
-    const key = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown;
+    const parts = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown;
+    const key = tag === undefined ? parts : Array.isArray(parts) && parts[0] === tag ? parts.slice(1) : null;
     if (Array.isArray(key) && key.length === 2 && key.every((k) => typeof k === 'string')) return key as [string, string];
   } catch {
     // fall through

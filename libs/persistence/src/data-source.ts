@@ -9,9 +9,10 @@ import { IdempotencyKeyEntity } from './entities/idempotency-key.entity.js';
 import { InitialSchema1763800000000 } from './migrations/1763800000000-initial-schema.js';
 import { LatenessBigint1763900000000 } from './migrations/1763900000000-lateness-bigint.js';
 import { CallDeadline1764500000000 } from './migrations/1764500000000-call-deadline.js';
+import { HistoryByChange1764600000000 } from './migrations/1764600000000-history-by-change.js';
 
 export const ENTITIES = [EventEntity, CallViewEntity, IdempotencyKeyEntity];
-export const MIGRATIONS = [InitialSchema1763800000000, LatenessBigint1763900000000, CallDeadline1764500000000];
+export const MIGRATIONS = [InitialSchema1763800000000, LatenessBigint1763900000000, CallDeadline1764500000000, HistoryByChange1764600000000];
 
 export interface SqliteTuning {
   // NORMAL survives a killed process (the guarantee we test); FULL also survives power loss.

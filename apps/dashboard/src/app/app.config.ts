@@ -8,6 +8,7 @@ import {
 import { provideHttpClient, withFetch, withInterceptors } from '@angular/common/http';
 import { provideRouter, withComponentInputBinding } from '@angular/router';
 import { routes } from './app.routes';
+import { HealthService } from './health/health.service';
 import { LiveService } from './live/live.service';
 import { apiRequestInterceptor } from './shared/api-request.interceptor';
 
@@ -18,6 +19,9 @@ export const appConfig: ApplicationConfig = {
     provideHttpClient(withFetch(), withInterceptors([apiRequestInterceptor])),
     // Route params (`calls/:id`) and query params (`?status=`) arrive as component inputs.
     provideRouter(routes, withComponentInputBinding()),
-    provideAppInitializer(() => inject(LiveService).connect()),
+    provideAppInitializer(() => {
+      inject(LiveService).connect();
+      inject(HealthService).start();
+    }),
   ],
 };

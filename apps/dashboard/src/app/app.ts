@@ -2,6 +2,7 @@ import { ChangeDetectionStrategy, Component, Injector, afterNextRender, inject }
 import { takeUntilDestroyed } from '@angular/core/rxjs-interop';
 import { NavigationEnd, Router, RouterLink, RouterLinkActive, RouterOutlet } from '@angular/router';
 import { filter, skip } from 'rxjs';
+import { HealthBanner } from './health/health-banner';
 import { LiveStatus } from './live/live-status';
 import { LiveService } from './live/live.service';
 import { AuthService } from './shared/auth.service';
@@ -9,7 +10,7 @@ import { TokenPrompt } from './shared/token-prompt';
 
 @Component({
   selector: 'app-root',
-  imports: [RouterOutlet, RouterLink, RouterLinkActive, LiveStatus, TokenPrompt],
+  imports: [RouterOutlet, RouterLink, RouterLinkActive, LiveStatus, TokenPrompt, HealthBanner],
   changeDetection: ChangeDetectionStrategy.OnPush,
   templateUrl: './app.html',
 })

@@ -40,7 +40,7 @@ export class CallsController {
   }
 
   @Get('history')
-  @ApiOperation({ summary: 'Every call that is not pending, latest scheduled first' })
+  @ApiOperation({ summary: 'Every call that is not pending, latest change first (updatedAt, then id, descending)' })
   @ApiOkResponse({ type: CallPageDto })
   @ApiErrors(400)
   history(@Query() query: HistoryQuery) {

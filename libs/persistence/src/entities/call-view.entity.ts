@@ -2,12 +2,13 @@ import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
 
 /**
  * The call projection: one row per call, rewritten in the transaction that appends its events.
- * Pending view = status 'pending' by due time; history = every other status by scheduled time.
+ * Pending view = status 'pending' by due time; history = every other status by last change.
  */
 @Entity({ name: 'call_views' })
 @Index('ix_call_views_status_due', ['status', 'dueAt', 'id'])
 @Index('ix_call_views_scheduled', ['scheduledAt', 'id'])
 @Index('ix_call_views_phone', ['phoneNumber'])
+@Index('ix_call_views_status_updated', ['status', 'updatedAt', 'id'])
 export class CallViewEntity {
   @PrimaryColumn({ type: 'varchar', length: 64 })
   id!: string;

@@ -87,6 +87,12 @@ export class CallDetailService {
     if (id) this.takeView(await this.actions.cancel(id));
   }
 
+  /** Dials an ended call (failed, missed, untracked) again: now, or at `at`. */
+  async retry(at?: string): Promise<void> {
+    const id = this.idSignal();
+    if (id) this.takeView(await this.actions.retry(id, at));
+  }
+
   async reschedule(scheduledAt: string): Promise<void> {
     const id = this.idSignal();
     if (id) this.takeView(await this.actions.reschedule(id, scheduledAt));

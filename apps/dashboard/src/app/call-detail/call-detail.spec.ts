@@ -96,4 +96,70 @@ describe('Call detail page', () => {
     await settle(fixture);
     expect(fixture.nativeElement.querySelector('[role=alert]')?.textContent).toContain('No call with this id.');
   });
+
+  it('shows no dial lateness for an outcome-unknown call: the attempt started, its outcome is unknown', async () => {
+    const { el } = await render(makeCall({ id: 'c1', status: 'outcome-unknown', latenessMs: 3, attempts: 1, version: 4 }));
+    const lateness = el.querySelector('[data-testid=lateness]')!.textContent!;
+    expect(lateness).not.toContain('3 ms');
+    expect(lateness).toContain('the attempt started but its outcome is unknown');
+  });
+
+  it('shows the dial lateness of a call that was dialled', async () => {
+    const { el } = await render(
+      makeCall({ id: 'c1', status: 'completed', latenessMs: 120, providerCallId: 'p1', dispatchedAt: '2030-01-01T10:00:00.120Z', version: 6 }),
+    );
+    expect(el.querySelector('[data-testid=lateness]')!.textContent!.trim()).toBe('120 ms');
+  });
+
+  it('shows "Place by" for a pending call that has a deadline', async () => {
+    const { el } = await render(makeCall({ id: 'c1', status: 'pending', deadline: '2030-01-01T10:15:00.000Z' } as never));
+    expect(el.querySelector('[data-testid=deadline]')?.textContent).toContain('10:15:00');
+    expect(el.textContent).toContain('Place by');
+  });
+
+  it('retries a failed call now after confirmation (POST /retry with an empty body)', async () => {
+    const { fixture, el } = await render(makeCall({ id: 'c1', status: 'failed', version: 4 }));
+    expect(el.querySelector('[data-testid=retry-card]')).not.toBeNull();
+    const button = (name: string) => Array.from(el.querySelectorAll('button')).find((b) => b.textContent?.trim() === name)!;
+    button('Retry').click();
+    await settle(fixture);
+    expect(el.textContent).toContain('Dial this call again now?');
+    button('Yes, retry').click();
+    const req = http.expectOne('/api/calls/c1/retry');
+    expect(req.request.method).toBe('POST');
+    expect(req.request.body).toEqual({});
+    req.flush(makeCall({ id: 'c1', status: 'pending', version: 5 }));
+    await settle(fixture);
+    expect(el.querySelector('.page-header app-status-chip')?.textContent?.trim()).toBe('pending');
+    expect(el.textContent).toContain('Retry requested');
+  });
+
+  it('retries a missed call at a chosen time, sent with the offset of the user zone', async () => {
+    const { fixture, el } = await render(makeCall({ id: 'c1', status: 'missed', version: 3 }));
+    const later = el.querySelector<HTMLInputElement>('input[name=retry-when][value=later]')!;
+    later.click();
+    await settle(fixture);
+    const set = (id: string, value: string) => {
+      const input = el.querySelector<HTMLInputElement>(`#${id}`)!;
+      input.value = value;
+      input.dispatchEvent(new Event('input'));
+    };
+    set('retry-date', '2030-06-01');
+    set('retry-time', '09:30:00');
+    await settle(fixture);
+    const button = (name: string) => Array.from(el.querySelectorAll('button')).find((b) => b.textContent?.trim() === name)!;
+    button('Retry').click();
+    await settle(fixture);
+    button('Yes, retry').click();
+    const req = http.expectOne('/api/calls/c1/retry');
+    expect(req.request.body).toEqual({ at: '2030-06-01T09:30:00+00:00' });
+    req.flush({ statusCode: 409, error: 'Conflict', message: 'call c1 is pending' }, { status: 409, statusText: 'Conflict' });
+    await settle(fixture);
+    expect(el.querySelector('[role=alert]')?.textContent).toContain('call c1 is pending');
+  });
+
+  it('offers no retry for a completed call', async () => {
+    const { el } = await render(makeCall({ id: 'c1', status: 'completed', version: 6 }));
+    expect(el.querySelector('[data-testid=retry-card]')).toBeNull();
+  });
 });

@@ -1,10 +1,12 @@
 import { ChangeDetectionStrategy, Component, computed, effect, inject, input, signal, untracked } from '@angular/core';
 import { RouterLink } from '@angular/router';
+import type { CallView } from '@call-scheduler/domain/call-view';
 import { toApiProblem } from '../shared/api-error';
+import { canRetry, deadlineOf } from '../shared/call-actions.service';
 import { ConfirmButton } from '../shared/confirm-button';
 import { LocalTimePipe } from '../shared/local-time.pipe';
 import { StatusChip } from '../shared/status-chip';
-import { USER_TIME_ZONE, formatInstant, formatMs } from '../shared/time';
+import { USER_TIME_ZONE, formatInstant, formatMs, instantToWallTime, wallTimeToIso } from '../shared/time';
 import { CallDetailService } from './call-detail.service';
 import { actorOf, describeEvent } from './event-description';
 
@@ -21,7 +23,6 @@ export class CallDetail {
 
   protected readonly detail = inject(CallDetailService);
   protected readonly zone = inject(USER_TIME_ZONE);
-  protected readonly formatMs = formatMs;
   protected readonly inZone = (iso: string, zone: string) => formatInstant(iso, zone);
   protected readonly busy = signal(false);
   protected readonly actionError = signal<string | null>(null);
@@ -37,6 +38,27 @@ export class CallDetail {
     const status = this.detail.call()?.status;
     return status === 'pending' || status === 'outcome-unknown';
   });
+  protected readonly canRetry = computed(() => canRetry(this.detail.call()));
+  protected readonly lateness = computed(() => {
+    const call = this.detail.call();
+    return call ? describeLateness(call) : '—';
+  });
+  protected readonly deadline = computed(() => {
+    const call = this.detail.call();
+    return call?.status === 'pending' ? deadlineOf(call) : null;
+  });
+
+  // Retry: now, or at a wall-clock date and time in the user's zone.
+  protected readonly retryWhen = signal<'now' | 'later'>('now');
+  protected readonly retryDate = signal('');
+  protected readonly retryTime = signal('');
+  private readonly retryAt = computed(() =>
+    this.retryWhen() === 'later' ? wallTimeToIso(this.retryDate(), this.retryTime(), this.zone) : null,
+  );
+  protected readonly retryQuestion = computed(() => {
+    const at = this.retryAt();
+    return at ? `Dial this call again at ${formatInstant(at, this.zone)}?` : 'Dial this call again now?';
+  });
 
   constructor() {
     effect(() => {
@@ -51,6 +73,31 @@ export class CallDetail {
 
   protected dispatch(): void {
     void this.run(() => this.detail.dispatchNow(), 'Dispatch requested.');
+  }
+
+  protected setRetryWhen(when: 'now' | 'later'): void {
+    this.retryWhen.set(when);
+    if (when === 'later' && !this.retryDate()) {
+      // An hour from now, to the minute: a sensible starting point to edit.
+      const wall = instantToWallTime(new Date(Math.ceil((Date.now() + 3_600_000) / 60_000) * 60_000), this.zone);
+      this.retryDate.set(wall.date);
+      this.retryTime.set(wall.time);
+    }
+  }
+
+  protected retry(): void {
+    const at = this.retryAt();
+    if (this.retryWhen() === 'later' && !at) {
+      this.actionDone.set(null);
+      this.actionError.set('Choose the date and time of the retry.');
+      return;
+    }
+    const done = at ? `Retry scheduled for ${formatInstant(at, this.zone)}.` : 'Retry requested: the call is dialled again now.';
+    void this.run(() => this.detail.retry(at ?? undefined), done);
+  }
+
+  protected value(event: Event): string {
+    return (event.target as HTMLInputElement).value;
   }
 
   protected cancel(): void {
@@ -70,4 +117,16 @@ export class CallDetail {
       this.busy.set(false);
     }
   }
+}
+
+/**
+ * The summary's "Dial lateness": only a call that was actually dialled has one. A started attempt
+ * whose answer was lost records a lateness too, but nobody knows whether it dialled.
+ */
+export function describeLateness(call: CallView): string {
+  if (call.dispatchedAt || call.providerCallId) return formatMs(call.latenessMs);
+  if (call.status === 'outcome-unknown') return 'Unknown: the attempt started but its outcome is unknown';
+  if (call.status === 'dispatching') return 'Attempt in progress';
+  if (call.status === 'missed' && call.latenessMs !== null) return `Not dialled (found ${formatMs(call.latenessMs)} late)`;
+  return 'Not dialled';
 }

@@ -15,7 +15,7 @@ describe('HistoryService', () => {
 
   const day = (d: number) => `2030-01-${String(d).padStart(2, '0')}T10:00:00.000Z`;
   const done = (id: string, d: number, extra: Partial<CallView> = {}) =>
-    makeCall({ id, scheduledAt: day(d), status: 'completed', version: 5, ...extra });
+    makeCall({ id, scheduledAt: day(d), updatedAt: day(d), status: 'completed', version: 5, ...extra });
 
   beforeEach(() => {
     changes = new Subject<CallChange>();
@@ -39,14 +39,25 @@ describe('HistoryService', () => {
     await loading;
   });
 
-  it('moves a call that leaves pending onto the list, newest scheduled first', async () => {
+  it('moves a call that leaves pending onto the list, latest change first', async () => {
     const loading = service.load({ status: null, phoneNumber: '' });
     http.expectOne('/api/calls/history?limit=50').flush({ items: [done('b', 3), done('a', 1)], nextCursor: null });
     await loading;
-    changes.next(makeChange(makeCall({ id: 'new', scheduledAt: day(2), status: 'dispatched', version: 3 })));
+    changes.next(makeChange(makeCall({ id: 'new', scheduledAt: day(2), updatedAt: day(2), status: 'dispatched', version: 3 })));
     expect(service.items().map((c) => c.id)).toEqual(['b', 'new', 'a']);
-    changes.next(makeChange(makeCall({ id: 'new', scheduledAt: day(2), status: 'completed', version: 6 })));
+    changes.next(makeChange(makeCall({ id: 'new', scheduledAt: day(2), updatedAt: day(2), status: 'completed', version: 6 })));
     expect(service.items().find((c) => c.id === 'new')?.status).toBe('completed');
+  });
+
+  it('orders by when a call last changed, not when it is scheduled: cancelled today, due next year, sits with today', async () => {
+    const loading = service.load({ status: null, phoneNumber: '' });
+    http.expectOne('/api/calls/history?limit=50').flush({ items: [done('b', 3), done('a', 1)], nextCursor: null });
+    await loading;
+    changes.next(makeChange(makeCall({ id: 'next-year', scheduledAt: '2031-01-01T10:00:00.000Z', updatedAt: day(2), status: 'cancelled', version: 2 })));
+    expect(service.items().map((c) => c.id)).toEqual(['b', 'next-year', 'a']);
+    // A change to an old call brings it to the top.
+    changes.next(makeChange(done('a', 1, { updatedAt: day(4), status: 'busy', version: 6 })));
+    expect(service.items().map((c) => c.id)).toEqual(['a', 'b', 'next-year']);
   });
 
   it('drops a call that no longer matches the status filter', async () => {

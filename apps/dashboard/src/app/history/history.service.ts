@@ -23,19 +23,20 @@ export function matchesFilter(call: CallView, filter: HistoryFilter): boolean {
   return !number || call.phoneNumber === number;
 }
 
-// The API's order: latest scheduled first, then id descending.
-function compareNewest(a: CallView, b: CallView): number {
-  return Date.parse(b.scheduledAt) - Date.parse(a.scheduledAt) || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0);
+// The API's order: latest change first, then id descending. A call that changes (cancelled,
+// completed, retried) moves to the top, whatever time it was scheduled for.
+export function compareLatestChange(a: CallView, b: CallView): number {
+  return Date.parse(b.updatedAt) - Date.parse(a.updatedAt) || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0);
 }
 
-/** Every call that left `pending`, newest first, filtered and paged, kept current by the live feed. */
+/** Every call that left `pending`, latest change first, filtered and paged, kept current by the live feed. */
 @Injectable({ providedIn: 'root' })
 export class HistoryService {
   private readonly filterSignal = signal<HistoryFilter>({ status: null, phoneNumber: '' });
   private readonly list = new LiveKeysetList({
     url: '/api/calls/history',
     pageSize: HISTORY_PAGE_SIZE,
-    order: compareNewest,
+    order: compareLatestChange,
     belongs: (call) => matchesFilter(call, this.filterSignal()),
     params: () => {
       const { status, phoneNumber } = this.filterSignal();
@@ -46,6 +47,7 @@ export class HistoryService {
   readonly items = this.list.items;
   readonly loading = this.list.loading;
   readonly error = this.list.error;
+  readonly problem = this.list.problem;
   readonly filter = this.filterSignal.asReadonly();
   readonly hasMore = this.list.hasMore;
 

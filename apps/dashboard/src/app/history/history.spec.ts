@@ -64,4 +64,46 @@ describe('History page', () => {
     harness.detectChanges();
     expect(harness.routeNativeElement!.textContent).toContain('No calls match');
   });
+
+  it("puts the API's phone number error beside the search field, highlighted, with the country code hint", async () => {
+    const harness = await RouterTestingHarness.create();
+    const navigating = harness.navigateByUrl('/history?q=4155550150');
+    await tick();
+    http.expectOne('/api/calls/history?limit=50&phoneNumber=4155550150').flush(
+      {
+        statusCode: 400,
+        error: 'Bad Request',
+        message: ['phoneNumber must be an E.164 phone number'],
+        fields: { phoneNumber: ['phoneNumber must be an E.164 phone number'] },
+      },
+      { status: 400, statusText: 'Bad Request' },
+    );
+    await navigating;
+    await tick();
+    harness.detectChanges();
+    const el = harness.routeNativeElement as HTMLElement;
+    const search = el.querySelector<HTMLInputElement>('#history-search')!;
+    expect(search.getAttribute('aria-invalid')).toBe('true');
+    const errors = el.querySelector('[data-testid=history-search-error]')!.textContent!;
+    expect(errors).toContain('Phone number must be an E.164 phone number');
+    expect(errors).toContain('+14155550150');
+    expect(search.getAttribute('aria-describedby')).toContain('history-search-error');
+    expect(el.querySelector('#history-search-hint')?.textContent).toContain('E.164');
+  });
+
+  it('says what is wrong with a parameter the page has no field for (an outdated cursor)', async () => {
+    const harness = await RouterTestingHarness.create();
+    const navigating = harness.navigateByUrl('/history');
+    await tick();
+    http.expectOne('/api/calls/history?limit=50').flush(
+      { statusCode: 400, error: 'Bad Request', message: 'cursor is not a cursor this API returned', fields: { cursor: ['cursor is not a cursor this API returned'] } },
+      { status: 400, statusText: 'Bad Request' },
+    );
+    await navigating;
+    await tick();
+    harness.detectChanges();
+    const el = harness.routeNativeElement as HTMLElement;
+    expect(el.querySelector('[data-testid=history-error]')?.textContent).toContain('cursor is not a cursor this API returned');
+    expect(el.querySelector('#history-search')?.getAttribute('aria-invalid')).toBe('false');
+  });
 });

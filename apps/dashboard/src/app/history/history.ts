@@ -1,10 +1,12 @@
-import { ChangeDetectionStrategy, Component, DestroyRef, effect, inject, input, signal, untracked } from '@angular/core';
+import { ChangeDetectionStrategy, Component, DestroyRef, computed, effect, inject, input, signal, untracked } from '@angular/core';
 import { Router, RouterLink } from '@angular/router';
 import { CALL_STATUSES, type CallStatus } from '@call-scheduler/domain/call-status';
+import { problemSummary, withFieldLabel } from '../shared/api-error';
 import { LocalTimePipe } from '../shared/local-time.pipe';
 import { StatusChip, statusLabel } from '../shared/status-chip';
 import { USER_TIME_ZONE } from '../shared/time';
-import { HistoryService } from './history.service';
+import { BulkRetry } from './bulk-retry';
+import { HistoryService, normaliseSearch } from './history.service';
 
 const SEARCH_DEBOUNCE_MS = 300;
 export const HISTORY_STATUSES = CALL_STATUSES.filter((s) => s !== 'pending');
@@ -16,7 +18,7 @@ function asStatus(value: string | undefined): CallStatus | null {
 /** History, filtered by `?status=` and `?q=` in the URL, so a filtered view can be bookmarked and shared. */
 @Component({
   selector: 'app-history',
-  imports: [RouterLink, LocalTimePipe, StatusChip],
+  imports: [RouterLink, LocalTimePipe, StatusChip, BulkRetry],
   changeDetection: ChangeDetectionStrategy.OnPush,
   templateUrl: './history.html',
 })
@@ -32,6 +34,22 @@ export class CallHistory {
   protected readonly label = statusLabel;
   protected readonly searchText = signal('');
   private searchTimer: ReturnType<typeof setTimeout> | undefined;
+
+  // The API's 400 names the query parameter: its message goes beside the search field.
+  protected readonly phoneErrors = computed(() =>
+    (this.history.problem()?.fields['phoneNumber'] ?? []).map((m) => withFieldLabel(m, 'phoneNumber', 'Phone number')),
+  );
+  protected readonly pageError = computed(() => {
+    const problem = this.history.problem();
+    return problem ? problemSummary(problem, ['phoneNumber']) : null;
+  });
+  /** "4155550150": ten digits and no +, most likely a US number typed without its country code. */
+  protected readonly countryCodeHint = computed(() => {
+    const typed = normaliseSearch(this.history.filter().phoneNumber);
+    return this.phoneErrors().length > 0 && /^\d{10}$/.test(typed)
+      ? `Add the country code: for a US or Canadian number, +1${typed}.`
+      : null;
+  });
 
   constructor() {
     effect(() => {

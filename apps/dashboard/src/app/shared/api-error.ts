@@ -53,3 +53,15 @@ export function toApiProblem(err: unknown): ApiProblem {
 export function withFieldLabel(message: string, field: string, label: string): string {
   return message.startsWith(`${field} `) ? `${label}${message.slice(field.length)}` : message;
 }
+
+/**
+ * The sentence above a form that shows the fields in `shown` beside their inputs: the messages of
+ * any other field too (a bad cursor, say), so that "correct the highlighted fields" never points
+ * at nothing.
+ */
+export function problemSummary(problem: ApiProblem, shown: readonly string[]): string {
+  const names = Object.keys(problem.fields);
+  const others = names.filter((name) => !shown.includes(name)).flatMap((name) => problem.fields[name]);
+  if (others.length === 0) return problem.message;
+  return others.length === names.flatMap((name) => problem.fields[name]).length ? others.join(' ') : `${problem.message} ${others.join(' ')}`;
+}

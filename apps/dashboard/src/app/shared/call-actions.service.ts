@@ -2,10 +2,29 @@ import { HttpClient } from '@angular/common/http';
 import { Injectable, inject } from '@angular/core';
 import { firstValueFrom } from 'rxjs';
 import type { CallView } from '@call-scheduler/domain/call-view';
+import type { CallStatus } from '@call-scheduler/domain/call-status';
+
+/** Ended calls an operator may have dialled again (POST /api/calls/:id/retry); anything else is a 409. */
+export const RETRYABLE_STATUSES: readonly CallStatus[] = ['failed', 'missed', 'untracked'];
+/** What History's bulk retry covers. */
+export const BULK_RETRY_STATUSES: readonly CallStatus[] = ['failed', 'missed'];
+
+export function canRetry(call: CallView | null | undefined): boolean {
+  return !!call && RETRYABLE_STATUSES.includes(call.status);
+}
 
 /**
- * The commands an operator can give a call that exists: reschedule, dial now, cancel. Used by
- * Pending and Call detail; the resulting change reaches every view through the live feed.
+ * When an unplaced call will be recorded missed instead of dialled (null: no limit). Read
+ * loosely: servers from before the field existed leave it out.
+ */
+export function deadlineOf(call: CallView): string | null {
+  const value = (call as CallView & { deadline?: unknown }).deadline;
+  return typeof value === 'string' ? value : null;
+}
+
+/**
+ * The commands an operator can give a call that exists: reschedule, dial now, cancel, retry. Used
+ * by Pending, History and Call detail; the resulting change reaches every view through the live feed.
  */
 @Injectable({ providedIn: 'root' })
 export class CallActionsService {
@@ -21,6 +40,17 @@ export class CallActionsService {
 
   cancel(id: string): Promise<CallView | null> {
     return firstValueFrom(this.http.delete<CallView | null>(`/api/calls/${encodeURIComponent(id)}`));
+  }
+
+  /** Dials an ended call again: now, or at `at` (ISO-8601 with offset). The call is pending again. */
+  retry(id: string, at?: string): Promise<CallView> {
+    return firstValueFrom(this.http.post<CallView>(`/api/calls/${encodeURIComponent(id)}/retry`, at ? { at } : {}));
+  }
+
+  /** Dials again every call in `statuses` that ended since `since` (ISO-8601 with offset); answers how many. */
+  async retryAll(statuses: readonly CallStatus[], since: string): Promise<number> {
+    const body = await firstValueFrom(this.http.post<{ count: number }>('/api/calls/retry', { status: statuses, since }));
+    return body.count;
   }
 }
 

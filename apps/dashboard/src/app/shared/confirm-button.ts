@@ -10,7 +10,7 @@ import {
 } from '@angular/core';
 
 /**
- * A destructive action that asks first, in place: "Cancel" becomes "Cancel this call?
+ * An action that asks first (mostly destructive ones), in place: "Cancel" becomes "Cancel this call?
  * [Yes, cancel] [Keep it]" with focus on the confirming button; Escape or "Keep it" backs out.
  */
 @Component({
@@ -18,13 +18,13 @@ import {
   changeDetection: ChangeDetectionStrategy.OnPush,
   template: `
     @if (!asking()) {
-      <button #trigger type="button" class="btn btn--danger-outline" [disabled]="disabled()" (click)="ask()" [attr.aria-label]="ariaLabel() || null">
+      <button #trigger type="button" [class]="tone() === 'danger' ? 'btn btn--danger-outline' : 'btn btn--primary'" [disabled]="disabled()" (click)="ask()" [attr.aria-label]="ariaLabel() || null">
         {{ label() }}
       </button>
     } @else {
-      <span class="confirm" role="group" [attr.aria-label]="question()" (keydown.escape)="back()">
+      <span [class]="'confirm confirm--' + tone()" role="group" [attr.aria-label]="question()" (keydown.escape)="back()">
         <span class="confirm__question">{{ question() }}</span>
-        <button #yes type="button" class="btn btn--danger" (click)="confirm()">{{ confirmLabel() }}</button>
+        <button #yes type="button" [class]="tone() === 'danger' ? 'btn btn--danger' : 'btn btn--primary'" (click)="confirm()">{{ confirmLabel() }}</button>
         <button type="button" class="btn btn--ghost" (click)="back()">{{ keepLabel() }}</button>
       </span>
     }
@@ -37,6 +37,8 @@ export class ConfirmButton {
   readonly keepLabel = input('No, keep it');
   readonly ariaLabel = input<string>('');
   readonly disabled = input(false);
+  /** `primary` for an action that asks first but destroys nothing (retrying calls). */
+  readonly tone = input<'danger' | 'primary'>('danger');
   readonly confirmed = output<void>();
 
   protected readonly asking = signal(false);

@@ -4,7 +4,7 @@ import { takeUntilDestroyed } from '@angular/core/rxjs-interop';
 import { firstValueFrom } from 'rxjs';
 import type { CallView, Page } from '@call-scheduler/domain/call-view';
 import { LiveService } from '../live/live.service';
-import { toApiProblem } from './api-error';
+import { type ApiProblem, toApiProblem } from './api-error';
 import { isNewer } from './call-actions.service';
 
 export interface LiveKeysetListOptions {
@@ -27,7 +27,7 @@ export class LiveKeysetList {
   private readonly itemsSignal = signal<CallView[]>([]);
   private readonly nextCursorSignal = signal<string | null>(null);
   private readonly loadingSignal = signal(false);
-  private readonly errorSignal = signal<string | null>(null);
+  private readonly problemSignal = signal<ApiProblem | null>(null);
   private loaded = false;
   // Changes that arrive while a page is in flight are applied after it lands, so a stale page
   // cannot undo them.
@@ -38,7 +38,9 @@ export class LiveKeysetList {
   readonly items = this.itemsSignal.asReadonly();
   readonly nextCursor = this.nextCursorSignal.asReadonly();
   readonly loading = this.loadingSignal.asReadonly();
-  readonly error = this.errorSignal.asReadonly();
+  /** Why the last load failed, with the API's messages per query parameter (`fields`). */
+  readonly problem = this.problemSignal.asReadonly();
+  readonly error = computed(() => this.problemSignal()?.message ?? null);
   readonly hasMore = computed(() => this.nextCursorSignal() !== null);
 
   constructor(private readonly options: LiveKeysetListOptions) {
@@ -46,7 +48,7 @@ export class LiveKeysetList {
     live.changes.pipe(takeUntilDestroyed()).subscribe((change) => this.apply(change.call));
     // A load that failed while the API was down would leave the view empty for good.
     live.reconnected.pipe(takeUntilDestroyed()).subscribe(() => {
-      if (this.errorSignal() !== null || !this.loaded) void this.load();
+      if (this.problemSignal() !== null || !this.loaded) void this.load();
     });
   }
 
@@ -91,7 +93,7 @@ export class LiveKeysetList {
   private async fetch(cursor: string | null): Promise<void> {
     const request = ++this.request;
     this.loadingSignal.set(true);
-    this.errorSignal.set(null);
+    this.problemSignal.set(null);
     let params = new HttpParams({ fromObject: { limit: this.options.pageSize, ...this.options.params?.() } });
     if (cursor) params = params.set('cursor', cursor);
     try {
@@ -102,7 +104,7 @@ export class LiveKeysetList {
       this.nextCursorSignal.set(page.nextCursor);
       this.loaded = true;
     } catch (err) {
-      if (request === this.request) this.errorSignal.set(toApiProblem(err).message);
+      if (request === this.request) this.problemSignal.set(toApiProblem(err));
     } finally {
       if (request === this.request) {
         this.loadingSignal.set(false);

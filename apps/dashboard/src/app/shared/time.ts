@@ -40,6 +40,22 @@ export function formatInstant(iso: string | null | undefined, timeZone: string, 
   ).format(date);
 }
 
+/**
+ * "21:14:05" in `timeZone` (operators read an outage's start against the wall clock); with the
+ * day in front ("30 Nov, 21:14:05") when that is not today there.
+ */
+export function formatClock(iso: string, timeZone: string, now: Date = new Date(), locale?: string): string {
+  const date = new Date(iso);
+  if (Number.isNaN(date.getTime())) return '—';
+  const clock = formatter(`${locale}|${timeZone}|clock`, () =>
+    new Intl.DateTimeFormat(locale, { timeZone, hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23' }),
+  ).format(date);
+  const day = (d: Date) => instantToWallTime(d, timeZone).date;
+  if (day(date) === day(now)) return clock;
+  const dayLabel = formatter(`${locale}|${timeZone}|day`, () => new Intl.DateTimeFormat(locale, { timeZone, day: 'numeric', month: 'short' }));
+  return `${dayLabel.format(date)}, ${clock}`;
+}
+
 /** Offset of `timeZone` at `instant` in minutes east of UTC (Paris in winter: 60). */
 export function zoneOffsetMinutes(instant: Date, timeZone: string): number {
   const name = formatter(`offset|${timeZone}`, () =>

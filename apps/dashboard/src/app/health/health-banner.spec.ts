@@ -1,0 +1,64 @@
+import { signal } from '@angular/core';
+import { TestBed } from '@angular/core/testing';
+import { USER_TIME_ZONE } from '../shared/time';
+import { HealthBanner, describeOutage } from './health-banner';
+import { type HealthReport, HealthService } from './health.service';
+
+describe('describeOutage', () => {
+  const now = new Date('2026-12-01T22:00:00Z');
+
+  it('says since when in the operator zone (HH:MM:SS) and how many calls wait', () => {
+    expect(describeOutage('Call API', { since: '2026-12-01T21:14:05.120Z', waiting: 37 }, 'Europe/Paris', now)).toBe(
+      'Call API unreachable since 22:14:05 — 37 calls waiting',
+    );
+    expect(describeOutage('Call API', { since: '2026-12-01T21:14:05.120Z', waiting: 1 }, 'UTC', now)).toBe(
+      'Call API unreachable since 21:14:05 — 1 call waiting',
+    );
+  });
+
+  it('leaves out what it was not told', () => {
+    expect(describeOutage('Database', { since: null, waiting: null }, 'UTC', now)).toBe('Database unreachable');
+  });
+
+  it('names the day of an outage that began before today', () => {
+    expect(describeOutage('Database', { since: '2026-11-30T08:00:00Z', waiting: null }, 'UTC', now)).toMatch(
+      /^Database unreachable since .*30.*, 08:00:00$/,
+    );
+  });
+});
+
+describe('HealthBanner', () => {
+  const report = signal<HealthReport | null>(null);
+
+  beforeEach(() => {
+    report.set(null);
+    TestBed.configureTestingModule({
+      providers: [
+        { provide: HealthService, useValue: { report } },
+        { provide: USER_TIME_ZONE, useValue: 'Asia/Tokyo' },
+      ],
+    });
+  });
+
+  it('shows each outage in a live region while it lasts, and nothing once all is up', async () => {
+    const fixture = TestBed.createComponent(HealthBanner);
+    await fixture.whenStable();
+    const region = (fixture.nativeElement as HTMLElement).querySelector('[data-testid=health-banner]')!;
+    expect(region.getAttribute('role')).toBe('status');
+    expect(region.getAttribute('aria-live')).toBe('polite');
+    expect(region.textContent?.trim()).toBe('');
+
+    report.set({ callApi: { since: '2026-12-01T12:14:05.000Z', waiting: 37 }, database: null });
+    await fixture.whenStable();
+    // 12:14 UTC is 21:14 in Tokyo (with the day in front unless the test runs that day).
+    expect(region.textContent).toMatch(/Call API unreachable since (.+, )?21:14:05 — 37 calls waiting/);
+
+    report.set({ callApi: null, database: { since: null, waiting: null } });
+    await fixture.whenStable();
+    expect(region.textContent?.trim()).toBe('⚠ Database unreachable');
+
+    report.set({ callApi: null, database: null });
+    await fixture.whenStable();
+    expect(region.textContent?.trim()).toBe('');
+  });
+});
