@@ -20,6 +20,7 @@ export function makeCall(overrides: Partial<CallView> = {}): CallView {
     latenessMs: null,
     duration: null,
     nextAttemptAt: scheduledAt,
+    deadline: null,
     createdAt: '2029-12-31T10:00:00.000Z',
     updatedAt: '2029-12-31T10:00:00.000Z',
     dispatchedAt: null,

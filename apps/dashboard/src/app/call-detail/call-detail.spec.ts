@@ -112,7 +112,7 @@ describe('Call detail page', () => {
   });
 
   it('shows "Place by" for a pending call that has a deadline', async () => {
-    const { el } = await render(makeCall({ id: 'c1', status: 'pending', deadline: '2030-01-01T10:15:00.000Z' } as never));
+    const { el } = await render(makeCall({ id: 'c1', status: 'pending', deadline: '2030-01-01T10:15:00.000Z' }));
     expect(el.querySelector('[data-testid=deadline]')?.textContent).toContain('10:15:00');
     expect(el.textContent).toContain('Place by');
   });

@@ -46,4 +46,20 @@ describe('describeEvent', () => {
     expect(actorOf(makeEvent({ metadata: { actor: 'operator' } }))).toBe('operator');
     expect(actorOf(makeEvent({ metadata: {} }))).toBe('system');
   });
+  it('describes a deferral for an unreachable Call API as a wait that costs no attempt', () => {
+    const d = describeEvent(makeEvent({ type: 'CallDispatchDeferred', data: { attempt: 1, reason: 'ECONNREFUSED', retryAt: 'R' } }), time);
+    expect(d.title).toBe('Call API unavailable: waiting');
+    expect(d.tone).toBe('warning');
+    expect(d.details).toContain('Nothing was placed; the attempt does not count');
+  });
+
+  it('describes an operator retry and a dial-now that keeps the scheduled time', () => {
+    expect(describeEvent(makeEvent({ type: 'CallRetried', data: { previousStatus: 'missed', at: 'A', deadline: 'D' } }), time).details).toEqual([
+      'Was missed',
+      `Dial at ${time('A')}`,
+      `Place by ${time('D')}`,
+    ]);
+    const now = describeEvent(makeEvent({ type: 'CallRescheduled', data: { reason: 'dispatch-now', scheduledAt: 'S', previousScheduledAt: 'S', dueAt: 'N' } }), time);
+    expect(now).toMatchObject({ title: 'Call now requested', details: [`Dial at ${time('N')}`] });
+  });
 });

@@ -45,7 +45,26 @@ export function describeEvent(event: StoredEventView, time: FormatTime): EventDe
       const d = data<'CallRescheduled'>(event);
       const title =
         d.reason === 'dispatch-now' ? 'Call now requested' : d.reason === 'dispatch-anyway' ? 'Dispatch anyway requested' : 'Rescheduled';
-      return { title, tone: 'info', details: [`From ${time(d.previousScheduledAt)} to ${time(d.scheduledAt)}`] };
+      // "Call now" moves only when it is dialled; the call keeps the time it was scheduled for.
+      const details = d.reason === 'reschedule' || !d.dueAt ? [`From ${time(d.previousScheduledAt)} to ${time(d.scheduledAt)}`] : [`Dial at ${time(d.dueAt)}`];
+      if (d.deadline) details.push(`Place by ${time(d.deadline)}`);
+      return { title, tone: 'info', details };
+    }
+    case 'CallRetried': {
+      const d = data<'CallRetried'>(event);
+      return {
+        title: 'Retry requested',
+        tone: 'info',
+        details: [`Was ${d.previousStatus ?? '?'}`, `Dial at ${time(d.at)}`, ...(d.deadline ? [`Place by ${time(d.deadline)}`] : [])],
+      };
+    }
+    case 'CallDispatchDeferred': {
+      const d = data<'CallDispatchDeferred'>(event);
+      return {
+        title: 'Call API unavailable: waiting',
+        tone: 'warning',
+        details: [`Reason: ${d.reason ?? 'unknown'}`, 'Nothing was placed; the attempt does not count', `Next try ${time(d.retryAt)} or when the Call API is back`],
+      };
     }
     case 'CallCancelled': {
       const d = data<'CallCancelled'>(event);

@@ -13,13 +13,9 @@ export function canRetry(call: CallView | null | undefined): boolean {
   return !!call && RETRYABLE_STATUSES.includes(call.status);
 }
 
-/**
- * When an unplaced call will be recorded missed instead of dialled (null: no limit). Read
- * loosely: servers from before the field existed leave it out.
- */
+/** When an unplaced call will be recorded missed instead of dialled (null on calls from before deadlines). */
 export function deadlineOf(call: CallView): string | null {
-  const value = (call as CallView & { deadline?: unknown }).deadline;
-  return typeof value === 'string' ? value : null;
+  return call.deadline;
 }
 
 /**
