@@ -44,6 +44,7 @@ export class DispatcherService implements OnApplicationBootstrap, BeforeApplicat
   private timer: NodeJS.Timeout | undefined;
   private armedAt = Number.POSITIVE_INFINITY;
   private sweeping = false;
+  private failingSince: number | null = null;
   private sweepAgain = false;
   private stopping = false;
   private readonly subscriptions: Subscription[] = [];
@@ -109,9 +110,17 @@ export class DispatcherService implements OnApplicationBootstrap, BeforeApplicat
         await this.dispatchDue();
       } while (this.sweepAgain && !this.stopping);
       await this.armNext();
+      if (this.failingSince !== null) {
+        this.logger.log(`dispatch resumed after ${Date.now() - this.failingSince} ms of failed sweeps`);
+        this.failingSince = null;
+      }
     } catch (error) {
-      // A database outage must not end the process: the interval sweep tries again.
-      this.logger.error(`sweep failed: ${(error as Error).message}`);
+      // A database outage must not end the process: the interval sweep tries again. One line per
+      // outage, not one a second.
+      if (this.failingSince === null) {
+        this.failingSince = Date.now();
+        this.logger.error(`sweep failed, dispatch paused until it succeeds: ${(error as Error).message}`);
+      }
     } finally {
       this.sweeping = false;
     }
