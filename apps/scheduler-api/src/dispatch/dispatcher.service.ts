@@ -111,14 +111,14 @@ export class DispatcherService implements OnApplicationBootstrap, BeforeApplicat
       } while (this.sweepAgain && !this.stopping);
       await this.armNext();
       if (this.failingSince !== null) {
-        this.logger.log(`dispatch resumed after ${Date.now() - this.failingSince} ms of failed sweeps`);
+        this.logger.log(`dispatch resumed after ${this.clock.now().getTime() - this.failingSince} ms of failed sweeps`);
         this.failingSince = null;
       }
     } catch (error) {
       // A database outage must not end the process: the interval sweep tries again. One line per
       // outage, not one a second.
       if (this.failingSince === null) {
-        this.failingSince = Date.now();
+        this.failingSince = this.clock.now().getTime();
         this.logger.error(`sweep failed, dispatch paused until it succeeds: ${(error as Error).message}`);
       }
     } finally {
