@@ -25,7 +25,7 @@ export function decide(command: CallCommand, state: CallState, now: Date, policy
       require(['new']);
       const phoneNumber = normalisePhoneNumber(command.phoneNumber);
       const scheduledAt = command.scheduledAt === undefined ? now : parseInstant(command.scheduledAt);
-      rejectPast(scheduledAt, now, policy);
+      rejectOutOfRange(scheduledAt, now, policy);
       const timezone = command.timezone ?? null;
       if (timezone !== null && !isValidTimezone(timezone)) {
         throw new DomainError(DomainErrorCode.InvalidTimezone, `timezone ${timezone} is not an IANA time zone name`, 'timezone');
@@ -35,7 +35,7 @@ export function decide(command: CallCommand, state: CallState, now: Date, policy
     case 'RescheduleCall': {
       require(['pending']);
       const scheduledAt = parseInstant(command.scheduledAt);
-      rejectPast(scheduledAt, now, policy);
+      rejectOutOfRange(scheduledAt, now, policy);
       return [
         event('CallRescheduled', { scheduledAt: scheduledAt.toISOString(), previousScheduledAt: state.scheduledAt, reason: 'reschedule' }),
       ];
@@ -57,7 +57,8 @@ export function decide(command: CallCommand, state: CallState, now: Date, policy
       require(['pending']);
       // The dispatcher read the call as due at `dueAt` a moment (or a rate-limit wait) ago. If the
       // due time has changed since (an operator rescheduled it), it may not be due: start nothing.
-      if (command.dueAt !== undefined && state.dueAt !== command.dueAt) return [];
+      // Compared as instants, not as text: one instant has many ISO spellings.
+      if (command.dueAt !== undefined && (state.dueAt === null || Date.parse(state.dueAt) !== Date.parse(command.dueAt))) return [];
       const latenessMs = now.getTime() - Date.parse(state.scheduledAt);
       if (latenessMs > policy.misfireGraceMs) {
         return [
@@ -112,10 +113,18 @@ export function decide(command: CallCommand, state: CallState, now: Date, policy
   }
 }
 
-function rejectPast(scheduledAt: Date, now: Date, policy: DispatchPolicy): void {
+/** How far ahead a call may be scheduled. */
+export const MAX_YEARS_AHEAD = 10;
+
+function rejectOutOfRange(scheduledAt: Date, now: Date, policy: DispatchPolicy): void {
   // A time further back than the misfire grace would be recorded as missed at once: refuse it instead.
   if (now.getTime() - scheduledAt.getTime() > policy.misfireGraceMs) {
     throw new DomainError(DomainErrorCode.InvalidScheduledAt, 'scheduledAt is in the past', 'scheduledAt');
+  }
+  const latest = new Date(now.getTime());
+  latest.setUTCFullYear(latest.getUTCFullYear() + MAX_YEARS_AHEAD);
+  if (scheduledAt.getTime() > latest.getTime()) {
+    throw new DomainError(DomainErrorCode.InvalidScheduledAt, `scheduledAt must be within ${MAX_YEARS_AHEAD} years from now`, 'scheduledAt');
   }
 }
 
