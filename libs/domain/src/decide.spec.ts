@@ -190,6 +190,17 @@ describe('decide: scheduling', () => {
     expect(decideIn(initialState(ID), { ...schedule, scheduledAt } as CallCommand)[0]).toMatchObject({ data: { scheduledAt } });
   });
 
+  it('refuses a scheduledAt more than 10 years from now, naming the field', () => {
+    const tenYears = new Date(T0);
+    tenYears.setUTCFullYear(T0.getUTCFullYear() + 10);
+    expect(decideIn(initialState(ID), { ...schedule, scheduledAt: tenYears.toISOString() } as CallCommand)[0].type).toBe('CallScheduled');
+    for (const scheduledAt of [new Date(tenYears.getTime() + 1).toISOString(), '9999-12-31T23:59:59.999Z']) {
+      expect(() => decideIn(initialState(ID), { ...schedule, scheduledAt } as CallCommand)).toThrow(
+        expect.objectContaining({ code: DomainErrorCode.InvalidScheduledAt, field: 'scheduledAt', message: 'scheduledAt must be within 10 years from now' }),
+      );
+    }
+  });
+
   it('refuses a timezone that is not an IANA name, naming the field', () => {
     expect(() => decideIn(initialState(ID), { ...schedule, timezone: 'Mars/Olympus_Mons' } as CallCommand)).toThrow(
       expect.objectContaining({ code: DomainErrorCode.InvalidTimezone, field: 'timezone' }),
@@ -215,6 +226,13 @@ describe('decide: rescheduling and cancelling', () => {
     expect(() => decideIn(stateIn('pending'), { type: 'RescheduleCall', scheduledAt: '2026-03-01T06:00:00Z' })).toThrow(
       expect.objectContaining({ code: DomainErrorCode.InvalidScheduledAt, field: 'scheduledAt' }),
     );
+  });
+
+  it('refuses to reschedule more than 10 years from now', () => {
+    expect(() => decideIn(stateIn('pending'), { type: 'RescheduleCall', scheduledAt: '2036-03-01T09:00:00.001Z' })).toThrow(
+      expect.objectContaining({ code: DomainErrorCode.InvalidScheduledAt, field: 'scheduledAt', message: 'scheduledAt must be within 10 years from now' }),
+    );
+    expect(decideIn(stateIn('pending'), { type: 'RescheduleCall', scheduledAt: '2036-03-01T09:00:00.000Z' })[0].type).toBe('CallRescheduled');
   });
 
   it('refuses to reschedule to a time without an offset', () => {
@@ -336,6 +354,21 @@ describe('decide: StartDispatch and the misfire policy', () => {
   it('numbers the next attempt n+1 with the key <id>:<n+1> after a certain failure', () => {
     const { events } = run([{ command: failure(true) }, { command: start, now: at(10_000) }], POLICY, stateIn('dispatching'));
     expect(events[1]).toMatchObject({ type: 'CallDispatchStarted', data: { attempt: 2, idempotencyKey: `${ID}:2` } });
+  });
+
+  it('starts the call when the due time the dispatcher read is the same instant, however it is spelled', () => {
+    // T0 is due 2026-03-01T09:00:00.000Z; the same instant written with an offset, without millis.
+    for (const dueAt of [T0.toISOString(), '2026-03-01T10:00:00+01:00', '2026-03-01T09:00:00Z']) {
+      expect({ dueAt, events: decideIn(stateIn('pending'), { type: 'StartDispatch', dueAt }, at(1_000)).map((e) => e.type) }).toEqual({
+        dueAt,
+        events: ['CallDispatchStarted'],
+      });
+    }
+  });
+
+  it('starts nothing when the call is now due at another instant than the dispatcher read', () => {
+    expect(decideIn(stateIn('pending'), { type: 'StartDispatch', dueAt: at(-1).toISOString() }, at(1_000))).toEqual([]);
+    expect(decideIn(stateIn('pending'), { type: 'StartDispatch', dueAt: 'not a time' }, at(1_000))).toEqual([]);
   });
 
   it('marks the call dispatching with no due time while the attempt is in flight', () => {

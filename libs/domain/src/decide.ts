@@ -25,7 +25,7 @@ export function decide(command: CallCommand, state: CallState, now: Date, policy
       require(['new']);
       const phoneNumber = normalisePhoneNumber(command.phoneNumber);
       const scheduledAt = command.scheduledAt === undefined ? now : parseInstant(command.scheduledAt);
-      rejectPast(scheduledAt, now, policy);
+      rejectOutOfRange(scheduledAt, now, policy);
       const timezone = command.timezone ?? null;
       if (timezone !== null && !isValidTimezone(timezone)) {
         throw new DomainError(DomainErrorCode.InvalidTimezone, `timezone ${timezone} is not an IANA time zone name`, 'timezone');
@@ -36,7 +36,7 @@ export function decide(command: CallCommand, state: CallState, now: Date, policy
     case 'RescheduleCall': {
       require(['pending']);
       const scheduledAt = parseInstant(command.scheduledAt);
-      rejectPast(scheduledAt, now, policy);
+      rejectOutOfRange(scheduledAt, now, policy);
       const iso = scheduledAt.toISOString();
       const deadline = deadlineFor(scheduledAt, command.deadline, policy);
       return [event('CallRescheduled', { scheduledAt: iso, previousScheduledAt: state.scheduledAt, dueAt: iso, deadline, reason: 'reschedule' })];
@@ -44,7 +44,7 @@ export function decide(command: CallCommand, state: CallState, now: Date, policy
     case 'RetryCall': {
       require(['failed', 'missed', 'untracked']);
       const due = command.at === undefined ? now : parseInstant(command.at, 'at');
-      rejectPast(due, now, policy, 'at');
+      rejectOutOfRange(due, now, policy, 'at');
       const deadline = deadlineFor(due, command.deadline, policy);
       return [event('CallRetried', { previousStatus: state.status as CallStatus, at: due.toISOString(), deadline })];
     }
@@ -71,7 +71,8 @@ export function decide(command: CallCommand, state: CallState, now: Date, policy
       require(['pending']);
       // The dispatcher read the call as due at `dueAt` a moment (or a rate-limit wait) ago. If the
       // due time has changed since (an operator rescheduled it), it may not be due: start nothing.
-      if (command.dueAt !== undefined && state.dueAt !== command.dueAt) return [];
+      // Compared as instants, not as text: one instant has many ISO spellings.
+      if (command.dueAt !== undefined && (state.dueAt === null || Date.parse(state.dueAt) !== Date.parse(command.dueAt))) return [];
       // Late against the earliest moment it was wanted: its time, or an operator's "now" before it.
       const wanted = Math.min(Date.parse(state.scheduledAt), Date.parse(state.dueAt ?? state.scheduledAt));
       const latenessMs = now.getTime() - wanted;
@@ -132,10 +133,18 @@ export function decide(command: CallCommand, state: CallState, now: Date, policy
   }
 }
 
-function rejectPast(scheduledAt: Date, now: Date, policy: DispatchPolicy, field = 'scheduledAt'): void {
+/** How far ahead a call may be scheduled. */
+export const MAX_YEARS_AHEAD = 10;
+
+function rejectOutOfRange(scheduledAt: Date, now: Date, policy: DispatchPolicy, field = 'scheduledAt'): void {
   // A time further back than the misfire grace would be recorded as missed at once: refuse it instead.
   if (now.getTime() - scheduledAt.getTime() > policy.misfireGraceMs) {
     throw new DomainError(DomainErrorCode.InvalidScheduledAt, `${field} is in the past`, field);
+  }
+  const latest = new Date(now.getTime());
+  latest.setUTCFullYear(latest.getUTCFullYear() + MAX_YEARS_AHEAD);
+  if (scheduledAt.getTime() > latest.getTime()) {
+    throw new DomainError(DomainErrorCode.InvalidScheduledAt, `${field} must be within ${MAX_YEARS_AHEAD} years from now`, field);
   }
 }
 

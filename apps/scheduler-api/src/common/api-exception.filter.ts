@@ -19,12 +19,16 @@ export const DATABASE_RETRY_AFTER_S = 2;
 interface ErrorBody {
   statusCode: number;
   error: string;
-  message: string | string[];
+  message: string;
   code?: string;
   fields?: Record<string, string[]>;
 }
 
-/** Every error leaves the API in one shape: {statusCode, error, message[, code, fields]}. */
+/**
+ * Every error leaves the API in one shape: {statusCode, error, message[, code, fields]}, with
+ * `message` one string (several messages, as validation gives, are joined) and `fields` naming
+ * each bad input.
+ */
 @Catch()
 export class ApiExceptionFilter implements ExceptionFilter {
   catch(exception: unknown, host: ArgumentsHost): void {
@@ -83,8 +87,8 @@ export function toErrorBody(exception: unknown): ErrorBody {
     if (exception instanceof HttpException) {
       const statusCode = exception.getStatus();
       const response = exception.getResponse();
-      const extra = typeof response === 'object' ? (response as Partial<ErrorBody>) : { message: response };
-      return { statusCode, error: reason(statusCode), message: extra.message ?? exception.message, ...(extra.fields ? { fields: extra.fields } : {}) };
+      const extra = typeof response === 'object' ? (response as { message?: unknown; fields?: Record<string, string[]> }) : { message: response };
+      return { statusCode, error: reason(statusCode), message: oneMessage(extra.message ?? exception.message), ...(extra.fields ? { fields: extra.fields } : {}) };
     }
     if (typeof parserError?.status === 'number' && parserError.status >= 400 && parserError.status < 500) {
       return { statusCode: parserError.status, error: reason(parserError.status), message: (exception as Error).message };
@@ -92,6 +96,10 @@ export function toErrorBody(exception: unknown): ErrorBody {
     logger.error(exception);
     return { statusCode: 500, error: reason(500), message: 'internal error' };
   }
+}
+
+function oneMessage(message: unknown): string {
+  return Array.isArray(message) ? message.map(String).join('; ') : String(message);
 }
 
 function reason(status: number): string {

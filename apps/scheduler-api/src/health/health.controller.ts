@@ -3,12 +3,14 @@ import { ApiOkResponse, ApiOperation, ApiServiceUnavailableResponse, ApiTags } f
 import { HealthCheckService, HealthIndicatorService, type HealthCheckResult } from '@nestjs/terminus';
 import type { Response } from 'express';
 import { CallViewRepository, Database } from '../../../../libs/persistence/src/index.js';
+import { Public } from '../common/auth.guard.js';
 import { Clock } from '../common/clock.js';
 import { CallApiCircuit } from '../dispatch/circuit/call-api-circuit.service.js';
 
 // A probe that waits longer than a monitor's own timeout says nothing; a dead server is "down" in 2 s.
 const DATABASE_CHECK_TIMEOUT_MS = 2000;
 
+@Public()
 @ApiTags('health')
 @Controller('health')
 export class HealthController {

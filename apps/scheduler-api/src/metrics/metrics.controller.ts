@@ -1,8 +1,11 @@
 import { Controller, Get, Header, Inject } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { Public } from '../common/auth.guard.js';
 import { MetricsService } from './metrics.service.js';
 
 @ApiTags('health')
+// Open like /health: scrapers and load balancers hold no token.
+@Public()
 @Controller('metrics')
 export class MetricsController {
   constructor(@Inject(MetricsService) private readonly metrics: MetricsService) {}

@@ -45,7 +45,7 @@ export class StoredEventDto implements StoredEventView {
 export class ErrorDto {
   @ApiProperty({ example: 400 }) statusCode!: number;
   @ApiProperty({ example: 'Bad Request' }) error!: string;
-  @ApiProperty({ oneOf: [{ type: 'string' }, { type: 'array', items: { type: 'string' } }] }) message!: string | string[];
+  @ApiProperty({ example: 'phoneNumber must be a valid phone number in international format, e.g. +14155550100' }) message!: string;
   @ApiProperty({
     required: false,
     type: Object,

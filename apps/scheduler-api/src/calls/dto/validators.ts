@@ -1,8 +1,8 @@
-import { registerDecorator, type ValidationOptions } from 'class-validator';
+import { registerDecorator, type ValidationArguments, type ValidationOptions } from 'class-validator';
 import { isValidTimezone, normalisePhoneNumber, parseInstant } from '../../../../../libs/domain/src/index.js';
 
 // Field checks reuse the domain's own rules, so the API and the decider can never disagree.
-function fromDomainRule(name: string, check: (value: unknown) => boolean, message: string, options?: ValidationOptions) {
+function fromDomainRule(name: string, check: (value: unknown) => boolean, message: string | ((args: ValidationArguments) => string), options?: ValidationOptions) {
   return (target: object, propertyName: string) =>
     registerDecorator({ name, target: target.constructor, propertyName, options: { message, ...options }, validator: { validate: check } });
 }
@@ -28,7 +28,15 @@ export const IsInstantWithOffset = (options?: ValidationOptions) =>
   fromDomainRule(
     'isInstantWithOffset',
     (v) => typeof v === 'string' && passes(() => parseInstant(v)),
-    '$property must be an ISO-8601 date-time with an offset, e.g. 2026-01-02T09:00:00+01:00',
+    // The domain's own reason ("… has an offset outside -12:00 to +14:00"), not only "bad format".
+    ({ value, property }) => {
+      try {
+        parseInstant(value as string, property);
+      } catch (error) {
+        return (error as Error).message;
+      }
+      return `${property} must be an ISO-8601 date-time with an offset, e.g. 2026-01-02T09:00:00+01:00`;
+    },
     options,
   );
 
