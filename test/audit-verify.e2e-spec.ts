@@ -123,7 +123,7 @@ describe('audit verify on a generated log of 100,000 events', () => {
     const report = await verifyFile(exported);
     expect(report).toMatchObject({ ok: true, events: 100_000, headPosition: 100_000, headHash: head.hash });
     const first = JSON.parse((await readFile(exported, 'utf8')).slice(0, 5000).split('\n')[0]);
-    expect(first).toMatchObject({ position: 1, prevHash: '0'.repeat(64), type: 'CallScheduled', schemaVersion: 2 });
+    expect(first).toMatchObject({ position: 1, prevHash: '0'.repeat(64), type: 'CallScheduled', schemaVersion: 3 });
     expect(typeof first.data).toBe('string');
   }, 60_000);
 

@@ -21,7 +21,7 @@ export const UPCASTERS: Readonly<Partial<Record<CallEventType | CallApiEventType
     // v1 had no timezone. Rows written before the version bump may already carry one: keep it.
     1: (data) => ({ ...data, timezone: typeof data.timezone === 'string' ? data.timezone : null }),
     // v2 had no deadline: the misfire grace after scheduledAt applies (null = "by the policy").
-    2: (data) => ({ ...data, deadline: null }),
+    2: (data) => ({ ...data, deadline: typeof data.deadline === 'string' ? data.deadline : null }),
   },
   CallRescheduled: {
     // v1 moved scheduledAt itself, also for "dial now": the call was due when it said.

@@ -40,6 +40,7 @@ export class DispatcherService implements OnApplicationBootstrap, BeforeApplicat
   /** Every dial's outcome (metrics count them). */
   readonly dialOutcome$ = new Subject<DialOutcome>();
   private readonly limiter: RateLimiter;
+  private readonly sendGate: RateLimiter;
   private readonly metadata: EventMetadata = { actor: `dispatcher@${hostname()}:${process.pid}` };
   private timer: NodeJS.Timeout | undefined;
   private armedAt = Number.POSITIVE_INFINITY;
@@ -60,8 +61,10 @@ export class DispatcherService implements OnApplicationBootstrap, BeforeApplicat
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(Database) private readonly db: Database,
   ) {
-    // Paced, with a margin on the window: requests reach the provider some ms after their token.
-    this.limiter = new RateLimiter(config.dispatchRate, { windowMs: 1000 + RATE_WINDOW_MARGIN_MS, burstMs: RATE_BURST_MS });
+    // Claims are paced evenly (a backlog does not go out as one burst); the send gate is the hard
+    // limit, with a margin on its window: requests reach the provider some ms after their token.
+    this.limiter = new RateLimiter(config.dispatchRate, { burstMs: RATE_BURST_MS });
+    this.sendGate = new RateLimiter(config.dispatchRate, { windowMs: 1000 + RATE_WINDOW_MARGIN_MS });
   }
 
   onApplicationBootstrap(): void {
@@ -136,8 +139,11 @@ export class DispatcherService implements OnApplicationBootstrap, BeforeApplicat
       const due = (await this.views.due(now, free + this.claiming.size)).filter((c) => !this.inFlight.has(c.id)).slice(0, free);
       for (const call of due) {
         if (this.stopping) return;
-        // A call past its deadline is recorded missed: no dial, so no circuit trial.
-        if (!this.isMisfire(call, now) && !this.circuit.acquire()) return; // open, paused, or its one trial dial is out
+        // A call past its deadline is recorded missed: no dial, so no circuit trial and no rate token.
+        if (!this.isMisfire(call, now)) {
+          if (!this.circuit.acquire()) return; // open, paused, or its one trial dial is out
+          await this.limiter.take();
+        }
         // Shutdown may have begun while we waited for the token; it only waits for dials it saw.
         if (this.stopping) return;
         this.start(call);
@@ -167,13 +173,14 @@ export class DispatcherService implements OnApplicationBootstrap, BeforeApplicat
     if (!claim || !started) return; // claimed elsewhere, no longer pending, or missed
     const key = String(started.data.idempotencyKey);
     const attempt = claim.state.attempts;
-    // The rate token is taken right before the request, so the provider sees the limit as we keep it
-    // (claims take a variable time). Claimed calls waiting here are bounded by DISPATCH_CONCURRENCY.
-    await this.limiter.take();
+    // Claims are paced by `limiter`; the gate holds the limit where the provider counts it, at the
+    // request, whatever time each claim took. It rarely waits longer than that jitter.
+    await this.sendGate.take();
     if (this.stopping) {
       // Shutdown began while it waited: nothing was sent, so the attempt is given back, due now.
       const retryAt = this.clock.now().toISOString();
-      await this.commands.executeWithRetry(call.id, { type: 'RecordDispatchUnavailable', reason: 'not dialled: the dispatcher shut down first', retryAt }, { metadata: this.metadata, persistUntilStored: true }, claim);
+      const reason = 'not dialled: the dispatcher shut down first';
+      await this.commands.executeWithRetry(call.id, { type: 'RecordDispatchUnavailable', reason, retryAt }, { metadata: this.metadata, persistUntilStored: true }, claim);
       return;
     }
     const result = await this.callApi.placeCall(claim.state.phoneNumber, key);
