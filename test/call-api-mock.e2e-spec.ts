@@ -35,7 +35,7 @@ describe('call-api-mock as a process', () => {
     const res = await fetch(`${mock.url}/api/call/${call.id}`);
     expect(res.status).toBe(200);
     await expect(res.json()).resolves.toMatchObject({ success: true, call: { id: call.id, status: 'completed', duration: 10 } });
-    await expect(mock.dials()).resolves.toEqual({ total: 1, byNumber: { '+14155550100': 1 } });
+    await expect(mock.dials()).resolves.toEqual({ total: 1, byNumber: { '+14155550100': 1 }, maxPerSecond: 1 });
   });
 
   it('changes behaviour at run time and resets', async () => {
@@ -49,7 +49,7 @@ describe('call-api-mock as a process', () => {
     await expect(mock.configure({ failRate: 7 })).rejects.toThrow(/failRate/);
     await mock.configure({ failRate: 0 });
     await mock.reset();
-    await expect(mock.dials()).resolves.toEqual({ total: 0, byNumber: {} });
+    await expect(mock.dials()).resolves.toEqual({ total: 0, byNumber: {}, maxPerSecond: 0 });
   });
 
   it('refuses to start with a bad option, naming it', async () => {
