@@ -105,6 +105,17 @@ async function expectEveryCallDialledOnce(run: Run): Promise<LoggedEvent[]> {
   return events;
 }
 
+/** The figures the closing note quotes: printed so a run can be compared with the note. */
+function report(scenario: string, events: LoggedEvent[], dials: { total: number; maxPerSecond: number }, drainedInMs: number): void {
+  const recovered = circuitEvents(events).find((e) => e.type === 'CallApiRecovered');
+  const count = (type: string) => events.filter((e) => e.type === type).length;
+  console.log(
+    `${scenario}: ${CALLS} calls, ${dials.total} dials (each number once), busiest second at the stand-in ${dials.maxPerSecond} dials ` +
+      `(DISPATCH_RATE ${RATE}), ${count('CallDispatchDeferred')} deferrals, 0 failed/missed/unknown, ` +
+      `circuit down ${String(recovered?.data.downtimeMs ?? '?')} ms, all completed ${drainedInMs} ms after it was back`,
+  );
+}
+
 function circuitEvents(events: LoggedEvent[]): LoggedEvent[] {
   return events.filter((e) => e.streamId === 'call-api');
 }
@@ -128,10 +139,12 @@ async function outage(stoppedForMs: number): Promise<{ events: LoggedEvent[]; do
   await sleep(Math.max(0, stoppedForMs - (Date.now() - stoppedAt)));
   mock = await startCallApiMock({ ...FAST_CALLS, MOCK_PORT: String(port) });
 
+  const backAt = Date.now();
   const run = { scheduler, mock, calls };
   await everyCallCompleted(run, 60_000);
   const events = await expectEveryCallDialledOnce(run);
   expect((await health(scheduler.url)).body.details.callApi.status).toBe('up');
+  report(`stopped ${stoppedForMs / 1000} s`, events, await mock.dials(), Date.now() - backAt);
   return { events, downSeen };
 }
 
@@ -166,9 +179,11 @@ describe('a Call API outage costs no call', () => {
     expect(during.some((c) => (c.lastError ?? '').includes('429'))).toBe(true);
     await mock.configure({ failRate: 0 });
 
+    const backAt = Date.now();
     const run = { scheduler, mock, calls };
     await everyCallCompleted(run, 60_000);
     const events = await expectEveryCallDialledOnce(run);
+    report('429 with Retry-After for 3 s', events, await mock.dials(), Date.now() - backAt);
     expect(circuitEvents(events).map((e) => e.type)).toEqual(['CallApiUnavailable', 'CallApiRecovered']);
     expect(String(circuitEvents(events)[0].data.reason)).toMatch(/429/);
   }, 120_000);
