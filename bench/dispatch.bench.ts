@@ -50,7 +50,7 @@ interface BurstResult {
 }
 
 /** POSTs `bodies` from `clients` concurrent clients; returns each request's latency (ms) and the wall time. */
-async function postAll(
+export async function postAll(
   client: HttpClient,
   bodies: { phoneNumber: string; scheduledAt: string }[],
   clients: number,
@@ -122,7 +122,7 @@ async function scheduleAhead(client: HttpClient, bodies: { phoneNumber: string; 
   return late;
 }
 
-async function waitForDials(mock: HttpClient, count: number, timeoutMs: number, pollMs: number): Promise<number> {
+export async function waitForDials(mock: HttpClient, count: number, timeoutMs: number, pollMs: number): Promise<number> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const { body } = await mock.get<{ total: number }>('/__mock/dials');

@@ -111,7 +111,7 @@ export function peakRssMiB(pid: number): number {
   return kb / 1024;
 }
 
-function capture(child: ChildProcess): () => string {
+export function capture(child: ChildProcess): () => string {
   let text = '';
   // Keep only the tail: a long run logs a lot and we print this only on failure.
   const add = (chunk: Buffer) => {
@@ -126,7 +126,7 @@ function capture(child: ChildProcess): () => string {
   return () => text;
 }
 
-function stopChild(child: ChildProcess, signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
+export function stopChild(child: ChildProcess, signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
   return new Promise((resolvePromise) => {
     const force = setTimeout(() => child.kill('SIGKILL'), 15_000);
@@ -138,11 +138,11 @@ function stopChild(child: ChildProcess, signal: NodeJS.Signals = 'SIGTERM'): Pro
   });
 }
 
-function requireBuilt(path: string): void {
+export function requireBuilt(path: string): void {
   if (!existsSync(path)) throw new Error(`${path} is missing: run \`npm run build:server\` first`);
 }
 
-function freePort(): Promise<number> {
+export function freePort(): Promise<number> {
   return new Promise((resolvePromise, reject) => {
     const server = createServer();
     server.once('error', reject);
