@@ -1,5 +1,6 @@
 import type { EntityManager, SelectQueryBuilder } from 'typeorm';
-import { query } from './audit/sql.js';
+import { integerColumn } from './integer-column.js';
+import { query } from './sql.js';
 import type { CallStatus, CallView, Page } from '../../domain/src/index.js';
 import type { Database } from './database.js';
 import { CallViewEntity } from './entities/call-view.entity.js';
@@ -35,8 +36,8 @@ export class CallViewRepository {
     const padded = unique.concat(Array<string>(size - unique.length).fill(unique[0]));
     return this.db.read(async (m) => {
       const rows = await query<CallViewEntity>(m, `SELECT ${viewSelect(m)} FROM call_views WHERE id IN (:...ids)`, { ids: padded });
-      // PostgreSQL returns bigint as text.
-      for (const row of rows) if (row.latenessMs !== null) row.latenessMs = Number(row.latenessMs);
+      // A raw read skips the entity's transformer: apply it.
+      for (const row of rows) row.latenessMs = integerColumn.from(row.latenessMs);
       return new Map(rows.map((row) => [row.id, toView(row)]));
     });
   }
