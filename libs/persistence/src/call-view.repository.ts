@@ -1,4 +1,5 @@
 import type { EntityManager, SelectQueryBuilder } from 'typeorm';
+import { decodeCursor, encodeCursor, HISTORY_CURSOR_TAG } from './cursor.js';
 import { integerColumn } from './integer-column.js';
 import { query } from './sql.js';
 import type { CallStatus, CallView, Page } from '../../domain/src/index.js';
@@ -157,10 +158,6 @@ export class CallViewRepository {
   }
 }
 
-// History cursors name their order: one from the former scheduled-time order would otherwise be
-// read as a change time and silently skip rows; tagged, it is refused as invalid (400).
-const HISTORY_CURSOR_TAG = 'changed';
-
 async function page(
   qb: SelectQueryBuilder<CallViewEntity>,
   limit: number,
@@ -172,29 +169,6 @@ async function page(
   const items = rows.slice(0, limit);
   const nextCursor = rows.length > limit ? encodeCursor(keyOf(items[items.length - 1]), tag) : null;
   return { items, nextCursor };
-}
-
-function encodeCursor(key: [string, string], tag?: string): string {
-  return Buffer.from(JSON.stringify(tag === undefined ? key : [tag, ...key])).toString('base64url');
-}
-
-/** Returns null for a missing cursor; throws InvalidCursorError for a malformed one or one of another order (`tag`). */
-export function decodeCursor(cursor: string | undefined, tag?: string): [string, string] | null {
-  if (!cursor) return null;
-  try {
-    const parts = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown;
-    const key = tag === undefined ? parts : Array.isArray(parts) && parts[0] === tag ? parts.slice(1) : null;
-    if (Array.isArray(key) && key.length === 2 && key.every((k) => typeof k === 'string')) return key as [string, string];
-  } catch {
-    // fall through
-  }
-  throw new InvalidCursorError();
-}
-
-export class InvalidCursorError extends Error {
-  constructor() {
-    super('cursor is not a cursor this API returned');
-  }
 }
 
 let viewColumns: string | undefined;

@@ -1,5 +1,6 @@
 export * from './call-view.repository.js';
 export * from './call-view-rows.js';
+export * from './cursor.js';
 export * from './data-source.js';
 export * from './database.js';
 export * from './database-url.js';
