@@ -4,7 +4,8 @@ import { copyFile, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { finished } from 'node:stream/promises';
-import { exportLog, generateCalls, verifyDatabase, verifyFile } from '../libs/persistence/src/audit/index.js';
+import { exportLog, verifyDatabase, verifyFile } from '../libs/persistence/src/audit/index.js';
+import { generateCalls } from '../libs/testing/src/index.js';
 import { chainHash, Database, openDataSource } from '../libs/persistence/src/index.js';
 import { startScheduler } from './support/scheduler.process.js';
 

@@ -5,7 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { finished } from 'node:stream/promises';
 import pg from 'pg';
-import { exportLog, generateCalls, replayProjection, verifyDatabase, verifyFile } from '../libs/persistence/src/audit/index.js';
+import { exportLog, replayProjection, verifyDatabase, verifyFile } from '../libs/persistence/src/audit/index.js';
+import { generateCalls } from '../libs/testing/src/index.js';
 import { Database, openDataSource } from '../libs/persistence/src/index.js';
 
 // The audit commands on PostgreSQL: the same portable SQL as on SQLite (trust auth on the local cluster).

@@ -13,7 +13,8 @@ import {
   type CallCommand,
   type DispatchPolicy,
 } from '../libs/domain/src/index.js';
-import { generateCalls, replayProjection, verifyDatabase } from '../libs/persistence/src/audit/index.js';
+import { replayProjection, verifyDatabase } from '../libs/persistence/src/audit/index.js';
+import { generateCalls } from '../libs/testing/src/index.js';
 import {
   CallViewEntity,
   chainHash,

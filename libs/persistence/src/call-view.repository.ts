@@ -1,5 +1,7 @@
 import type { EntityManager, SelectQueryBuilder } from 'typeorm';
-import { query } from './audit/sql.js';
+import { decodeCursor, encodeCursor, HISTORY_CURSOR_TAG } from './cursor.js';
+import { integerColumn } from './integer-column.js';
+import { query } from './sql.js';
 import type { CallStatus, CallView, Page } from '../../domain/src/index.js';
 import type { Database } from './database.js';
 import { CallViewEntity } from './entities/call-view.entity.js';
@@ -35,8 +37,8 @@ export class CallViewRepository {
     const padded = unique.concat(Array<string>(size - unique.length).fill(unique[0]));
     return this.db.read(async (m) => {
       const rows = await query<CallViewEntity>(m, `SELECT ${viewSelect(m)} FROM call_views WHERE id IN (:...ids)`, { ids: padded });
-      // PostgreSQL returns bigint as text.
-      for (const row of rows) if (row.latenessMs !== null) row.latenessMs = Number(row.latenessMs);
+      // A raw read skips the entity's transformer: apply it.
+      for (const row of rows) row.latenessMs = integerColumn.from(row.latenessMs);
       return new Map(rows.map((row) => [row.id, toView(row)]));
     });
   }
@@ -156,10 +158,6 @@ export class CallViewRepository {
   }
 }
 
-// History cursors name their order: one from the former scheduled-time order would otherwise be
-// read as a change time and silently skip rows; tagged, it is refused as invalid (400).
-const HISTORY_CURSOR_TAG = 'changed';
-
 async function page(
   qb: SelectQueryBuilder<CallViewEntity>,
   limit: number,
@@ -171,29 +169,6 @@ async function page(
   const items = rows.slice(0, limit);
   const nextCursor = rows.length > limit ? encodeCursor(keyOf(items[items.length - 1]), tag) : null;
   return { items, nextCursor };
-}
-
-function encodeCursor(key: [string, string], tag?: string): string {
-  return Buffer.from(JSON.stringify(tag === undefined ? key : [tag, ...key])).toString('base64url');
-}
-
-/** Returns null for a missing cursor; throws InvalidCursorError for a malformed one or one of another order (`tag`). */
-export function decodeCursor(cursor: string | undefined, tag?: string): [string, string] | null {
-  if (!cursor) return null;
-  try {
-    const parts = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown;
-    const key = tag === undefined ? parts : Array.isArray(parts) && parts[0] === tag ? parts.slice(1) : null;
-    if (Array.isArray(key) && key.length === 2 && key.every((k) => typeof k === 'string')) return key as [string, string];
-  } catch {
-    // fall through
-  }
-  throw new InvalidCursorError();
-}
-
-export class InvalidCursorError extends Error {
-  constructor() {
-    super('cursor is not a cursor this API returned');
-  }
 }
 
 let viewColumns: string | undefined;

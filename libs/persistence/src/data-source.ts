@@ -4,7 +4,7 @@ import { DataSource } from 'typeorm';
 import { parseDatabaseUrl, type DatabaseTarget } from './database-url.js';
 import { dialectFor } from './dialect.js';
 import { CallViewEntity } from './entities/call-view.entity.js';
-import { EventEntity } from './entities/event.entity.js';
+import { EventEntity } from './event-row.js';
 import { IdempotencyKeyEntity } from './entities/idempotency-key.entity.js';
 import { InitialSchema1763800000000 } from './migrations/1763800000000-initial-schema.js';
 import { LatenessBigint1763900000000 } from './migrations/1763900000000-lateness-bigint.js';

@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import { Subject } from 'rxjs';
-import type { EntityManager } from 'typeorm';
 import {
   ConcurrencyError,
   SCHEMA_VERSIONS,
@@ -11,13 +10,12 @@ import {
   type CallView,
   type StoredEventView,
 } from '../../domain/src/index.js';
-import { CallViewEntity } from './entities/call-view.entity.js';
-import { EventEntity } from './entities/event.entity.js';
+import { LIVE_TABLE, projectionColumns, upsertViewRows, type ProjectionColumns } from './call-view-rows.js';
 import { IdempotencyKeyEntity } from './entities/idempotency-key.entity.js';
 import type { Database } from './database.js';
 import { IdempotencyKeyTakenError } from './errors.js';
-import { EventSql } from './event-sql.js';
-import { chainHash, GENESIS_HASH } from './hash-chain.js';
+import { appendEventRows, eventPages, readEventsAfter, readEventsById, readHead, readLastOfStream, readStreamEvents } from './event-log.js';
+import type { EventRow } from './event-row.js';
 import { upcastRow } from './upcast-row.js';
 
 /** Who did it and why: stored with every event for the audit trail. */
@@ -54,11 +52,9 @@ export interface AppendOptions {
 export class EventStore {
   readonly changes$ = new Subject<CallChange>();
 
-  private readonly sql: EventSql;
+  private columns: ProjectionColumns | undefined;
 
-  constructor(private readonly db: Database) {
-    this.sql = new EventSql(db.dialect.param);
-  }
+  constructor(private readonly db: Database) {}
 
   /**
    * Appends events to a stream if it is still at `expectedVersion`, updates the call projection
@@ -71,42 +67,34 @@ export class EventStore {
     const stored = await this.db.write(async (manager) => {
       // Only a retry can carry ids that are already stored; fresh ids skip the look-up.
       if (options.eventIds) {
-        const retried = await manager.find(EventEntity, { where: eventIds.map((eventId) => ({ eventId })) });
-        if (retried.length === events.length) return retried.sort((a, b) => a.position - b.position);
+        const retried = await readEventsById(manager, eventIds);
+        if (retried.length === events.length) return retried;
       }
 
       // No version read: UNIQUE(stream_id, version) refuses version expectedVersion+1 if another
       // writer appended since the caller read the stream.
-      const head = await this.sql.head(manager);
-      let position = head?.position ?? 0;
-      let prevHash = head?.hash ?? GENESIS_HASH;
       const metadata = JSON.stringify(options.metadata);
-      const rows = events.map((event, i) => {
-        position += 1;
-        const row = {
-          position,
-          eventId: eventIds[i],
-          streamId,
-          version: expectedVersion + i + 1,
-          type: event.type,
-          data: JSON.stringify(event.data),
-          metadata,
-          occurredAt: event.occurredAt,
-          schemaVersion: SCHEMA_VERSIONS[event.type],
-          prevHash,
-          hash: '',
-        };
-        row.hash = chainHash(prevHash, row);
-        prevHash = row.hash;
-        return row;
-      });
+      const drafts = events.map((event, i) => ({
+        eventId: eventIds[i],
+        streamId,
+        version: expectedVersion + i + 1,
+        type: event.type,
+        schemaVersion: SCHEMA_VERSIONS[event.type],
+        data: JSON.stringify(event.data),
+        metadata,
+        occurredAt: event.occurredAt,
+      }));
+      let rows: EventRow[];
       try {
-        await this.sql.insertEvents(manager, rows);
+        rows = await appendEventRows(manager, drafts);
       } catch (error) {
         if (this.db.dialect.isUniqueViolation(error)) throw new ConcurrencyError(streamId, expectedVersion);
         throw error;
       }
-      if (options.state) await this.sql.upsertView(manager, toCallViewRow(options.state));
+      if (options.state) {
+        this.columns ??= projectionColumns(this.db.dataSource);
+        await upsertViewRows(manager, LIVE_TABLE, this.columns, [options.state]);
+      }
       if (options.idempotency) {
         const { key, requestHash } = options.idempotency;
         try {
@@ -117,53 +105,47 @@ export class EventStore {
           throw error;
         }
       }
-      return rows as EventEntity[];
+      return rows;
     });
     const result = stored.map(toStoredEvent);
     if (options.state) {
       const call = toCallView(options.state);
-      for (const event of result) this.changes$.next({ position: event.position, event: stripChain(event), call });
+      for (const event of result) this.changes$.next({ position: event.position, event: toEventView(event), call });
     }
     return result;
   }
 
   readStream(streamId: string): Promise<StoredEvent[]> {
-    return this.db.read(async (manager) => (await this.sql.readStream(manager, streamId)).map(toStoredEvent));
+    return this.db.read(async (manager) => (await readStreamEvents(manager, streamId)).map(toStoredEvent));
   }
 
   /** The global log after `afterPosition`, oldest first. */
   readAll(afterPosition: number, limit: number): Promise<StoredEvent[]> {
-    return this.db.read(async (manager) => (await this.sql.readAll(manager, afterPosition, limit)).map(toStoredEvent));
+    return this.db.read(async (manager) => (await readEventsAfter(manager, afterPosition, limit)).map(toStoredEvent));
   }
 
   /** Every event in position order, fetched in pages so memory stays flat on a long log. */
   async *streamAll(afterPosition = 0, pageSize = 2000): AsyncGenerator<StoredEvent> {
-    let after = afterPosition;
-    for (;;) {
-      const page = await this.readAll(after, pageSize);
-      yield* page;
-      if (page.length < pageSize) return;
-      after = page[page.length - 1].position;
-    }
+    for await (const page of eventPages(this.db, { after: afterPosition, pageSize })) yield* page.map(toStoredEvent);
   }
 
   /** The last event of a stream and its version (null for a stream with no events). */
   readLast(streamId: string): Promise<StoredEvent | null> {
     return this.db.read(async (manager) => {
-      const row = await this.sql.readLast(manager, streamId);
+      const row = await readLastOfStream(manager, streamId);
       return row ? toStoredEvent(row) : null;
     });
   }
 
   lastPosition(): Promise<number> {
-    return this.db.read(async (manager) => (await this.sql.head(manager))?.position ?? 0);
+    return this.db.read(async (manager) => (await readHead(manager))?.position ?? 0);
   }
 }
 
-export function toStoredEvent(row: EventEntity): StoredEvent {
+export function toStoredEvent(row: EventRow): StoredEvent {
   const upcast = upcastRow(row.type, row.schemaVersion, JSON.parse(row.data) as Record<string, unknown>);
   return {
-    position: Number(row.position),
+    position: row.position,
     eventId: row.eventId,
     streamId: row.streamId,
     version: row.version,
@@ -182,12 +164,8 @@ export function toDomainEvent(event: StoredEventView): CallEvent {
   return { type: event.type, data: event.data, occurredAt: event.occurredAt } as unknown as CallEvent;
 }
 
-function stripChain(event: StoredEvent): StoredEventView {
+/** The stored event as the API shows it (live feed, SSE replay): without the chain fields. */
+export function toEventView(event: StoredEventView & { eventId?: string; prevHash?: string; hash?: string }): StoredEventView {
   const { eventId: _id, prevHash: _prev, hash: _hash, ...view } = event;
   return view;
-}
-
-export function toCallViewRow(state: CallState): CallViewEntity {
-  const { nextAttemptAt, ...view } = toCallView(state);
-  return { ...view, dueAt: nextAttemptAt };
 }

@@ -22,5 +22,10 @@ export function canonicalRow(row: HashedFields): string {
 
 /** hash = SHA-256(prevHash ‖ "\n" ‖ canonical row), hex. */
 export function chainHash(prevHash: string, row: HashedFields): string {
-  return createHash('sha256').update(prevHash).update('\n').update(canonicalRow(row)).digest('hex');
+  return hashCanonical(prevHash, canonicalRow(row));
+}
+
+/** The chain hash of an already serialised row (the verifier tries one row at many positions). */
+export function hashCanonical(prevHash: string, canonical: string): string {
+  return createHash('sha256').update(prevHash).update('\n').update(canonical).digest('hex');
 }

@@ -1,9 +1,9 @@
 import { createWriteStream } from 'node:fs';
 import { finished } from 'node:stream/promises';
 import { parseArgs } from 'node:util';
+import { generateCalls } from '../../../../libs/testing/src/index.js';
 import {
   exportLog,
-  generateCalls,
   lastPosition,
   parseAnchor,
   verifyDatabase,

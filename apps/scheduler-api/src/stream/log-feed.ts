@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { Observable, share } from 'rxjs';
 import type { StoredEventView } from '../../../../libs/domain/src/index.js';
-import { CallViewRepository, Database, EventStore, type CallChange } from '../../../../libs/persistence/src/index.js';
+import { CallViewRepository, Database, EventStore, toEventView, type CallChange } from '../../../../libs/persistence/src/index.js';
 
 const POLL_MS = 250;
 // While the log cannot be read (database down) the poller backs off to this, instead of knocking 4 times a second.
@@ -66,10 +66,4 @@ export class LogFeed {
       };
     });
   }
-}
-
-/** The stored event as the API shows it, without the chain fields. */
-export function toEventView(event: StoredEventView & { eventId?: string; prevHash?: string; hash?: string }): StoredEventView {
-  const { eventId: _id, prevHash: _prev, hash: _hash, ...view } = event;
-  return view;
 }

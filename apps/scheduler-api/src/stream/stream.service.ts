@@ -1,10 +1,10 @@
 import { BadRequestException, Inject, Injectable, Logger, type BeforeApplicationShutdown } from '@nestjs/common';
 import type { Response } from 'express';
 import type { Subscription } from 'rxjs';
-import { CallViewRepository, EventStore, type CallChange } from '../../../../libs/persistence/src/index.js';
+import { CallViewRepository, EventStore, toEventView, type CallChange } from '../../../../libs/persistence/src/index.js';
 import { LongReadGate, type LongRead } from '../long-reads/long-read-gate.js';
 import { pipePages } from '../long-reads/pipe-pages.js';
-import { LogFeed, toEventView } from './log-feed.js';
+import { LogFeed } from './log-feed.js';
 
 export const HEARTBEAT_MS = 15_000;
 // Small pages: each one blocks the event loop while it is read and serialised (a few ms at 250).

@@ -1,6 +1,5 @@
-import { createHash } from 'node:crypto';
-import { chainHash, GENESIS_HASH } from '../hash-chain.js';
-import type { RawEventRow } from './raw-event.js';
+import { canonicalRow, chainHash, GENESIS_HASH, hashCanonical } from '../hash-chain.js';
+import type { EventRow } from '../event-row.js';
 
 /** What a broken log looks like, as far as the evidence tells. */
 export type ProblemKind = 'edited' | 'deleted' | 'inserted' | 'reordered' | 'version' | 'malformed' | 'anchor';
@@ -25,7 +24,7 @@ export interface Finding {
   linksTo: number | null;
   // Set when the stream's version does not follow on: the version expected instead.
   versionExpected: number | null;
-  row: RawEventRow | null;
+  row: EventRow | null;
   // Malformed input (offline file): what was wrong with which line.
   malformed?: string;
 }
@@ -77,7 +76,7 @@ export class ChainVerifier {
     return this.findings.length >= MAX_FINDINGS;
   }
 
-  push(row: RawEventRow): void {
+  push(row: EventRow): void {
     const expected = this.expected;
     const selfOk = chainHash(row.prevHash, row) === row.hash;
     const linkOk = row.prevHash === this.prevHash;
@@ -212,24 +211,22 @@ function insertedBefore(g: Finding, searcher: MoveSearch): number | null {
 
 /** Finds the position a row was hashed at, when only its position changed (a moved row). */
 class MoveSearch {
-  private readonly memo = new Map<RawEventRow, number | null>();
+  private readonly memo = new Map<EventRow, number | null>();
   private fullSearches = 0;
 
   constructor(private readonly lastPosition: number) {}
 
-  originalPosition(row: RawEventRow): number | null {
+  originalPosition(row: EventRow): number | null {
     if (this.memo.has(row)) return this.memo.get(row)!;
     const found = this.search(row);
     this.memo.set(row, found);
     return found;
   }
 
-  private search(row: RawEventRow): number | null {
+  private search(row: EventRow): number | null {
     // The canonical row is a JSON array starting with the position: hash "[" + p + rest for each p.
-    const canonical = JSON.stringify([0, row.streamId, row.version, row.type, row.schemaVersion, row.data, row.metadata, row.occurredAt]);
-    const rest = canonical.slice(2);
-    const matches = (p: number) =>
-      p >= 1 && p !== row.position && createHash('sha256').update(row.prevHash).update('\n').update(`[${p}${rest}`).digest('hex') === row.hash;
+    const rest = canonicalRow({ ...row, position: 0 }).slice(2);
+    const matches = (p: number) => p >= 1 && p !== row.position && hashCanonical(row.prevHash, `[${p}${rest}`) === row.hash;
     for (let d = 1; d <= NEAR; d++) {
       if (matches(row.position - d)) return row.position - d;
       if (matches(row.position + d)) return row.position + d;

@@ -1,7 +1,7 @@
 import type { Writable } from 'node:stream';
 import type { Database } from '../database.js';
-import { rawEventPages } from './log-reader.js';
-import { toNdjsonLine } from './raw-event.js';
+import { eventPages } from '../event-log.js';
+import { toNdjsonLine } from './ndjson.js';
 
 /**
  * Writes the whole log as NDJSON, one row per line in position order, with its hashes: `data` and
@@ -10,7 +10,7 @@ import { toNdjsonLine } from './raw-event.js';
  */
 export async function exportLog(db: Database, out: Writable, pageSize = 5000): Promise<number> {
   let count = 0;
-  for await (const page of rawEventPages(db, { pageSize })) {
+  for await (const page of eventPages(db, { pageSize })) {
     let chunk = '';
     for (const row of page) chunk += toNdjsonLine(row) + '\n';
     count += page.length;

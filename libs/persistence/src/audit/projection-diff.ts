@@ -1,6 +1,7 @@
 import type { EntityManager } from 'typeorm';
-import { LIVE_TABLE, REPLAY_TABLE, type ProjectionColumns } from './replay-table.js';
-import { query } from './sql.js';
+import { LIVE_TABLE, type ProjectionColumns } from '../call-view-rows.js';
+import { REPLAY_TABLE } from './replay-table.js';
+import { query } from '../sql.js';
 
 /** One call whose live row is not what the log says it should be. */
 export interface RowDifference {

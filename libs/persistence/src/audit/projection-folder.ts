@@ -1,16 +1,11 @@
 import { CALL_API_STREAM, CALL_EVENT_TYPES, evolve, initialState, isTerminal, type CallEvent, type CallState, type CallStatus } from '../../../domain/src/index.js';
+import type { EventField, EventRow } from '../event-row.js';
 import { upcastRow } from '../upcast-row.js';
 
-/** The columns of an event that the projection needs. */
-export interface FoldRow {
-  position: number;
-  streamId: string;
-  version: number;
-  type: string;
-  schemaVersion: number;
-  data: string;
-  occurredAt: string;
-}
+/** The columns of an event that the projection needs (replay reads only these). */
+export const FOLD_FIELDS = ['position', 'streamId', 'version', 'type', 'schemaVersion', 'data', 'occurredAt'] as const satisfies readonly EventField[];
+
+export type FoldRow = Pick<EventRow, (typeof FOLD_FIELDS)[number]>;
 
 export type StreamHistory = (streamId: string, beforePosition: number) => Promise<FoldRow[]>;
 

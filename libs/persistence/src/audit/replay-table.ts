@@ -1,27 +1,9 @@
 import { Table, type DataSource, type EntityManager } from 'typeorm';
 import type { CallState } from '../../../domain/src/index.js';
-import { CallViewEntity } from '../entities/call-view.entity.js';
-import { toCallViewRow } from '../event-store.js';
-import { insertRows, query } from './sql.js';
+import { LIVE_TABLE, viewValues, type ProjectionColumns } from '../call-view-rows.js';
+import { insertRows, query } from '../sql.js';
 
-export const LIVE_TABLE = 'call_views';
 export const REPLAY_TABLE = 'call_views_replay';
-
-/** The projection's columns as the entity maps them: property name ↔ column name. */
-export interface ProjectionColumns {
-  properties: string[];
-  columns: string[];
-  key: string;
-}
-
-export function projectionColumns(dataSource: DataSource): ProjectionColumns {
-  const meta = dataSource.getMetadata(CallViewEntity);
-  return {
-    properties: meta.columns.map((c) => c.propertyName),
-    columns: meta.columns.map((c) => c.databaseName),
-    key: meta.primaryColumns[0].databaseName,
-  };
-}
 
 /**
  * (Re)creates the replay table with call_views' columns. It starts without a key or index, so the
@@ -60,11 +42,6 @@ export async function dropReplayTable(dataSource: DataSource): Promise<void> {
   }
 }
 
-/** Upserts the projection rows of these calls into `table` (keyed on id). */
-export function upsertViewRows(manager: EntityManager, table: string, cols: ProjectionColumns, states: Iterable<CallState>): Promise<void> {
-  return insertRows(manager, table, cols.columns, viewValues(cols, states), { key: cols.key, update: cols.columns.filter((c) => c !== cols.key) });
-}
-
 /**
  * Writes replayed rows. `replace` deletes earlier rows of the same calls first (a call written
  * again, or any write once the table is keyed); otherwise the rows are appended.
@@ -78,15 +55,6 @@ export async function writeReplayRows(manager: EntityManager, cols: ProjectionCo
     }
   }
   await insertRows(manager, REPLAY_TABLE, cols.columns, viewValues(cols, states));
-}
-
-function viewValues(cols: ProjectionColumns, states: Iterable<CallState>): unknown[][] {
-  const rows: unknown[][] = [];
-  for (const state of states) {
-    const row = toCallViewRow(state) as unknown as Record<string, unknown>;
-    rows.push(cols.properties.map((p) => row[p] ?? null));
-  }
-  return rows;
 }
 
 /** Replaces the live projection with the replayed one and drops the replay table (inside the caller's transaction). */

@@ -1,18 +1,10 @@
 import type { EntityManager } from 'typeorm';
 import type { Database } from '../database.js';
-import { lastPosition } from './log-reader.js';
+import { eventPages, lastPosition, readEventsAfter, readStreamBefore } from '../event-log.js';
 import { compareProjections, type RowDifference } from './projection-diff.js';
-import { pagesInThread, readEvents, readStream } from './fold-pages.js';
-import { ProjectionFolder, type Anomaly } from './projection-folder.js';
-import {
-  createReplayTable,
-  indexReplayTable,
-  projectionColumns,
-  REPLAY_TABLE,
-  swapIntoLive,
-  writeReplayRows,
-  type ProjectionColumns,
-} from './replay-table.js';
+import { FOLD_FIELDS, ProjectionFolder, type Anomaly, type StreamHistory } from './projection-folder.js';
+import { projectionColumns, type ProjectionColumns } from '../call-view-rows.js';
+import { createReplayTable, indexReplayTable, REPLAY_TABLE, swapIntoLive, writeReplayRows } from './replay-table.js';
 
 export interface ReplayOptions {
   // Replace call_views with the replayed rows (one transaction) when they differ.
@@ -77,8 +69,8 @@ export async function replayProjection(db: Database, options: ReplayOptions = {}
     });
 
   // 1. Fold the log up to the head seen at the start, flushing finished calls in batches.
-  for await (const page of pagesInThread(db, 0, headAtStart, pageSize)) {
-    await folder.applyPage(page, (streamId, before) => db.read((m) => readStream(m, streamId, before)));
+  for await (const page of eventPages(db, { upTo: headAtStart, pageSize, fields: FOLD_FIELDS })) {
+    await folder.applyPage(page, (streamId, before) => db.read((m) => history(m)(streamId, before)));
     replayed = page[page.length - 1].position;
     if (folder.dirty.size >= batchSize) await db.write((m) => writeDirty(m, cols, folder));
     progress('fold');
@@ -94,9 +86,9 @@ export async function replayProjection(db: Database, options: ReplayOptions = {}
   // Under the append lock: fold what was appended since, so replayed and live rows are of one moment.
   const catchUp = async (m: EntityManager) => {
     for (;;) {
-      const page = await readEvents(m, replayed, Number.MAX_SAFE_INTEGER, pageSize);
+      const page = await readEventsAfter(m, replayed, pageSize, { fields: FOLD_FIELDS });
       if (page.length === 0) break;
-      await folder.applyPage(page, (streamId, before) => readStream(m, streamId, before));
+      await folder.applyPage(page, history(m));
       replayed = page[page.length - 1].position;
     }
     await writeDirty(m, cols, folder);
@@ -128,6 +120,11 @@ export async function replayProjection(db: Database, options: ReplayOptions = {}
     foldSeconds,
     eventsPerSecond: seconds > 0 ? Math.round(folder.events / seconds) : 0,
   };
+}
+
+/** A stream's earlier events, for a fold that meets a stream it already flushed. */
+function history(m: EntityManager): StreamHistory {
+  return (streamId, before) => readStreamBefore(m, streamId, before, FOLD_FIELDS);
 }
 
 async function writeDirty(m: EntityManager, cols: ProjectionColumns, folder: ProjectionFolder): Promise<void> {

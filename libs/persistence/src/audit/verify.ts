@@ -2,8 +2,8 @@ import { createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
 import type { Database } from '../database.js';
 import { ChainVerifier, type Anchor, type ChainSummary, type Problem } from './chain-verifier.js';
-import { lastPosition, rawEventPages, type PageOptions } from './log-reader.js';
-import { parseNdjsonLine } from './raw-event.js';
+import { eventPages, lastPosition, type PageOptions } from '../event-log.js';
+import { parseNdjsonLine } from './ndjson.js';
 
 export interface VerifyOptions extends Pick<PageOptions, 'pageSize' | 'yieldBetweenPages' | 'turn'> {
   anchor?: Anchor | null;
@@ -25,7 +25,7 @@ export interface VerifyReport extends ChainSummary {
 export async function verifyDatabase(db: Database, options: VerifyOptions = {}): Promise<VerifyReport> {
   const started = performance.now();
   const verifier = new ChainVerifier(options.anchor ?? null);
-  for await (const page of rawEventPages(db, options)) {
+  for await (const page of eventPages(db, options)) {
     for (const row of page) {
       verifier.push(row);
       if (verifier.done) break;

@@ -1,4 +1,5 @@
 import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
+import { integerColumn } from '../integer-column.js';
 
 /**
  * The call projection: one row per call, rewritten in the transaction that appends its events.
@@ -38,7 +39,7 @@ export class CallViewEntity {
   lastError!: string | null;
 
   // bigint: a call found missed a month late is 2.6e9 ms, past PostgreSQL's integer (pg returns int8 as text).
-  @Column({ name: 'lateness_ms', type: 'bigint', nullable: true, transformer: { to: (v: number | null) => v, from: (v: string | number | null) => (v === null ? null : Number(v)) } })
+  @Column({ name: 'lateness_ms', type: 'bigint', nullable: true, transformer: integerColumn })
   latenessMs!: number | null;
 
   @Column({ type: 'integer', nullable: true })

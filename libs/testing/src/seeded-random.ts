@@ -76,3 +76,12 @@ export class SeededRandom {
 const BYTE_HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
 const hex16 = (n: number) => BYTE_HEX[(n >>> 8) & 0xff] + BYTE_HEX[n & 0xff];
 const hex32 = (n: number) => hex16(n >>> 16) + hex16(n & 0xffff);
+
+/** Floats in [0, 1), one per call. */
+export type RandomSource = () => number;
+
+/** A draw function over SeededRandom; a null seed picks one at random (the Call API stand-in's unpinned runs). */
+export function seededRandom(seed: number | null): RandomSource {
+  const random = new SeededRandom(seed ?? Math.floor(Math.random() * 2 ** 32));
+  return () => random.next();
+}

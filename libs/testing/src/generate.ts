@@ -7,17 +7,24 @@ import {
   initialState,
   SCHEMA_VERSIONS,
   type CallState,
-} from '../../../domain/src/index.js';
-import type { Database } from '../database.js';
-import { EVENT_COLUMNS } from '../event-sql.js';
-import type { EventMetadata } from '../event-store.js';
-import { chainHash, GENESIS_HASH } from '../hash-chain.js';
+} from '../../domain/src/index.js';
+import {
+  appendEventRows,
+  GENESIS_HASH,
+  lastPosition,
+  LIVE_TABLE,
+  projectionColumns,
+  readHead,
+  upsertViewRows,
+  type Database,
+  type EventDraft,
+  type EventMetadata,
+  type LogHead,
+  type ProjectionColumns,
+} from '../../persistence/src/index.js';
 import { nextStep, phoneNumberPool, type CallScript, type Step } from './call-lifecycle.js';
-import { lastPosition } from './log-reader.js';
 import { MinHeap } from './min-heap.js';
-import { LIVE_TABLE, projectionColumns, upsertViewRows, type ProjectionColumns } from './replay-table.js';
 import { SeededRandom } from './seeded-random.js';
-import { insertRows, query } from './sql.js';
 
 export interface GenerateOptions {
   // Stop after this many calls have been scheduled and played out (calls parked days ahead stay pending)…
@@ -53,17 +60,6 @@ interface SimCall {
   lastEventId: string | null;
 }
 
-interface PendingRow {
-  eventId: string;
-  streamId: string;
-  version: number;
-  type: string;
-  schemaVersion: number;
-  data: string;
-  metadata: string;
-  occurredAt: string;
-}
-
 // Tail of the simulation after the last new call: long enough for every lifecycle to play out.
 const DRAIN_MS = 4 * 3_600_000;
 
@@ -90,7 +86,7 @@ export async function generateCalls(db: Database, options: GenerateOptions): Pro
   const cols = projectionColumns(db.dataSource);
 
   const queue = new MinHeap<SimCall>();
-  let rows: PendingRow[] = [];
+  let rows: EventDraft[] = [];
   let touched = new Map<string, CallState>();
   const byStatus: Record<string, number> = {};
   let created = 0;
@@ -98,7 +94,7 @@ export async function generateCalls(db: Database, options: GenerateOptions): Pro
   let rejected = 0;
   let nextArrival = start;
   let lastArrival = start;
-  let head = { position: 0, hash: GENESIS_HASH };
+  let head: LogHead = { position: 0, hash: GENESIS_HASH };
 
   const flush = async () => {
     if (rows.length === 0 && touched.size === 0) return;
@@ -187,24 +183,11 @@ function count(byStatus: Record<string, number>, state: CallState): void {
   byStatus[state.status] = (byStatus[state.status] ?? 0) + 1;
 }
 
-/** One transaction: chain the batch onto the current head, insert it, upsert the calls it touched. */
-async function writeBatch(
-  m: EntityManager,
-  cols: ProjectionColumns,
-  batch: readonly PendingRow[],
-  states: Iterable<CallState>,
-): Promise<{ position: number; hash: string }> {
-  const [top] = await query<{ position: number | string; hash: string }>(m, 'SELECT position, hash FROM events ORDER BY position DESC LIMIT 1');
-  let position = Number(top?.position ?? 0);
-  let prevHash = top?.hash ?? GENESIS_HASH;
-  const values = batch.map((row) => {
-    position += 1;
-    const hash = chainHash(prevHash, { ...row, position });
-    const tuple = [position, row.eventId, row.streamId, row.version, row.type, row.data, row.metadata, row.occurredAt, row.schemaVersion, prevHash, hash];
-    prevHash = hash;
-    return tuple;
-  });
-  await insertRows(m, 'events', EVENT_COLUMNS, values);
+/** One transaction, through the event store's own writer: chain and insert the batch, upsert the calls it touched. */
+async function writeBatch(m: EntityManager, cols: ProjectionColumns, batch: readonly EventDraft[], states: Iterable<CallState>): Promise<LogHead> {
+  const rows = await appendEventRows(m, batch);
   await upsertViewRows(m, LIVE_TABLE, cols, states);
-  return { position, hash: prevHash };
+  // A batch of projection rows only (the event budget ran out mid-call) leaves the head where it was.
+  const last = rows.at(-1) ?? (await readHead(m));
+  return last ? { position: last.position, hash: last.hash } : { position: 0, hash: GENESIS_HASH };
 }
