@@ -21,8 +21,8 @@ import {
   type StoredEvent,
 } from '../../../../libs/persistence/src/index.js';
 import { Clock } from '../common/clock.js';
-import { CallCommandsService } from './call-commands.service.js';
-import type { CallQuery, EventsQuery, HistoryQuery, PageQuery } from './dto/list-calls.query.js';
+import { CallCommandsService } from '../commands/call-commands.service.js';
+import type { CallQuery, HistoryQuery, PageQuery } from './dto/list-calls.query.js';
 import type { BulkRetryDto, RescheduleCallDto, RetryCallDto, ScheduleCallDto } from './dto/schedule-call.dto.js';
 
 const DEFAULT_PAGE = 50;
@@ -125,10 +125,6 @@ export class CallsService {
 
   history(query: HistoryQuery): Promise<Page<CallView>> {
     return this.views.history(query.limit ?? DEFAULT_PAGE, query.cursor, { status: query.status, phoneNumber: query.phoneNumber });
-  }
-
-  log(query: EventsQuery): Promise<StoredEvent[]> {
-    return this.store.readAll(query.after ?? 0, query.limit ?? 100);
   }
 
   async stats() {

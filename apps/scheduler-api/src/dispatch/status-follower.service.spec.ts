@@ -1,6 +1,6 @@
 import type { CallView } from '../../../../libs/domain/src/index.js';
 import { DatabaseUnavailableError, type CallViewRepository } from '../../../../libs/persistence/src/index.js';
-import type { CallCommandsService } from '../calls/call-commands.service.js';
+import type { CallCommandsService } from '../commands/call-commands.service.js';
 import { loadConfig } from '../config/app-config.js';
 import type { CallApiClient } from './call-api.client.js';
 import { StatusFollowerService } from './status-follower.service.js';

@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnAppl
 import { hostname } from 'node:os';
 import { ConcurrencyError, formatDuration, IllegalTransitionError, IN_PROGRESS_STATUSES, isTerminal } from '../../../../libs/domain/src/index.js';
 import { CallViewRepository, type EventMetadata } from '../../../../libs/persistence/src/index.js';
-import { CallCommandsService, type CommandResult } from '../calls/call-commands.service.js';
+import { CallCommandsService, type CommandResult } from '../commands/call-commands.service.js';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { CallApiClient } from './call-api.client.js';
 import { Semaphore } from './semaphore.js';

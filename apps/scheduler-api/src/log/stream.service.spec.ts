@@ -3,7 +3,7 @@ import { Subject } from 'rxjs';
 import type { Response } from 'express';
 import type { CallView, StoredEventView } from '../../../../libs/domain/src/index.js';
 import type { CallChange, CallViewRepository, EventStore } from '../../../../libs/persistence/src/index.js';
-import { LongReadGate } from '../long-reads/long-read-gate.js';
+import { LongReadGate } from './long-read-gate.js';
 import type { LogFeed } from './log-feed.js';
 import { StreamService } from './stream.service.js';
 

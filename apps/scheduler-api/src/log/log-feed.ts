@@ -25,7 +25,7 @@ export class LogFeed {
     @Inject(Database) db: Database,
   ) {
     // One poller for all clients, running only while someone listens.
-    this.changes$ = db.dialect.kind === 'postgres' ? this.tail().pipe(share()) : store.changes$;
+    this.changes$ = db.dialect.otherWritersPossible ? this.tail().pipe(share()) : store.changes$;
   }
 
   private tail(): Observable<CallChange> {

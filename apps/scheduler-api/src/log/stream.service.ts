@@ -2,8 +2,8 @@ import { BadRequestException, Inject, Injectable, Logger, type BeforeApplication
 import type { Response } from 'express';
 import type { Subscription } from 'rxjs';
 import { CallViewRepository, EventStore, type CallChange } from '../../../../libs/persistence/src/index.js';
-import { LongReadGate, type LongRead } from '../long-reads/long-read-gate.js';
-import { pipePages } from '../long-reads/pipe-pages.js';
+import { LongReadGate, type LongRead } from './long-read-gate.js';
+import { pipePages } from './pipe-pages.js';
 import { LogFeed, toEventView } from './log-feed.js';
 
 export const HEARTBEAT_MS = 15_000;
