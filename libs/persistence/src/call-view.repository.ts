@@ -1,6 +1,6 @@
 import type { EntityManager, SelectQueryBuilder } from 'typeorm';
 import { query } from './audit/sql.js';
-import type { CallStatus, CallView, Page } from '../../domain/src/index.js';
+import { InvalidCursorError, type CallStatus, type CallView, type Page } from '../../domain/src/index.js';
 import type { Database } from './database.js';
 import { CallViewEntity } from './entities/call-view.entity.js';
 import { IdempotencyKeyEntity } from './entities/idempotency-key.entity.js';
@@ -190,11 +190,8 @@ export function decodeCursor(cursor: string | undefined, tag?: string): [string,
   throw new InvalidCursorError();
 }
 
-export class InvalidCursorError extends Error {
-  constructor() {
-    super('cursor is not a cursor this API returned');
-  }
-}
+// A domain error (INVALID_CURSOR, field `cursor`): the API maps it like every other one.
+export { InvalidCursorError };
 
 let viewColumns: string | undefined;
 

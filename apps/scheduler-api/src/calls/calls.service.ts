@@ -1,9 +1,10 @@
-import { Inject, Injectable, UnprocessableEntityException } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { createHash, randomUUID } from 'node:crypto';
 import {
   CallNotFoundError,
   ConcurrencyError,
   decide,
+  IdempotencyMismatchError,
   IllegalTransitionError,
   initialState,
   stateAsOf,
@@ -143,9 +144,7 @@ export class CallsService {
   private async replayIdempotent(key: string, requestHash: string): Promise<CallView | null> {
     const earlier = await this.views.findIdempotencyKey(key);
     if (!earlier) return null;
-    if (earlier.requestHash !== requestHash) {
-      throw new UnprocessableEntityException('Idempotency-Key was already used with a different request body');
-    }
+    if (earlier.requestHash !== requestHash) throw new IdempotencyMismatchError();
     return this.get(earlier.callId);
   }
 
