@@ -204,7 +204,7 @@ export class DispatcherService implements OnApplicationBootstrap, BeforeApplicat
       this.circuit.reached();
       const recorded = await this.commands.executeWithRetry(
         call.id,
-        { type: 'RecordDispatchFailure', reason: result.reason, certain: result.certain, retryable: result.retryable, random: Math.random() },
+        { type: 'RecordDispatchFailure', reason: result.reason, certain: result.certain, retryable: result.retryable },
         { metadata: this.metadata, persistUntilStored: true },
         claim,
       );

@@ -53,7 +53,7 @@ export class HealthController {
       return session.up({ engine: this.db.dialect.kind });
     } catch (error) {
       // Other work (a dispatch, a write) may have met the outage before this probe did.
-      this.databaseDownSince ??= this.db.unavailableSince ?? new Date();
+      this.databaseDownSince ??= this.db.unavailableSince ?? this.clock.now();
       return session.down({ engine: this.db.dialect.kind, message: (error as Error).message, since: this.databaseDownSince.toISOString() });
     }
   }

@@ -4,6 +4,7 @@ import type { Subscription } from 'rxjs';
 import { CallViewRepository, EventStore, type CallChange } from '../../../../libs/persistence/src/index.js';
 import { LongReadGate, type LongRead } from './long-read-gate.js';
 import { pipePages } from './pipe-pages.js';
+import { Clock } from '../common/clock.js';
 import { LogFeed, toEventView } from './log-feed.js';
 
 export const HEARTBEAT_MS = 15_000;
@@ -30,6 +31,7 @@ export class StreamService implements BeforeApplicationShutdown {
     @Inject(CallViewRepository) private readonly calls: CallViewRepository,
     @Inject(LogFeed) private readonly feed: LogFeed,
     @Inject(LongReadGate) private readonly gate: LongReadGate,
+    @Inject(Clock) private readonly clock: Clock,
   ) {}
 
   /** How many clients are connected (for tests and metrics). */
@@ -78,7 +80,7 @@ export class StreamService implements BeforeApplicationShutdown {
       return flushed;
     };
     const subscription: Subscription = this.feed.changes$.subscribe((change) => (backlog ? backlog.push(change) : send(change)));
-    const heartbeat = setInterval(() => res.write(`: heartbeat ${new Date().toISOString()}\n\n`), HEARTBEAT_MS);
+    const heartbeat = setInterval(() => res.write(`: heartbeat ${this.clock.now().toISOString()}\n\n`), HEARTBEAT_MS);
     heartbeat.unref();
     const cleanup = () => {
       closed = true;
