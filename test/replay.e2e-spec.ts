@@ -124,7 +124,7 @@ function legalCommands(status: string, p: Op['params']): CallCommand[] {
       return [
         { type: 'RecordDispatch', providerCallId: 'p-1', providerStatus: 'initiated' },
         { type: 'RecordDispatch', providerCallId: 'p-2', providerStatus: p.providerStatus },
-        { type: 'RecordDispatchFailure', reason: 'Call API 503', certain: p.certain, retryable: p.retryable, random: p.random },
+        { type: 'RecordDispatchFailure', reason: 'Call API 503', certain: p.certain, retryable: p.retryable },
         { type: 'RecordLostAttempt', reason: 'crashed mid-dial' },
       ];
     case 'dispatched':
@@ -168,7 +168,7 @@ async function runScenario(store: EventStore, ops: readonly Op[], policy: Dispat
     const command = legal.length > 0 ? legal[op.pick % legal.length] : op.command;
     let events;
     try {
-      events = decide(resolveTimes(command, now), state, new Date(now), policy);
+      events = decide(resolveTimes(command, now), state, new Date(now), policy, op.params.random);
     } catch (error) {
       if (error instanceof DomainError) continue;
       throw error;

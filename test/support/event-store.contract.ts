@@ -63,7 +63,7 @@ const schedule = (phoneNumber = '+14155550100', scheduledAt?: Date): CallCommand
 const start: CallCommand = { type: 'StartDispatch' };
 const dispatched: CallCommand = { type: 'RecordDispatch', providerCallId: 'prov-1', providerStatus: 'initiated' };
 const providerSays = (providerStatus: string, duration?: number): CallCommand => ({ type: 'RecordStatus', providerStatus, duration });
-const certainFailure: CallCommand = { type: 'RecordDispatchFailure', reason: 'HTTP 503', certain: true, retryable: true, random: 0.5 };
+const certainFailure: CallCommand = { type: 'RecordDispatchFailure', reason: 'HTTP 503', certain: true, retryable: true };
 
 /**
  * The persistence contract: the same tests against every engine the service supports.
@@ -108,7 +108,7 @@ export function eventStoreContract(engine: string, factory: TestDatabaseFactory)
       options: Partial<AppendOptions> = {},
       on: EventStore = store,
     ): Promise<{ state: CallState; events: CallEvent[]; stored: StoredEvent[] }> {
-      const events = decide(command, state, now, POLICY);
+      const events = decide(command, state, now, POLICY, 0.5);
       const next = events.reduce(evolve, state);
       const stored = await on.append(state.id, state.version, events, { metadata: METADATA, state: next, ...options });
       return { state: next, events, stored };

@@ -2,11 +2,10 @@ import { Module } from '@nestjs/common';
 import { RouterModule } from '@nestjs/core';
 import { AuditModule } from './audit/audit.module.js';
 import { CallsModule } from './calls/calls.module.js';
-import { EventsModule } from './events/events.module.js';
-import { StreamModule } from './stream/stream.module.js';
+import { LogModule } from './log/log.module.js';
 
 /** The modules whose routes live under /api. */
-const API_MODULES = [CallsModule, StreamModule, AuditModule, EventsModule];
+const API_MODULES = [CallsModule, LogModule, AuditModule];
 
 @Module({ imports: API_MODULES })
 export class ApiModule {}

@@ -11,8 +11,8 @@ import { parseInstant } from './instant.js';
  * A string instant must be ISO-8601 with an offset; a bad one throws a DomainError naming `asOf`.
  */
 export function stateAsOf(id: string, events: readonly CallEvent[], instant: Date | string): CallState | null {
-  const limit = (typeof instant === 'string' ? parseInstant(instant, 'asOf') : instant).getTime();
-  if (Number.isNaN(limit)) throw new DomainError(DomainErrorCode.InvalidScheduledAt, 'asOf is not a real date-time', 'asOf');
+  const limit = (typeof instant === 'string' ? parseInstant(instant, 'asOf', DomainErrorCode.InvalidAsOf) : instant).getTime();
+  if (Number.isNaN(limit)) throw new DomainError(DomainErrorCode.InvalidAsOf, 'asOf is not a real date-time', 'asOf');
   let state = initialState(id);
   for (const event of events) {
     if (Date.parse(event.occurredAt) > limit) break;

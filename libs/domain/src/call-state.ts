@@ -1,11 +1,15 @@
 import { isTerminal, type CallStatus } from './call-status.js';
 import type { CallEvent } from './events.js';
 
-/** Everything the decider needs to know about one call, folded from its events. */
-export interface CallState {
+/**
+ * Everything the decider needs to know about one call, folded from its events. `S` narrows the
+ * status once it is known (the decider's status checks do it): CallState<'pending'> and so on;
+ * 'new' is the state before the first event, which no stored call is ever in.
+ */
+export interface CallState<S extends CallStatus | 'new' = CallStatus | 'new'> {
   id: string;
   version: number;
-  status: CallStatus | 'new';
+  status: S;
   phoneNumber: string;
   scheduledAt: string;
   timezone: string | null;
@@ -53,6 +57,11 @@ export function initialState(id: string): CallState {
     dispatchedAt: null,
     endedAt: null,
   };
+}
+
+/** A call that has been scheduled (every stored call): its status is a CallStatus. */
+export function isScheduled(state: CallState): state is CallState<CallStatus> {
+  return state.status !== 'new';
 }
 
 function ended(state: CallState, status: CallStatus, at: string): Pick<CallState, 'status' | 'dueAt' | 'endedAt'> {

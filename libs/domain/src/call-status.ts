@@ -32,8 +32,9 @@ export const TERMINAL_STATUSES: readonly CallStatus[] = [
 /** Statuses in which the provider is still working on the call and we follow it. */
 export const IN_PROGRESS_STATUSES: readonly CallStatus[] = ['dispatched', 'ringing', 'connected'];
 
-export function isTerminal(status: CallStatus): boolean {
-  return TERMINAL_STATUSES.includes(status);
+/** False for 'new' (a call not yet scheduled), so a folded state's status can be asked as it is. */
+export function isTerminal(status: CallStatus | 'new'): boolean {
+  return status !== 'new' && TERMINAL_STATUSES.includes(status);
 }
 
 // Providers use their own words (Twilio: queued, in-progress, canceled). Anything we do not know

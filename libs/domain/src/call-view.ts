@@ -1,5 +1,5 @@
 import type { CallStatus } from './call-status.js';
-import type { CallState } from './call-state.js';
+import { isScheduled, type CallState } from './call-state.js';
 
 /** The read model of one call, as the API returns it and the dashboard shows it. */
 export interface CallView {
@@ -41,13 +41,15 @@ export interface StoredEventView {
   schemaVersion: number;
 }
 
+/** The API's view of a stored call; a state before its first event has none. */
 export function toCallView(state: CallState): CallView {
+  if (!isScheduled(state)) throw new Error(`call ${state.id} has no events, so no view`);
   return {
     id: state.id,
     phoneNumber: state.phoneNumber,
     scheduledAt: state.scheduledAt,
     timezone: state.timezone,
-    status: state.status as CallStatus,
+    status: state.status,
     attempts: state.attempts,
     providerCallId: state.providerCallId,
     providerStatus: state.providerStatus,

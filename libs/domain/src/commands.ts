@@ -43,7 +43,6 @@ export interface RecordDispatchFailure {
   certain: boolean;
   // 4xx: the provider refused the request itself; retrying cannot help.
   retryable: boolean;
-  random: number;
 }
 /** The Call API was unreachable or turned the work away: nothing was placed; try again at `retryAt`. */
 export interface RecordDispatchUnavailable {

@@ -26,7 +26,6 @@ const command: fc.Arbitrary<CallCommand> = fc.oneof(
       reason: fc.constantFrom('HTTP 503', 'timeout', 'HTTP 400'),
       certain: fc.boolean(),
       retryable: fc.integer({ min: 0, max: 4 }).map((n) => n > 0),
-      random: fc.double({ min: 0, max: 1, maxExcluded: true, noNaN: true }),
     }),
   },
   { weight: 1, arbitrary: fc.record({ type: fc.constant('RecordLostAttempt' as const), reason: fc.constant('crash') }) },
@@ -42,8 +41,9 @@ const policy: fc.Arbitrary<DispatchPolicy> = fc.record({
   idempotentProvider: fc.boolean(),
 });
 
-// Each step: a command and how far the clock moved before it.
-const history = fc.array(fc.tuple(command, fc.oneof({ weight: 9, arbitrary: fc.integer({ min: 0, max: 5_000 }) }, { weight: 1, arbitrary: fc.integer({ min: 0, max: 60 * 60_000 }) })), {
+// Each step: a command, how far the clock moved before it, and the decider's random draw.
+const draw = fc.double({ min: 0, max: 1, maxExcluded: true, noNaN: true });
+const history = fc.array(fc.tuple(command, fc.oneof({ weight: 9, arbitrary: fc.integer({ min: 0, max: 5_000 }) }, { weight: 1, arbitrary: fc.integer({ min: 0, max: 60 * 60_000 }) }), draw), {
   minLength: 1,
   maxLength: 60,
   size: 'medium',
@@ -56,18 +56,18 @@ interface Run {
 }
 
 /** Plays a random history, skipping commands the decider refuses with a DomainError. */
-function play(steps: [CallCommand, number][], p: DispatchPolicy): Run {
+function play(steps: [CallCommand, number, number][], p: DispatchPolicy): Run {
   // Every history starts with a scheduled call, so the random commands act on a live one.
   const scheduled = decide({ type: 'ScheduleCall', phoneNumber: '+14155550100' }, initialState('call-p'), new Date(T0), p);
   let state = scheduled.reduce(evolve, initialState('call-p'));
   let now = T0;
   const events: CallEvent[] = [...scheduled];
   const statuses: (CallStatus | 'new')[] = ['new', state.status];
-  for (const [cmd, advance] of steps) {
+  for (const [cmd, advance, random] of steps) {
     now += advance;
     let produced: CallEvent[];
     try {
-      produced = decide(cmd, state, new Date(now), p);
+      produced = decide(cmd, state, new Date(now), p, random);
     } catch (error) {
       // Refusals must be typed domain errors; anything else is a bug.
       if (!(error instanceof DomainError)) throw error;

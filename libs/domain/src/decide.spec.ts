@@ -16,14 +16,16 @@ const minutes = (n: number) => n * 60_000;
 interface Step {
   command: CallCommand;
   now?: Date;
+  // The decider's random draw (retry jitter); mid-range unless a test picks one.
+  random?: number;
 }
 
 /** Runs commands through decide + evolve, the way the application service does. */
 function run(steps: Step[], policy = POLICY, from = initialState(ID)): { state: CallState; events: CallEvent[] } {
   let state = from;
   const events: CallEvent[] = [];
-  for (const { command, now = T0 } of steps) {
-    const produced = decide(command, state, now, policy);
+  for (const { command, now = T0, random = 0.5 } of steps) {
+    const produced = decide(command, state, now, policy, random);
     events.push(...produced);
     state = produced.reduce(evolve, state);
   }
@@ -38,12 +40,11 @@ const schedule: CallCommand = { type: 'ScheduleCall', phoneNumber: '+1 415 555 0
 const start: CallCommand = { type: 'StartDispatch' };
 const dispatched = (providerStatus = 'initiated'): CallCommand => ({ type: 'RecordDispatch', providerCallId: 'prov-1', providerStatus });
 const status = (providerStatus: string, duration?: number | null): CallCommand => ({ type: 'RecordStatus', providerStatus, duration });
-const failure = (certain: boolean, retryable = true, random = 0.5): CallCommand => ({
+const failure = (certain: boolean, retryable = true): CallCommand => ({
   type: 'RecordDispatchFailure',
   reason: certain ? 'HTTP 503' : 'timeout',
   certain,
   retryable,
-  random,
 });
 
 // The shortest history that puts a call in each status.
@@ -412,7 +413,7 @@ describe('decide: recording the dispatch', () => {
 
 describe('decide: failed attempts and retries', () => {
   it('retries a certain, retryable failure below maxAttempts at now + backoff', () => {
-    const { state, events } = run([{ command: failure(true, true, 0.5), now: at(100) }], POLICY, stateIn('dispatching'));
+    const { state, events } = run([{ command: failure(true, true), now: at(100), random: 0.5 }], POLICY, stateIn('dispatching'));
     // attempt 1: ceiling = base = 1000 ms; random 0.5 → 750 ms.
     const retryAt = at(100 + 750).toISOString();
     expect(events).toEqual([
@@ -421,9 +422,16 @@ describe('decide: failed attempts and retries', () => {
     expect(state).toMatchObject({ status: 'pending', dueAt: retryAt, lastError: 'HTTP 503', retryKey: null, endedAt: null });
   });
 
+  it('takes the jitter from the random draw passed in, not from the command', () => {
+    const retryAt = (random: number) => run([{ command: failure(true, true), now: at(100), random }], POLICY, stateIn('dispatching')).state.dueAt;
+    // attempt 1: ceiling 1000 ms; the delay is 500 + 500·random.
+    expect(retryAt(0)).toBe(at(100 + 500).toISOString());
+    expect(retryAt(0.99)).toBe(at(100 + 995).toISOString());
+  });
+
   it('backs off exponentially: the second failure waits within [base, 2·base]', () => {
     const { events } = run(
-      [{ command: failure(true) }, { command: start, now: at(2_000) }, { command: failure(true, true, 0.999), now: at(3_000) }],
+      [{ command: failure(true) }, { command: start, now: at(2_000) }, { command: failure(true, true), now: at(3_000), random: 0.999 }],
       POLICY,
       stateIn('dispatching'),
     );

@@ -10,19 +10,20 @@ import { normalisePhoneNumber } from './phone-number.js';
 
 /**
  * The Call decider: given a command, the call's current state and the time, returns the events
- * that record the decision, or throws a DomainError. No I/O, no clock: everything is passed in.
+ * that record the decision, or throws a DomainError. No I/O, no clock, no random source:
+ * everything is passed in. `random` is a draw in [0, 1) for the jitter of a retry after a failed
+ * attempt (only RecordDispatchFailure reads it); it is an input of the decision rather than a
+ * field of the command because nobody asks for it: the caller draws it, as it reads the clock.
+ * It defaults to 0 (the shortest delay in the jitter range) for callers that record no failures.
  */
-export function decide(command: CallCommand, state: CallState, now: Date, policy: DispatchPolicy): CallEvent[] {
+export function decide(command: CallCommand, state: CallState, now: Date, policy: DispatchPolicy, random = 0): CallEvent[] {
   const at = now.toISOString();
   const event = <K extends CallEventType>(type: K, data: CallEventDataMap[K]) =>
     ({ type, data, occurredAt: at }) as CallEvent;
-  const require = (allowed: readonly (CallStatus | 'new')[]) => {
-    if (!allowed.includes(state.status)) throw new IllegalTransitionError(describe(command.type), state.status);
-  };
 
   switch (command.type) {
     case 'ScheduleCall': {
-      require(['new']);
+      requireStatus(state, ['new'], command);
       const phoneNumber = normalisePhoneNumber(command.phoneNumber);
       const scheduledAt = command.scheduledAt === undefined ? now : parseInstant(command.scheduledAt);
       rejectOutOfRange(scheduledAt, now, policy);
@@ -34,7 +35,7 @@ export function decide(command: CallCommand, state: CallState, now: Date, policy
       return [event('CallScheduled', { phoneNumber, scheduledAt: scheduledAt.toISOString(), timezone, deadline })];
     }
     case 'RescheduleCall': {
-      require(['pending']);
+      requireStatus(state, ['pending'], command);
       const scheduledAt = parseInstant(command.scheduledAt);
       rejectOutOfRange(scheduledAt, now, policy);
       const iso = scheduledAt.toISOString();
@@ -42,18 +43,18 @@ export function decide(command: CallCommand, state: CallState, now: Date, policy
       return [event('CallRescheduled', { scheduledAt: iso, previousScheduledAt: state.scheduledAt, dueAt: iso, deadline, reason: 'reschedule' })];
     }
     case 'RetryCall': {
-      require(['failed', 'missed', 'untracked']);
+      requireStatus(state, ['failed', 'missed', 'untracked'], command);
       const due = command.at === undefined ? now : parseInstant(command.at, 'at');
       rejectOutOfRange(due, now, policy, 'at');
       const deadline = deadlineFor(due, command.deadline, policy);
-      return [event('CallRetried', { previousStatus: state.status as CallStatus, at: due.toISOString(), deadline })];
+      return [event('CallRetried', { previousStatus: state.status, at: due.toISOString(), deadline })];
     }
     case 'CancelCall':
       // An unknown outcome is closed by an operator the same way: nothing more will be dialled.
-      require(['pending', 'outcome-unknown']);
+      requireStatus(state, ['pending', 'outcome-unknown'], command);
       return [event('CallCancelled', { reason: command.reason?.trim() || 'cancelled by operator' })];
     case 'DispatchNow': {
-      require(['pending', 'outcome-unknown']);
+      requireStatus(state, ['pending', 'outcome-unknown'], command);
       // The call keeps showing the time it was scheduled for; only when to dial moves. An operator
       // asking for it now also gives it a full grace from now to be placed.
       const deadline = new Date(Math.max(effectiveDeadline(state, policy), now.getTime() + policy.misfireGraceMs)).toISOString();
@@ -68,7 +69,7 @@ export function decide(command: CallCommand, state: CallState, now: Date, policy
       ];
     }
     case 'StartDispatch': {
-      require(['pending']);
+      requireStatus(state, ['pending'], command);
       // The dispatcher read the call as due at `dueAt` a moment (or a rate-limit wait) ago. If the
       // due time has changed since (an operator rescheduled it), it may not be due: start nothing.
       // Compared as instants, not as text: one instant has many ISO spellings.
@@ -83,7 +84,7 @@ export function decide(command: CallCommand, state: CallState, now: Date, policy
       return [event('CallDispatchStarted', { attempt, idempotencyKey: state.retryKey ?? `${state.id}:${attempt}`, latenessMs })];
     }
     case 'RecordDispatch':
-      require(['dispatching']);
+      requireStatus(state, ['dispatching'], command);
       return [
         event('CallDispatched', {
           attempt: state.attempts,
@@ -93,21 +94,21 @@ export function decide(command: CallCommand, state: CallState, now: Date, policy
         }),
       ];
     case 'RecordDispatchFailure': {
-      require(['dispatching']);
+      requireStatus(state, ['dispatching'], command);
       if (!command.certain && !policy.idempotentProvider) {
         return [event('CallOutcomeUnknown', { attempt: state.attempts, reason: command.reason })];
       }
       const canRetry = command.retryable && state.attempts - state.attemptBase < policy.maxAttempts;
       const retryAt = canRetry
-        ? new Date(now.getTime() + retryDelayMs(state.attempts, policy.retryBaseMs, policy.retryMaxMs, command.random)).toISOString()
+        ? new Date(now.getTime() + retryDelayMs(state.attempts, policy.retryBaseMs, policy.retryMaxMs, random)).toISOString()
         : null;
       return [event('CallDispatchFailed', { attempt: state.attempts, reason: command.reason, certain: command.certain, retryAt })];
     }
     case 'RecordDispatchUnavailable':
-      require(['dispatching']);
+      requireStatus(state, ['dispatching'], command);
       return [event('CallDispatchDeferred', { attempt: state.attempts, reason: command.reason, retryAt: command.retryAt })];
     case 'MissDeadline': {
-      require(['pending']);
+      requireStatus(state, ['pending'], command);
       if (now.getTime() <= effectiveDeadline(state, policy)) return [];
       const latenessMs = now.getTime() - Date.parse(state.scheduledAt);
       return [event('CallMissed', { reason: command.reason, latenessMs })];
@@ -115,10 +116,10 @@ export function decide(command: CallCommand, state: CallState, now: Date, policy
     case 'RecordLostAttempt':
       // The answer was lost (crash): exactly an uncertain failure. An idempotent provider lets us
       // retry with the same key; otherwise an operator decides.
-      return decide({ type: 'RecordDispatchFailure', reason: command.reason, certain: false, retryable: true, random: 0 }, state, now, policy);
+      return decide({ type: 'RecordDispatchFailure', reason: command.reason, certain: false, retryable: true }, state, now, policy, 0);
     case 'RecordStatus': {
-      require(IN_PROGRESS_STATUSES);
-      const current = state.status as CallStatus;
+      requireStatus(state, IN_PROGRESS_STATUSES, command);
+      const current = state.status;
       const mapped = statusFromProvider(command.providerStatus);
       const rank = (s: CallStatus) => IN_PROGRESS_STATUSES.indexOf(s);
       // A late answer from an earlier poll ('ringing' after 'connected') must not move the call back.
@@ -128,9 +129,14 @@ export function decide(command: CallCommand, state: CallState, now: Date, policy
       return [event('CallStatusChanged', { from: current, to, providerStatus: command.providerStatus, duration })];
     }
     case 'LoseTracking':
-      require(IN_PROGRESS_STATUSES);
+      requireStatus(state, IN_PROGRESS_STATUSES, command);
       return [event('CallTrackingLost', { reason: command.reason })];
   }
+}
+
+/** Throws IllegalTransitionError unless the call is in one of `allowed`; narrows its status to them. */
+function requireStatus<S extends CallStatus | 'new'>(state: CallState, allowed: readonly S[], command: CallCommand): asserts state is CallState<S> {
+  if (!allowed.some((status) => status === state.status)) throw new IllegalTransitionError(describe(command.type), state.status);
 }
 
 /** How far ahead a call may be scheduled. */

@@ -4,6 +4,10 @@ export enum DomainErrorCode {
   InvalidPhoneNumber = 'INVALID_PHONE_NUMBER',
   InvalidScheduledAt = 'INVALID_SCHEDULED_AT',
   InvalidTimezone = 'INVALID_TIMEZONE',
+  // The instant an audit read asks about (`asOf`), not a time the call is scheduled for.
+  InvalidAsOf = 'INVALID_AS_OF',
+  // A page cursor this API did not hand out (or one of another listing).
+  InvalidCursor = 'INVALID_CURSOR',
   Concurrency = 'CONCURRENCY',
   IdempotencyMismatch = 'IDEMPOTENCY_MISMATCH',
 }
@@ -42,5 +46,20 @@ export class ConcurrencyError extends DomainError {
     readonly expectedVersion: number,
   ) {
     super(DomainErrorCode.Concurrency, `stream ${streamId} moved past version ${expectedVersion}`);
+  }
+}
+
+/** An Idempotency-Key used again with a different request: the first request's call is not this one. */
+export class IdempotencyMismatchError extends DomainError {
+  constructor() {
+    // No `field`: the key is well formed; it is the request that differs from the first one.
+    super(DomainErrorCode.IdempotencyMismatch, 'Idempotency-Key was already used with a different request body');
+  }
+}
+
+/** A page cursor that is malformed or belongs to another listing. */
+export class InvalidCursorError extends DomainError {
+  constructor() {
+    super(DomainErrorCode.InvalidCursor, 'cursor is not a cursor this API returned', 'cursor');
   }
 }

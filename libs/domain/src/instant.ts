@@ -15,12 +15,12 @@ const MAX_OFFSET_EAST_MINUTES = 14 * 60;
 export const EARLIEST_INSTANT_MS = Date.UTC(2000, 0, 1);
 export const LATEST_INSTANT_MS = Date.UTC(9999, 11, 31, 23, 59, 59, 999);
 
-/** Parses ISO-8601 with an explicit offset into a Date; throws naming `field` otherwise. */
-export function parseInstant(value: string, field = 'scheduledAt'): Date {
+/** Parses ISO-8601 with an explicit offset into a Date; throws a DomainError with `code`, naming `field`, otherwise. */
+export function parseInstant(value: string, field = 'scheduledAt', code = DomainErrorCode.InvalidScheduledAt): Date {
   const match = typeof value === 'string' ? ISO_WITH_OFFSET.exec(value) : null;
   if (!match) {
     throw new DomainError(
-      DomainErrorCode.InvalidScheduledAt,
+      code,
       `${field} must be an ISO-8601 date-time with an offset, e.g. 2026-01-02T09:00:00+01:00 or ...Z`,
       field,
     );
@@ -29,14 +29,14 @@ export function parseInstant(value: string, field = 'scheduledAt'): Date {
   const [year, month, day, hour, minute, second] = [y, mo, d, h, mi, s].map(Number);
   // Checked field by field: Date would roll 2026-02-30 over to March 2nd and T24:00 to the next day.
   if (month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month) || hour > 23 || minute > 59 || second > 59) {
-    throw new DomainError(DomainErrorCode.InvalidScheduledAt, `${field} is not a real date-time`, field);
+    throw new DomainError(code, `${field} is not a real date-time`, field);
   }
   let offsetMinutes = 0;
   if (sign !== undefined) {
     const minutes = Number(offsetH) * 60 + Number(offsetM);
     offsetMinutes = sign === '-' ? -minutes : minutes;
     if (Number(offsetM) > 59 || offsetMinutes < -MAX_OFFSET_WEST_MINUTES || offsetMinutes > MAX_OFFSET_EAST_MINUTES) {
-      throw new DomainError(DomainErrorCode.InvalidScheduledAt, `${field} has an offset outside -12:00 to +14:00`, field);
+      throw new DomainError(code, `${field} has an offset outside -12:00 to +14:00`, field);
     }
   }
   const local = new Date(0);
@@ -45,7 +45,7 @@ export function parseInstant(value: string, field = 'scheduledAt'): Date {
   local.setUTCHours(hour, minute, second, Number(fraction.padEnd(3, '0').slice(0, 3)));
   const instant = local.getTime() - offsetMinutes * 60_000;
   if (instant < EARLIEST_INSTANT_MS || instant > LATEST_INSTANT_MS) {
-    throw new DomainError(DomainErrorCode.InvalidScheduledAt, `${field} must be between the years 2000 and 9999 (UTC)`, field);
+    throw new DomainError(code, `${field} must be between the years 2000 and 9999 (UTC)`, field);
   }
   return new Date(instant);
 }

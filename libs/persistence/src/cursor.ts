@@ -1,3 +1,5 @@
+import { InvalidCursorError } from '../../domain/src/index.js';
+
 // Keyset cursors of the call lists: the last row's sort key, opaque to clients (base64url JSON).
 
 // History cursors name their order: one from the former scheduled-time order would otherwise be
@@ -22,8 +24,5 @@ export function decodeCursor(cursor: string | undefined, tag?: string): [string,
   throw new InvalidCursorError();
 }
 
-export class InvalidCursorError extends Error {
-  constructor() {
-    super('cursor is not a cursor this API returned');
-  }
-}
+// A domain error (INVALID_CURSOR, field `cursor`): the API maps it like every other one.
+export { InvalidCursorError };

@@ -45,6 +45,11 @@ export class Database {
     return this.turns.run(() => this.classified(() => this.transaction(fn)));
   }
 
+  /** One round trip to the database (for health checks); rejects when it does not answer. */
+  async ping(): Promise<void> {
+    await this.read((manager) => manager.query('SELECT 1'));
+  }
+
   close(): Promise<void> {
     return this.dataSource.destroy();
   }

@@ -7,6 +7,11 @@ import type { DataSource, QueryRunner } from 'typeorm';
  */
 export interface Dialect {
   readonly kind: 'sqlite' | 'postgres';
+  /**
+   * Other processes may append to the same log (PostgreSQL: several instances); false when this
+   * process is the only writer (SQLite), so its own after-commit changes are every change.
+   */
+  readonly otherWritersPossible: boolean;
   /** The placeholder of the index-th (1-based) bound parameter. */
   param(index: number): string;
   /** Opens a write transaction that holds the global append lock. */
@@ -26,6 +31,7 @@ const STARTUP_LOCK_KEY = 7_345_212;
 
 const sqlite: Dialect = {
   kind: 'sqlite',
+  otherWritersPossible: false,
   param: () => '?',
   // IMMEDIATE takes the write lock up front: a second process waits (busy_timeout) instead of
   // failing mid-transaction with SQLITE_BUSY.
@@ -40,6 +46,7 @@ const sqlite: Dialect = {
 
 const postgres: Dialect = {
   kind: 'postgres',
+  otherWritersPossible: true,
   param: (index) => `$${index}`,
   beginAppend: async (runner) => {
     await runner.startTransaction('READ COMMITTED');

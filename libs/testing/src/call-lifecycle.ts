@@ -9,6 +9,8 @@ export interface Step {
   at: number;
   command: CallCommand;
   actor: Actor;
+  // The decider's random draw (retry jitter of a failed attempt), drawn where the command is.
+  random?: number;
 }
 
 const SECOND = 1000;
@@ -65,14 +67,14 @@ export function nextStep(state: CallState, script: CallScript, now: number, rand
       if (roll < 0.86) return { at, actor: 'dispatcher', command: { type: 'RecordDispatch', providerCallId: `CA${random.hex(32)}`, providerStatus: 'initiated' } };
       if (roll < 0.95) {
         const reason = random.pick(CERTAIN_FAILURES);
-        return { at, actor: 'dispatcher', command: { type: 'RecordDispatchFailure', reason, certain: true, retryable: true, random: random.next() } };
+        return { at, actor: 'dispatcher', command: { type: 'RecordDispatchFailure', reason, certain: true, retryable: true }, random: random.next() };
       }
       if (roll < 0.96) {
         const reason = 'Call API answered 400 Bad Request: number not reachable';
-        return { at, actor: 'dispatcher', command: { type: 'RecordDispatchFailure', reason, certain: true, retryable: false, random: random.next() } };
+        return { at, actor: 'dispatcher', command: { type: 'RecordDispatchFailure', reason, certain: true, retryable: false }, random: random.next() };
       }
       const reason = random.pick(UNCERTAIN_FAILURES);
-      return { at, actor: 'dispatcher', command: { type: 'RecordDispatchFailure', reason, certain: false, retryable: true, random: random.next() } };
+      return { at, actor: 'dispatcher', command: { type: 'RecordDispatchFailure', reason, certain: false, retryable: true }, random: random.next() };
     }
     case 'outcome-unknown': {
       const at = now + random.between(2 * MINUTE, 60 * MINUTE);

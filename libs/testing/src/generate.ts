@@ -110,7 +110,7 @@ export async function generateCalls(db: Database, options: GenerateOptions): Pro
   const run = (call: SimCall, step: Step): boolean => {
     let decided;
     try {
-      decided = decide(step.command, call.state, new Date(step.at), DEFAULT_POLICY);
+      decided = decide(step.command, call.state, new Date(step.at), DEFAULT_POLICY, step.random);
     } catch (error) {
       if (!(error instanceof DomainError)) throw error;
       rejected += 1;

@@ -2,7 +2,7 @@ import { Controller, Get, Inject, Query, Req, Res } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { ApiErrors } from '../common/api-errors.decorator.js';
-import { clientAddress } from '../long-reads/long-read-gate.js';
+import { clientAddress } from '../log/long-read-gate.js';
 import { AuditService } from './audit.service.js';
 import { VerifyReportDto } from './verify-report.dto.js';
 

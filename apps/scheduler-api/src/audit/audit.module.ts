@@ -1,11 +1,11 @@
 import { Module } from '@nestjs/common';
-import { LongReadsModule } from '../long-reads/long-reads.module.js';
+import { LogModule } from '../log/log.module.js';
 import { AuditController } from './audit.controller.js';
 import { AuditService } from './audit.service.js';
 
-/** GET /api/audit/verify. Database comes from the global DatabaseModule. */
+/** GET /api/audit/verify, a long read in LogModule's gate. Database comes from the global DatabaseModule. */
 @Module({
-  imports: [LongReadsModule],
+  imports: [LogModule],
   controllers: [AuditController],
   providers: [AuditService],
 })

@@ -1,11 +1,12 @@
 import { Module } from '@nestjs/common';
-import { CallCommandsService } from './call-commands.service.js';
+import { CommandsModule } from '../commands/commands.module.js';
 import { CallsController } from './calls.controller.js';
 import { CallsService } from './calls.service.js';
 
+/** /api/calls: the operator's and integrator's use cases, each one command or one read. */
 @Module({
+  imports: [CommandsModule],
   controllers: [CallsController],
-  providers: [CallCommandsService, CallsService],
-  exports: [CallCommandsService, CallsService],
+  providers: [CallsService],
 })
 export class CallsModule {}

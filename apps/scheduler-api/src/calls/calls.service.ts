@@ -1,9 +1,10 @@
-import { Inject, Injectable, UnprocessableEntityException } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { createHash, randomUUID } from 'node:crypto';
 import {
   CallNotFoundError,
   ConcurrencyError,
   decide,
+  IdempotencyMismatchError,
   IllegalTransitionError,
   initialState,
   stateAsOf,
@@ -21,8 +22,8 @@ import {
   type StoredEvent,
 } from '../../../../libs/persistence/src/index.js';
 import { Clock } from '../common/clock.js';
-import { CallCommandsService } from './call-commands.service.js';
-import type { CallQuery, EventsQuery, HistoryQuery, PageQuery } from './dto/list-calls.query.js';
+import { CallCommandsService } from '../commands/call-commands.service.js';
+import type { CallQuery, HistoryQuery, PageQuery } from './dto/list-calls.query.js';
 import type { BulkRetryDto, RescheduleCallDto, RetryCallDto, ScheduleCallDto } from './dto/schedule-call.dto.js';
 
 const DEFAULT_PAGE = 50;
@@ -127,10 +128,6 @@ export class CallsService {
     return this.views.history(query.limit ?? DEFAULT_PAGE, query.cursor, { status: query.status, phoneNumber: query.phoneNumber });
   }
 
-  log(query: EventsQuery): Promise<StoredEvent[]> {
-    return this.store.readAll(query.after ?? 0, query.limit ?? 100);
-  }
-
   async stats() {
     const [counts, recent] = await Promise.all([this.views.countsByStatus(), this.views.recentlyDispatched(100)]);
     const recentLateness = recent
@@ -147,9 +144,7 @@ export class CallsService {
   private async replayIdempotent(key: string, requestHash: string): Promise<CallView | null> {
     const earlier = await this.views.findIdempotencyKey(key);
     if (!earlier) return null;
-    if (earlier.requestHash !== requestHash) {
-      throw new UnprocessableEntityException('Idempotency-Key was already used with a different request body');
-    }
+    if (earlier.requestHash !== requestHash) throw new IdempotencyMismatchError();
     return this.get(earlier.callId);
   }
 

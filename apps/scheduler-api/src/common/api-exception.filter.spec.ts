@@ -1,5 +1,5 @@
-import type { ArgumentsHost } from '@nestjs/common';
-import { ConcurrencyError } from '../../../../libs/domain/src/index.js';
+import { BadRequestException, type ArgumentsHost } from '@nestjs/common';
+import { ConcurrencyError, DomainError, DomainErrorCode, IdempotencyMismatchError, InvalidCursorError, stateAsOf } from '../../../../libs/domain/src/index.js';
 import { DatabaseUnavailableError } from '../../../../libs/persistence/src/index.js';
 import { ApiExceptionFilter } from './api-exception.filter.js';
 
@@ -45,5 +45,44 @@ describe('ApiExceptionFilter', () => {
     const bug = send(new Error('Connection terminated unexpectedly'));
     expect(bug.status).toBe(500);
     expect(bug.headers['Retry-After']).toBeUndefined();
+  });
+
+  it('maps every domain error code to a 4xx status, with the code and a string message', () => {
+    for (const code of Object.values(DomainErrorCode)) {
+      const sent = send(new DomainError(code, `broken ${code}`));
+      expect({ code, status: sent.status }).toEqual({ code, status: expect.any(Number) });
+      expect(sent.status).toBeGreaterThanOrEqual(400);
+      expect(sent.status).toBeLessThan(500);
+      expect(sent.body).toMatchObject({ code, message: `broken ${code}` });
+    }
+  });
+
+  it('answers a reused Idempotency-Key with 422 IDEMPOTENCY_MISMATCH', () => {
+    const sent = send(new IdempotencyMismatchError());
+    expect(sent.status).toBe(422);
+    expect(sent.body).toMatchObject({ statusCode: 422, code: 'IDEMPOTENCY_MISMATCH', message: expect.stringContaining('Idempotency-Key') });
+  });
+
+  it('answers a foreign cursor with 400 INVALID_CURSOR naming the cursor field', () => {
+    const sent = send(new InvalidCursorError());
+    expect(sent.status).toBe(400);
+    expect(sent.body).toMatchObject({ code: 'INVALID_CURSOR', fields: { cursor: ['cursor is not a cursor this API returned'] } });
+  });
+
+  it('answers a bad asOf with its own code, INVALID_AS_OF, naming asOf', () => {
+    let error: unknown;
+    try {
+      stateAsOf('c1', [], 'yesterday');
+    } catch (caught) {
+      error = caught;
+    }
+    const sent = send(error);
+    expect(sent.status).toBe(400);
+    expect(sent.body).toMatchObject({ code: 'INVALID_AS_OF', fields: { asOf: [expect.any(String)] } });
+  });
+
+  it('joins several messages (validation) into one string', () => {
+    const sent = send(new BadRequestException({ message: ['a is bad', 'b is bad'], fields: { a: ['a is bad'], b: ['b is bad'] } }));
+    expect(sent.body).toEqual({ statusCode: 400, error: 'Bad Request', message: 'a is bad; b is bad', fields: { a: ['a is bad'], b: ['b is bad'] } });
   });
 });

@@ -1,7 +1,7 @@
 import { Catch, HttpException, HttpStatus, Logger, ServiceUnavailableException, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
 import type { NextFunction, Request, Response } from 'express';
 import { DomainError, DomainErrorCode } from '../../../../libs/domain/src/index.js';
-import { DatabaseUnavailableError, InvalidCursorError } from '../../../../libs/persistence/src/index.js';
+import { DatabaseUnavailableError } from '../../../../libs/persistence/src/index.js';
 
 const DOMAIN_STATUS: Record<DomainErrorCode, number> = {
   [DomainErrorCode.CallNotFound]: HttpStatus.NOT_FOUND,
@@ -11,6 +11,8 @@ const DOMAIN_STATUS: Record<DomainErrorCode, number> = {
   [DomainErrorCode.InvalidPhoneNumber]: HttpStatus.BAD_REQUEST,
   [DomainErrorCode.InvalidScheduledAt]: HttpStatus.BAD_REQUEST,
   [DomainErrorCode.InvalidTimezone]: HttpStatus.BAD_REQUEST,
+  [DomainErrorCode.InvalidAsOf]: HttpStatus.BAD_REQUEST,
+  [DomainErrorCode.InvalidCursor]: HttpStatus.BAD_REQUEST,
 };
 
 // Long enough for a restarting database or a pool to recover, short enough that clients notice when it has.
@@ -65,7 +67,7 @@ function healthCheckResult(exception: unknown): object | null {
 export function toErrorBody(exception: unknown): ErrorBody {
   {
     if (exception instanceof DomainError) {
-      const statusCode = DOMAIN_STATUS[exception.code] ?? HttpStatus.BAD_REQUEST;
+      const statusCode = DOMAIN_STATUS[exception.code];
       const fields = exception.field ? { [exception.field]: [exception.message] } : undefined;
       return { statusCode, error: reason(statusCode), message: exception.message, code: exception.code, fields };
     }
@@ -73,9 +75,6 @@ export function toErrorBody(exception: unknown): ErrorBody {
       // Not a bug and not the client's fault: worth a retry, unlike the 500 an unknown error gets.
       logger.warn(exception.message);
       return { statusCode: 503, error: reason(503), message: 'the database is unreachable; try again shortly', code: DATABASE_UNAVAILABLE };
-    }
-    if (exception instanceof InvalidCursorError) {
-      return { statusCode: 400, error: reason(400), message: exception.message, fields: { cursor: [exception.message] } };
     }
     const parserError = exception as { type?: string; status?: number; limit?: number };
     if (parserError?.type === 'entity.parse.failed') {

@@ -2,7 +2,12 @@ import { Global, Inject, Module, type OnApplicationShutdown } from '@nestjs/comm
 import { CallViewRepository, Database, EventStore, openDataSource } from '../../../../libs/persistence/src/index.js';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 
-/** Opens the event log named by DATABASE_URL (running migrations) and provides its repositories. */
+/**
+ * Opens the event log named by DATABASE_URL (running migrations under the start-up lock, see
+ * openDataSource) and provides its repositories. A provider of our own, not
+ * TypeOrmModule.forRootAsync: @nestjs/typeorm is not a dependency of this repository (see the
+ * README's design notes).
+ */
 @Global()
 @Module({
   providers: [

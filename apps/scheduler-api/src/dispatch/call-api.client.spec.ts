@@ -1,8 +1,11 @@
 import { HttpService } from '@nestjs/axios';
+import axios from 'axios';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { Clock } from '../common/clock.js';
 import { loadConfig } from '../config/app-config.js';
 import { CallApiClient, parseRetryAfter } from './call-api.client.js';
+import { callApiHttpOptions } from './call-api.http.js';
 
 // The client against a tiny real HTTP server whose answer each test chooses: the classification
 // (certain / uncertain, retryable / final) is what keeps a call from being dialled twice.
@@ -37,7 +40,9 @@ describe('CallApiClient', () => {
 
   const clients: CallApiClient[] = [];
   const clientFor = (callApiUrl: string, env: Record<string, string> = {}) => {
-    const created = new CallApiClient(new HttpService(), loadConfig({ CALL_API_URL: callApiUrl, CALL_API_TIMEOUT_MS: String(TIMEOUT_MS), ...env }));
+    const config = loadConfig({ CALL_API_URL: callApiUrl, CALL_API_TIMEOUT_MS: String(TIMEOUT_MS), ...env });
+    // As HttpModule.registerAsync builds it in DispatchModule.
+    const created = new CallApiClient(new HttpService(axios.create(callApiHttpOptions(config))), config, new Clock());
     clients.push(created);
     return created;
   };

@@ -1,9 +1,10 @@
 import { HttpService } from '@nestjs/axios';
 import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import type { AxiosError, AxiosInstance } from 'axios';
-import { Agent as HttpAgent } from 'node:http';
-import { Agent as HttpsAgent } from 'node:https';
+import type { Agent as HttpAgent } from 'node:http';
+import { Clock } from '../common/clock.js';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
+import { keepAliveAgent } from './call-api.http.js';
 
 /** The answer to "place this call", classified by what it proves about the provider's side. */
 export type PlaceCallResult =
@@ -23,12 +24,8 @@ export type CallStatusResult =
 const UNAVAILABLE_STATUSES = new Set([429, 502, 503, 504]);
 // Network errors raised before the request could reach the provider.
 const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
-// Status polls and health probes share these (the follower runs at most 32 polls at once).
-const READ_SOCKETS = 40;
 // Retry-After beyond this is treated as this: the circuit breaker keeps probing meanwhile.
 const MAX_RETRY_AFTER_MS = 10 * 60_000;
-// Answers are a few hundred bytes; a body past this is not the Call API talking.
-const MAX_BODY_BYTES = 1 << 20;
 
 interface RawResponse {
   status: number;
@@ -40,31 +37,32 @@ type NetworkError = Error & { code?: string };
 
 /**
  * HTTP client of the external Call API (CALL_API.md): POST /api/call and GET /api/call/:id,
- * through @nestjs/axios's instance with a keep-alive agent. It calls axios directly rather than
- * through HttpService's Observables: on the dispatch hot path the rxjs wrapping costs CPU for nothing.
+ * through the axios instance that HttpModule.registerAsync configured (callApiHttpOptions: timeout,
+ * text bodies, a keep-alive read agent). It calls axios directly rather than through HttpService's
+ * Observables: on the dispatch hot path the rxjs wrapping costs CPU for nothing.
  */
 @Injectable()
 export class CallApiClient implements OnApplicationShutdown {
   // Dials have sockets of their own, one per dial that may be in flight: a dial queued behind status
   // polls for a socket could time out unsent and be taken for one that may have been placed.
   private readonly dialAgent: HttpAgent;
-  private readonly readAgent: HttpAgent;
   private readonly axios: AxiosInstance;
 
-  constructor(@Inject(HttpService) http: HttpService, @Inject(APP_CONFIG) private readonly config: AppConfig) {
+  constructor(
+    @Inject(HttpService) http: HttpService,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(Clock) private readonly clock: Clock,
+  ) {
     this.axios = http.axiosRef;
-    const agent = (maxSockets: number) => {
-      const options = { keepAlive: true, maxSockets };
-      return config.callApiUrl.startsWith('https:') ? new HttpsAgent(options) : new HttpAgent(options);
-    };
-    this.dialAgent = agent(config.dispatchConcurrency);
-    this.readAgent = agent(READ_SOCKETS);
+    this.dialAgent = keepAliveAgent(config, config.dispatchConcurrency);
   }
 
   // After the dispatcher has waited for its dials (beforeApplicationShutdown), not before.
   onApplicationShutdown(): void {
     this.dialAgent.destroy();
-    this.readAgent.destroy();
+    // The read agent is the instance's default (callApiHttpOptions); its idle sockets would keep the process up.
+    (this.axios.defaults.httpAgent as HttpAgent | undefined)?.destroy();
+    (this.axios.defaults.httpsAgent as HttpAgent | undefined)?.destroy();
   }
 
   async placeCall(phoneNumber: string, idempotencyKey: string): Promise<PlaceCallResult> {
@@ -85,7 +83,7 @@ export class CallApiClient implements OnApplicationShutdown {
       return { ok: false, unavailable: false, certain: false, retryable: true, reason: `HTTP ${status} without a call id` };
     }
     const reason = `HTTP ${status}${describeBody(body, response.text)}`;
-    if (UNAVAILABLE_STATUSES.has(status)) return { ok: false, unavailable: true, reason, retryAfterMs: parseRetryAfter(response.retryAfter, Date.now()) };
+    if (UNAVAILABLE_STATUSES.has(status)) return { ok: false, unavailable: true, reason, retryAfterMs: parseRetryAfter(response.retryAfter, this.clock.now().getTime()) };
     if (status >= 500) return { ok: false, unavailable: false, certain: false, retryable: true, reason };
     return { ok: false, unavailable: false, certain: true, retryable: false, reason };
   }
@@ -115,23 +113,15 @@ export class CallApiClient implements OnApplicationShutdown {
   }
 
   /** One request; resolves with any status (error bodies may be HTML: the caller decides), rejects on network errors. */
-  private async request(method: 'GET' | 'POST', path: string, data?: unknown, headers: Record<string, string> = {}, agent = this.readAgent): Promise<RawResponse> {
+  private async request(method: 'GET' | 'POST', path: string, data?: unknown, headers: Record<string, string> = {}, agent?: HttpAgent): Promise<RawResponse> {
     try {
+      // Timeout, text body, status handling and the read agent are the instance's defaults (callApiHttpOptions).
       const res = await this.axios.request<string>({
         method,
         url: this.config.callApiUrl + path,
         data,
-        headers: { Accept: 'application/json', ...headers },
-        // The whole exchange, not just an idle socket, must finish within CALL_API_TIMEOUT_MS.
-        timeout: this.config.callApiTimeoutMs,
-        httpAgent: agent,
-        httpsAgent: agent,
-        maxContentLength: MAX_BODY_BYTES,
-        maxRedirects: 0,
-        // Read text and decide ourselves: error pages may be HTML, and no status is an exception here.
-        responseType: 'text',
-        transformResponse: (raw: string) => raw,
-        validateStatus: () => true,
+        headers,
+        ...(agent ? { httpAgent: agent, httpsAgent: agent } : {}),
       });
       const retryAfter = res.headers['retry-after'];
       return { status: res.status, text: typeof res.data === 'string' ? res.data : '', retryAfter: typeof retryAfter === 'string' ? retryAfter : null };

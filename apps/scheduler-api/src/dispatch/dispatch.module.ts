@@ -1,14 +1,20 @@
 import { HttpModule } from '@nestjs/axios';
 import { Module } from '@nestjs/common';
-import { CallsModule } from '../calls/calls.module.js';
+import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
+import { CommandsModule } from '../commands/commands.module.js';
 import { CallApiClient } from './call-api.client.js';
+import { callApiHttpOptions } from './call-api.http.js';
 import { CallApiCircuit } from './circuit/call-api-circuit.service.js';
 import { DispatchSweepJob } from './dispatch-sweep.job.js';
 import { DispatcherService } from './dispatcher.service.js';
 import { StatusFollowerService } from './status-follower.service.js';
 
 @Module({
-  imports: [HttpModule, CallsModule],
+  imports: [
+    // The Call API's axios instance, configured from the validated environment (APP_CONFIG is global).
+    HttpModule.registerAsync({ inject: [APP_CONFIG], useFactory: (config: AppConfig) => callApiHttpOptions(config) }),
+    CommandsModule,
+  ],
   providers: [CallApiClient, CallApiCircuit, DispatcherService, StatusFollowerService, DispatchSweepJob],
   exports: [DispatcherService, StatusFollowerService, CallApiCircuit],
 })

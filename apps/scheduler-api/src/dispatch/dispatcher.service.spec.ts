@@ -1,6 +1,6 @@
 import { Subject } from 'rxjs';
 import type { CallView } from '../../../../libs/domain/src/index.js';
-import type { CallCommandsService } from '../calls/call-commands.service.js';
+import type { CallCommandsService } from '../commands/call-commands.service.js';
 import type { Clock } from '../common/clock.js';
 import { loadConfig } from '../config/app-config.js';
 import type { CallApiClient, PlaceCallResult } from './call-api.client.js';

@@ -3,7 +3,7 @@ import { hostname } from 'node:os';
 import { Subject, type Subscription } from 'rxjs';
 import { ConcurrencyError, effectiveDeadline, IllegalTransitionError, type CallView } from '../../../../libs/domain/src/index.js';
 import { CallViewRepository, Database, EventStore, type EventMetadata } from '../../../../libs/persistence/src/index.js';
-import { CallCommandsService } from '../calls/call-commands.service.js';
+import { CallCommandsService } from '../commands/call-commands.service.js';
 import { Clock } from '../common/clock.js';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { CallApiClient, type PlaceCallResult } from './call-api.client.js';
@@ -204,7 +204,7 @@ export class DispatcherService implements OnApplicationBootstrap, BeforeApplicat
       this.circuit.reached();
       const recorded = await this.commands.executeWithRetry(
         call.id,
-        { type: 'RecordDispatchFailure', reason: result.reason, certain: result.certain, retryable: result.retryable, random: Math.random() },
+        { type: 'RecordDispatchFailure', reason: result.reason, certain: result.certain, retryable: result.retryable },
         { metadata: this.metadata, persistUntilStored: true },
         claim,
       );

@@ -1,6 +1,7 @@
 import type { CallView } from '../../../../libs/domain/src/index.js';
 import { DatabaseUnavailableError, type CallViewRepository } from '../../../../libs/persistence/src/index.js';
-import type { CallCommandsService } from '../calls/call-commands.service.js';
+import type { CallCommandsService } from '../commands/call-commands.service.js';
+import type { Clock } from '../common/clock.js';
 import { loadConfig } from '../config/app-config.js';
 import type { CallApiClient } from './call-api.client.js';
 import { StatusFollowerService } from './status-follower.service.js';
@@ -10,13 +11,14 @@ import { StatusFollowerService } from './status-follower.service.js';
 const outage = () => new DatabaseUnavailableError(new Error('connect ECONNREFUSED 127.0.0.1:5432'));
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-function setup(options: { views?: Partial<CallViewRepository>; commands?: Partial<CallCommandsService>; callApi?: Partial<CallApiClient> }) {
+function setup(options: { views?: Partial<CallViewRepository>; commands?: Partial<CallCommandsService>; callApi?: Partial<CallApiClient>; clock?: Clock }) {
   const config = loadConfig({ FOLLOW_INTERVAL_MS: '10', FOLLOW_MAX_INTERVAL_MS: '20', FOLLOW_NOT_FOUND_LIMIT: '1' });
   return new StatusFollowerService(
     options.commands as CallCommandsService,
     options.views as CallViewRepository,
     options.callApi as CallApiClient,
     config,
+    options.clock ?? ({ now: () => new Date() } as Clock),
   );
 }
 
@@ -64,5 +66,25 @@ describe('StatusFollowerService during a database outage', () => {
     expect(commands).toEqual(['LoseTracking', 'LoseTracking']);
     expect(follower.followingCount).toBe(0);
     expect(unhandled).toEqual([]);
+  });
+
+  it('gives a call up after FOLLOW_GIVE_UP_MS by the Clock, not by the wall time', async () => {
+    const commands: string[] = [];
+    const executeWithRetry = async (_id: string, command: { type: string }) => {
+      commands.push(command.type);
+      return { state: { status: command.type === 'LoseTracking' ? 'untracked' : 'ringing' }, events: [] };
+    };
+    const callApi = { getCall: async () => ({ ok: true, status: 'ringing', duration: null }) };
+    let now = Date.parse('2026-01-01T00:00:00Z');
+    const clock = { now: () => new Date(now) } as Clock;
+    follower = setup({ commands: { executeWithRetry } as unknown as CallCommandsService, callApi: callApi as unknown as CallApiClient, clock });
+
+    follower.follow('c1', 'p1');
+    await sleep(60);
+    expect(commands).not.toContain('LoseTracking');
+    now += loadConfig({}).followGiveUpMs + 1;
+    await sleep(60);
+    expect(commands).toContain('LoseTracking');
+    expect(follower.followingCount).toBe(0);
   });
 });

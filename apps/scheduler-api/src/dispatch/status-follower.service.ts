@@ -2,7 +2,8 @@ import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnAppl
 import { hostname } from 'node:os';
 import { ConcurrencyError, formatDuration, IllegalTransitionError, IN_PROGRESS_STATUSES, isTerminal } from '../../../../libs/domain/src/index.js';
 import { CallViewRepository, type EventMetadata } from '../../../../libs/persistence/src/index.js';
-import { CallCommandsService, type CommandResult } from '../calls/call-commands.service.js';
+import { CallCommandsService, type CommandResult } from '../commands/call-commands.service.js';
+import { Clock } from '../common/clock.js';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { CallApiClient } from './call-api.client.js';
 import { Semaphore } from './semaphore.js';
@@ -37,6 +38,7 @@ export class StatusFollowerService implements OnApplicationBootstrap, BeforeAppl
     @Inject(CallViewRepository) private readonly views: CallViewRepository,
     @Inject(CallApiClient) private readonly callApi: CallApiClient,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(Clock) private readonly clock: Clock,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -74,7 +76,7 @@ export class StatusFollowerService implements OnApplicationBootstrap, BeforeAppl
 
   follow(callId: string, providerCallId: string, known?: CommandResult): void {
     if (this.stopping || this.tracked.has(callId)) return;
-    const entry: Tracked = { providerCallId, known, since: Date.now(), delay: this.config.followIntervalMs, notFound: 0 };
+    const entry: Tracked = { providerCallId, known, since: this.clock.now().getTime(), delay: this.config.followIntervalMs, notFound: 0 };
     this.tracked.set(callId, entry);
     this.schedule(callId, entry);
   }
@@ -101,11 +103,11 @@ export class StatusFollowerService implements OnApplicationBootstrap, BeforeAppl
           entry.known,
         );
         entry.known = result;
-        if (isTerminal(result.state.status as never)) return this.untrack(callId);
+        if (isTerminal(result.state.status)) return this.untrack(callId);
         entry.delay = result.events.length > 0 ? this.config.followIntervalMs : this.slower(entry.delay);
         // `return await` (not `return`): a failing loseTracking must land in the catch below and be
         // tried again at the next poll, not escape as an unhandled rejection.
-        if (Date.now() - entry.since > this.config.followGiveUpMs) {
+        if (this.clock.now().getTime() - entry.since > this.config.followGiveUpMs) {
           return await this.loseTracking(callId, entry, `no final status after ${formatDuration(this.config.followGiveUpMs)} (last: ${answer.status})`);
         }
       } else if (answer.notFound && ++entry.notFound >= this.config.followNotFoundLimit) {

@@ -48,12 +48,12 @@ export class HealthController {
   private async database() {
     const session = this.indicators.check('database');
     try {
-      await withTimeout(this.db.read((m) => m.query('SELECT 1')), DATABASE_CHECK_TIMEOUT_MS, 'no answer to SELECT 1');
+      await withTimeout(this.db.ping(), DATABASE_CHECK_TIMEOUT_MS, 'no answer to a ping');
       this.databaseDownSince = null;
       return session.up({ engine: this.db.dialect.kind });
     } catch (error) {
       // Other work (a dispatch, a write) may have met the outage before this probe did.
-      this.databaseDownSince ??= this.db.unavailableSince ?? new Date();
+      this.databaseDownSince ??= this.db.unavailableSince ?? this.clock.now();
       return session.down({ engine: this.db.dialect.kind, message: (error as Error).message, since: this.databaseDownSince.toISOString() });
     }
   }

@@ -1,20 +1,16 @@
 import { Controller, Get, Headers, Inject, Query, Req, Res } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
-import { EventStore } from '../../../../libs/persistence/src/index.js';
 import { StoredEventDto } from '../calls/dto/call-view.dto.js';
 import { EventsQuery } from '../calls/dto/list-calls.query.js';
 import { ApiErrors } from '../common/api-errors.decorator.js';
-import { clientAddress } from '../long-reads/long-read-gate.js';
-import { EventsExportService } from './events-export.service.js';
+import { EventLogService } from './event-log.service.js';
+import { clientAddress } from './long-read-gate.js';
 
 @ApiTags('events')
 @Controller('events')
 export class EventsController {
-  constructor(
-    @Inject(EventStore) private readonly store: EventStore,
-    @Inject(EventsExportService) private readonly exporter: EventsExportService,
-  ) {}
+  constructor(@Inject(EventLogService) private readonly log: EventLogService) {}
 
   @Get()
   @ApiOperation({
@@ -25,7 +21,8 @@ export class EventsController {
   @ApiOkResponse({ type: [StoredEventDto] })
   @ApiErrors(400, 429, 503)
   async list(@Query() query: EventsQuery, @Headers('accept') accept: string | undefined, @Req() req: Request, @Res() res: Response) {
-    if (accept?.includes('application/x-ndjson')) return this.exporter.export(res, query.after ?? 0, clientAddress(req));
-    res.json(await this.store.readAll(query.after ?? 0, query.limit ?? 100));
+    // @Res, not a returned value: the NDJSON answer is written page by page as the client takes it.
+    if (accept?.includes('application/x-ndjson')) return this.log.exportNdjson(res, query.after ?? 0, clientAddress(req));
+    res.json(await this.log.page(query.after ?? 0, query.limit ?? 100));
   }
 }

@@ -1,22 +1,29 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Response } from 'express';
-import { EventStore } from '../../../../libs/persistence/src/index.js';
-import { LongReadGate } from '../long-reads/long-read-gate.js';
-import { pipePages } from '../long-reads/pipe-pages.js';
+import { EventStore, type StoredEvent } from '../../../../libs/persistence/src/index.js';
+import { LongReadGate } from './long-read-gate.js';
+import { pipePages } from './pipe-pages.js';
 
 // Small pages: each one blocks the event loop while it is read and serialised.
 const EXPORT_PAGE = 250;
 
-/** GET /api/events as NDJSON: the log after a position, to its end, as a long read (LongReadGate). */
+/** GET /api/events: the global log after a position, one page, or to its end as NDJSON. */
 @Injectable()
-export class EventsExportService {
+export class EventLogService {
   constructor(
     @Inject(EventStore) private readonly store: EventStore,
     @Inject(LongReadGate) private readonly gate: LongReadGate,
   ) {}
 
-  /** Throws 429/503 (nothing sent yet) when too many long reads run; otherwise streams to the end. */
-  async export(res: Response, after: number, client: string): Promise<void> {
+  page(after: number, limit: number): Promise<StoredEvent[]> {
+    return this.store.readAll(after, limit);
+  }
+
+  /**
+   * The log after `after` to its end as NDJSON, a long read (LongReadGate): throws 429/503 (nothing
+   * sent yet) when too many run; otherwise streams to the end.
+   */
+  async exportNdjson(res: Response, after: number, client: string): Promise<void> {
     const read = this.gate.admit(client, res);
     let closed = false;
     res.on('close', () => {

@@ -3,7 +3,8 @@ import { Subject } from 'rxjs';
 import type { Response } from 'express';
 import type { CallView, StoredEventView } from '../../../../libs/domain/src/index.js';
 import type { CallChange, CallViewRepository, EventStore } from '../../../../libs/persistence/src/index.js';
-import { LongReadGate } from '../long-reads/long-read-gate.js';
+import { LongReadGate } from './long-read-gate.js';
+import { Clock } from '../common/clock.js';
 import type { LogFeed } from './log-feed.js';
 import { StreamService } from './stream.service.js';
 
@@ -56,7 +57,7 @@ function setup(log: StoredEventView[]) {
   } as unknown as EventStore;
   const calls = { findByIds: async (ids: string[]) => new Map(ids.map((id) => [id, view(id)])) } as unknown as CallViewRepository;
   const gate = new LongReadGate({ active: 1, queued: 1, perClient: 2, retryAfterSeconds: 2 });
-  return { service: new StreamService(store, calls, { changes$ } as unknown as LogFeed, gate), changes$, release, gate };
+  return { service: new StreamService(store, calls, { changes$ } as unknown as LogFeed, gate, new Clock()), changes$, release, gate };
 }
 
 describe('StreamService', () => {

@@ -25,7 +25,7 @@ export class LogFeed {
     @Inject(Database) db: Database,
   ) {
     // One poller for all clients, running only while someone listens.
-    this.changes$ = db.dialect.kind === 'postgres' ? this.tail().pipe(share()) : store.changes$;
+    this.changes$ = db.dialect.otherWritersPossible ? this.tail().pipe(share()) : store.changes$;
   }
 
   private tail(): Observable<CallChange> {
@@ -35,6 +35,7 @@ export class LogFeed {
       let stopped = false;
       let delay = POLL_MS;
       // One line when the log becomes unreadable and one when it is back, not one per poll.
+      // performance.now(): only the outage's length is reported, a duration, not a time of day.
       let failingSince: number | null = null;
       const poll = async () => {
         try {
@@ -49,12 +50,12 @@ export class LogFeed {
             }
             full = page.length === PAGE;
           }
-          if (failingSince !== null) this.logger.log(`following the log again after ${Date.now() - failingSince} ms`);
+          if (failingSince !== null) this.logger.log(`following the log again after ${Math.round(performance.now() - failingSince)} ms`);
           failingSince = null;
           delay = POLL_MS;
         } catch (error) {
           if (failingSince === null) this.logger.warn(`following the log: ${(error as Error).message}; backing off until it answers`);
-          failingSince ??= Date.now();
+          failingSince ??= performance.now();
           delay = Math.min(delay * 2, MAX_BACKOFF_MS);
         }
         if (!stopped) timer = setTimeout(() => void poll(), delay);

@@ -2,7 +2,7 @@ import { BadRequestException, Controller, Get, Headers, Inject, Query, Req, Res 
 import { ApiHeader, ApiOkResponse, ApiOperation, ApiProduces, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { ApiErrors } from '../common/api-errors.decorator.js';
-import { clientAddress } from '../long-reads/long-read-gate.js';
+import { clientAddress } from './long-read-gate.js';
 import { StreamService } from './stream.service.js';
 
 @ApiTags('stream')

@@ -2,9 +2,10 @@ import { BadRequestException, Inject, Injectable, Logger, type BeforeApplication
 import type { Response } from 'express';
 import type { Subscription } from 'rxjs';
 import { CallViewRepository, EventStore, toEventView, type CallChange } from '../../../../libs/persistence/src/index.js';
-import { LongReadGate, type LongRead } from '../long-reads/long-read-gate.js';
-import { pipePages } from '../long-reads/pipe-pages.js';
+import { Clock } from '../common/clock.js';
+import { LongReadGate, type LongRead } from './long-read-gate.js';
 import { LogFeed } from './log-feed.js';
+import { pipePages } from './pipe-pages.js';
 
 export const HEARTBEAT_MS = 15_000;
 // Small pages: each one blocks the event loop while it is read and serialised (a few ms at 250).
@@ -30,6 +31,7 @@ export class StreamService implements BeforeApplicationShutdown {
     @Inject(CallViewRepository) private readonly calls: CallViewRepository,
     @Inject(LogFeed) private readonly feed: LogFeed,
     @Inject(LongReadGate) private readonly gate: LongReadGate,
+    @Inject(Clock) private readonly clock: Clock,
   ) {}
 
   /** How many clients are connected (for tests and metrics). */
@@ -78,7 +80,7 @@ export class StreamService implements BeforeApplicationShutdown {
       return flushed;
     };
     const subscription: Subscription = this.feed.changes$.subscribe((change) => (backlog ? backlog.push(change) : send(change)));
-    const heartbeat = setInterval(() => res.write(`: heartbeat ${new Date().toISOString()}\n\n`), HEARTBEAT_MS);
+    const heartbeat = setInterval(() => res.write(`: heartbeat ${this.clock.now().toISOString()}\n\n`), HEARTBEAT_MS);
     heartbeat.unref();
     const cleanup = () => {
       closed = true;

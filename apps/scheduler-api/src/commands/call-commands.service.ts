@@ -96,7 +96,8 @@ export class CallCommandsService implements OnApplicationShutdown {
   }
 
   private async decideAndAppend(state: CallState, causationId: string | undefined, command: CallCommand, options: ExecuteOptions): Promise<CommandResult> {
-    const events = decide(command, state, this.clock.now(), this.policy);
+    // The decider is pure: the time and its random draw (the jitter of a retry) are read here, in the shell.
+    const events = decide(command, state, this.clock.now(), this.policy, Math.random());
     if (events.length === 0) return { state, events: [] };
     const next = events.reduce(evolve, state);
     const append = (eventIds?: string[]) =>
@@ -110,14 +111,15 @@ export class CallCommandsService implements OnApplicationShutdown {
 
   /** Runs `work` until it gets past a database outage: retried with backoff, given up only at shutdown or after OUTAGE_PATIENCE_MS. */
   private async outlastOutage<T>(what: string, work: () => Promise<T>): Promise<T> {
-    const started = Date.now();
+    // A duration, not a time of day: the monotonic clock, which a moved Clock or a stepped wall clock cannot bend.
+    const started = performance.now();
     for (let attempt = 1, delay = OUTAGE_FIRST_DELAY_MS; ; attempt++, delay = Math.min(delay * 2, OUTAGE_MAX_DELAY_MS)) {
       try {
         const result = await work();
         if (attempt > 1) this.logger.log(`${what}: done after ${attempt} tries`);
         return result;
       } catch (error) {
-        const patient = Date.now() - started + delay <= OUTAGE_PATIENCE_MS;
+        const patient = performance.now() - started + delay <= OUTAGE_PATIENCE_MS;
         if (!(error instanceof DatabaseUnavailableError) || this.stop.signal.aborted || !patient) throw error;
         if (attempt === 1) this.logger.warn(`${what}: ${error.message}; retrying until it is stored`);
         await pause(delay, this.stop.signal);
