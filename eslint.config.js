@@ -19,6 +19,8 @@ const sharedRules = {
   '@typescript-eslint/consistent-type-imports': ['error', { fixStyle: 'inline-type-imports' }],
   // `() => res.end()` and `return send(...)` inside a void function are the handler idioms of Express and Angular.
   '@typescript-eslint/no-confusing-void-expression': ['error', { ignoreArrowShorthand: true, ignoreVoidReturningFunctions: true }],
+  // `text || 'default'` deliberately treats an empty string as missing.
+  '@typescript-eslint/prefer-nullish-coalescing': ['error', { ignorePrimitives: { string: true } }],
   // `_`-prefixed parameters and bindings mark an intentionally unused slot (interface shape, rest omit).
   '@typescript-eslint/no-unused-vars': [
     'error',
@@ -43,28 +45,6 @@ export default defineConfig(
     },
     rules: sharedRules,
   },
-  {
-    // Unit specs (Jest and Vitest) and end-to-end tests.
-    files: ['**/*.spec.ts', 'test/**/*.ts'],
-    rules: {
-      // `expect(mock.method).toHaveBeenCalled()` passes an unbound method on purpose.
-      '@typescript-eslint/unbound-method': 'off',
-      // In a test a wrong `!` throws and fails the test, which is what the assertion is for.
-      '@typescript-eslint/no-non-null-assertion': 'off',
-    },
-  },
-  {
-    // End-to-end tests read JSON bodies from the real HTTP API untyped on purpose: the assertions check their shape.
-    files: ['test/**/*.ts'],
-    rules: {
-      '@typescript-eslint/no-unsafe-member-access': 'off',
-      '@typescript-eslint/no-unsafe-assignment': 'off',
-      '@typescript-eslint/no-unsafe-argument': 'off',
-      '@typescript-eslint/no-unsafe-call': 'off',
-      '@typescript-eslint/no-unsafe-return': 'off',
-    },
-  },
-
   // Angular dashboard: its own tsconfigs (app and spec), angular-eslint's recommended TS and template rules.
   {
     files: ['apps/dashboard/src/**/*.ts'],
@@ -85,6 +65,33 @@ export default defineConfig(
   {
     files: ['apps/dashboard/src/**/*.html'],
     extends: [angular.configs.templateRecommended, angular.configs.templateAccessibility],
+  },
+
+  // Tests (after both program blocks, so these adjustments win over the presets).
+  {
+    // Unit specs (Jest and Vitest), end-to-end tests and benchmarks.
+    files: ['**/*.spec.ts', 'test/**/*.ts', 'bench/**/*.ts'],
+    rules: {
+      // `expect(mock.method).toHaveBeenCalled()` passes an unbound method on purpose.
+      '@typescript-eslint/unbound-method': 'off',
+      // In a test or a benchmark a wrong `!` throws at once and fails the run, which is what the assertion is for.
+      '@typescript-eslint/no-non-null-assertion': 'off',
+      // Jest's asymmetric matchers (`expect.objectContaining(...)`) are typed `any` by @types/jest.
+      '@typescript-eslint/no-unsafe-argument': 'off',
+    },
+  },
+  {
+    // End-to-end tests read JSON bodies from the real HTTP API untyped on purpose: the assertions check their shape.
+    files: ['test/**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-unsafe-member-access': 'off',
+      '@typescript-eslint/no-unsafe-assignment': 'off',
+      '@typescript-eslint/no-unsafe-argument': 'off',
+      '@typescript-eslint/no-unsafe-call': 'off',
+      '@typescript-eslint/no-unsafe-return': 'off',
+      // Processes started in beforeAll are `let x: T`; afterAll's `x?.stop()` guards a failed start TypeScript cannot see.
+      '@typescript-eslint/no-unnecessary-condition': 'off',
+    },
   },
 
   // Plain JavaScript (this file, Jest's config, scripts/): no tsconfig covers them, so no type-aware rules.
