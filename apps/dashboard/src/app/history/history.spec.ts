@@ -43,7 +43,7 @@ describe('History page', () => {
     const el = harness.routeNativeElement!;
     expect(el.querySelector('app-status-chip')?.textContent.trim()).toBe('completed');
     expect(el.querySelector('tbody time')?.textContent).toContain('10:00:00'); // 01:00 UTC is 10:00 in Tokyo
-    expect(el.querySelector('#history-status')!.value).toBe('completed');
+    expect(el.querySelector<HTMLSelectElement>('#history-status')!.value).toBe('completed');
   });
 
   it('changing the status filter updates the URL and reloads', async () => {
@@ -53,7 +53,7 @@ describe('History page', () => {
     http.expectOne('/api/calls/history?limit=50').flush({ items: [], nextCursor: null });
     await tick();
     harness.detectChanges();
-    const select = harness.routeNativeElement!.querySelector('#history-status')!;
+    const select = harness.routeNativeElement!.querySelector<HTMLSelectElement>('#history-status')!;
     select.value = 'busy';
     select.dispatchEvent(new Event('change'));
     await tick();
@@ -95,17 +95,15 @@ describe('History page', () => {
     const harness = await RouterTestingHarness.create();
     const navigating = harness.navigateByUrl('/history');
     await tick();
-    http
-      .expectOne('/api/calls/history?limit=50')
-      .flush(
-        {
-          statusCode: 400,
-          error: 'Bad Request',
-          message: 'cursor is not a cursor this API returned',
-          fields: { cursor: ['cursor is not a cursor this API returned'] },
-        },
-        { status: 400, statusText: 'Bad Request' },
-      );
+    http.expectOne('/api/calls/history?limit=50').flush(
+      {
+        statusCode: 400,
+        error: 'Bad Request',
+        message: 'cursor is not a cursor this API returned',
+        fields: { cursor: ['cursor is not a cursor this API returned'] },
+      },
+      { status: 400, statusText: 'Bad Request' },
+    );
     await navigating;
     await tick();
     harness.detectChanges();

@@ -43,7 +43,7 @@ describe('Overview page', () => {
     });
     await settle(fixture);
     const el = fixture.nativeElement as HTMLElement;
-    const completed = el.querySelector('a[data-status=completed]')!;
+    const completed = el.querySelector<HTMLAnchorElement>('a[data-status=completed]')!;
     expect(completed.textContent).toContain('7');
     expect(completed.getAttribute('href')).toBe('/history?status=completed');
     expect(el.querySelector('a[data-status=pending]')?.getAttribute('href')).toBe('/pending');

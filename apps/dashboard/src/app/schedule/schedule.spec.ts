@@ -24,7 +24,7 @@ describe('Schedule page', () => {
     await fixture.whenStable();
     const el = fixture.nativeElement as HTMLElement;
     const type = async (selector: string, value: string) => {
-      const input = el.querySelector(selector)!;
+      const input = el.querySelector<HTMLInputElement>(selector)!;
       input.value = value;
       input.dispatchEvent(new Event('input'));
       await fixture.whenStable();
@@ -76,7 +76,7 @@ describe('Schedule page', () => {
     expect(success).toContain('Call to +14155550100 scheduled for');
     expect(success).toContain('09:30:05');
     expect(el.querySelector('a[href="/calls/c1"]')).not.toBeNull();
-    expect(el.querySelector('#phoneNumber')!.value).toBe('');
+    expect(el.querySelector<HTMLInputElement>('#phoneNumber')!.value).toBe('');
     // The emptied field is ready for the next number, not flagged as an error.
     expect(el.querySelector('[data-testid=phoneNumber-error]')?.textContent.trim()).toBe('');
   });
