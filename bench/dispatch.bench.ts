@@ -56,7 +56,7 @@ export async function postAll(
   clients: number,
   onCreated?: (index: number, at: number) => void,
 ): Promise<{ latencies: number[]; wallMs: number }> {
-  const latencies: number[] = new Array(bodies.length);
+  const latencies: number[] = new Array<number>(bodies.length);
   let next = 0;
   const started = performance.now();
   await Promise.all(
@@ -210,23 +210,40 @@ async function repeat<T>(name: string, runs: number, scenario: () => Promise<T>,
 export async function runDispatchBench({ runs }: DispatchBenchOptions): Promise<void> {
   console.log(`\n== dispatch benchmarks (${runs} run(s) per scenario, fresh SQLite database each) ==`);
 
-  const schedule = await repeat('schedule', runs, scheduleScenario, (r) =>
-    `${fmt(r.throughput, 0)} req/s, p50 ${fmt(r.p50)} ms, p99 ${fmt(r.p99)} ms, peak RSS ${fmt(r.rssMiB, 0)} MiB`,
+  const schedule = await repeat(
+    'schedule',
+    runs,
+    scheduleScenario,
+    (r) => `${fmt(r.throughput, 0)} req/s, p50 ${fmt(r.p50)} ms, p99 ${fmt(r.p99)} ms, peak RSS ${fmt(r.rssMiB, 0)} MiB`,
   );
   const rate = Math.max(50, median(schedule.map((r) => r.throughput)));
 
-  const lateness = await repeat('lateness', runs, () => latenessScenario(rate), (r) =>
-    `p50 ${fmt(r.p50, 0)} ms, p99 ${fmt(r.p99, 0)} ms, max ${fmt(r.max, 0)} ms` +
-    `${r.excluded ? `, ${r.excluded} calls excluded (scheduled after their time)` : ''}, peak RSS ${fmt(r.rssMiB, 0)} MiB`,
+  const lateness = await repeat(
+    'lateness',
+    runs,
+    () => latenessScenario(rate),
+    (r) =>
+      `p50 ${fmt(r.p50, 0)} ms, p99 ${fmt(r.p99, 0)} ms, max ${fmt(r.max, 0)} ms` +
+      `${r.excluded ? `, ${r.excluded} calls excluded (scheduled after their time)` : ''}, peak RSS ${fmt(r.rssMiB, 0)} MiB`,
   );
 
-  const burst = await repeat('burst', runs, () => burstScenario(rate), (r) =>
-    `${fmt(r.dialsPerSecond, 0)} dials/s (${BURST_CALLS} in ${fmt(r.drainMs / 1000, 2)} s)` +
-    `${r.lateStart ? ' — scheduling overran the due instant' : ''}, peak RSS ${fmt(r.rssMiB, 0)} MiB`,
+  const burst = await repeat(
+    'burst',
+    runs,
+    () => burstScenario(rate),
+    (r) =>
+      `${fmt(r.dialsPerSecond, 0)} dials/s (${BURST_CALLS} in ${fmt(r.drainMs / 1000, 2)} s)` +
+      `${r.lateStart ? ' — scheduling overran the due instant' : ''}, peak RSS ${fmt(r.rssMiB, 0)} MiB`,
   );
 
   const figures: Figure[] = [
-    { name: `schedule throughput (${SCHEDULE_CALLS} calls, ${SCHEDULE_CLIENTS} clients)`, unit: 'req/s', runs: schedule.map((r) => r.throughput), goal: { op: '>=', value: 3000 }, digits: 0 },
+    {
+      name: `schedule throughput (${SCHEDULE_CALLS} calls, ${SCHEDULE_CLIENTS} clients)`,
+      unit: 'req/s',
+      runs: schedule.map((r) => r.throughput),
+      goal: { op: '>=', value: 3000 },
+      digits: 0,
+    },
     { name: 'schedule latency p50', unit: 'ms', runs: schedule.map((r) => r.p50) },
     { name: 'schedule latency p99', unit: 'ms', runs: schedule.map((r) => r.p99), goal: { op: '<=', value: 50 } },
     { name: `dispatch lateness p50 (${LATENESS_CALLS} calls over ${LATENESS_WINDOW_MS / 1000} s)`, unit: 'ms', runs: lateness.map((r) => r.p50), digits: 0 },
@@ -239,7 +256,11 @@ export async function runDispatchBench({ runs }: DispatchBenchOptions): Promise<
   ];
   printFigures('dispatch benchmark medians', figures);
   console.log(
-    `  (scheduler defaults except ${Object.entries(DISPATCH_ENV).map(([k, v]) => `${k}=${v}`).join(' ')} in the dispatch scenarios;` +
-      ` stand-in ${Object.entries(MOCK_ENV).map(([k, v]) => `${k}=${v}`).join(' ')}, no added latency)`,
+    `  (scheduler defaults except ${Object.entries(DISPATCH_ENV)
+      .map(([k, v]) => `${k}=${v}`)
+      .join(' ')} in the dispatch scenarios;` +
+      ` stand-in ${Object.entries(MOCK_ENV)
+        .map(([k, v]) => `${k}=${v}`)
+        .join(' ')}, no added latency)`,
   );
 }

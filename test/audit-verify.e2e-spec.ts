@@ -13,7 +13,7 @@ const ROOT = resolve(import.meta.dirname, '..');
 const AUDIT_CLI = join(ROOT, 'dist/apps/scheduler-api/src/cli/audit.js');
 const START = new Date('2026-03-01T09:00:00.000Z');
 
-type Row = {
+interface Row {
   position: number;
   stream_id: string;
   version: number;
@@ -24,7 +24,7 @@ type Row = {
   occurred_at: string;
   prev_hash: string;
   hash: string;
-};
+}
 
 let dir: string;
 let small: string; // a pristine 3,000-event log, copied for each tamper test
@@ -272,7 +272,12 @@ describe('audit verify catches raw-SQL tampering and names the first bad positio
         if (row.position === 2500) row.version = 99;
         row.prev_hash = prevHash;
         row.hash = hashOf(row);
-        await db.dataSource.query('UPDATE events SET version = ?, prev_hash = ?, hash = ? WHERE position = ?', [row.version, row.prev_hash, row.hash, row.position]);
+        await db.dataSource.query('UPDATE events SET version = ?, prev_hash = ?, hash = ? WHERE position = ?', [
+          row.version,
+          row.prev_hash,
+          row.hash,
+          row.position,
+        ]);
         prevHash = row.hash;
       }
       const report = await verifyDatabase(db);

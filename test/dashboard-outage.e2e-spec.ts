@@ -32,8 +32,7 @@ describe('dashboard around a Call API outage', () => {
 
   const open = (path: string, viewport: Viewport = DESKTOP): Promise<Page> => browser.open(scheduler.url + path, viewport);
   const statusOf = async (id: string): Promise<string> => (await api.get(`/api/calls/${id}`)).body.status;
-  const becomes = (id: string, status: string, timeoutMs = 15_000) =>
-    eventually(async () => ((await statusOf(id)) === status ? true : undefined), timeoutMs);
+  const becomes = (id: string, status: string, timeoutMs = 15_000) => eventually(async () => ((await statusOf(id)) === status ? true : undefined), timeoutMs);
 
   /** Calls the Call API refuses for good (400): they end `failed` at once. */
   async function failedCalls(count: number): Promise<{ id: string; phone: string }[]> {

@@ -167,7 +167,10 @@ describe('dashboard in a real browser', () => {
     await mobile.locator('app-lateness-chart canvas').waitFor();
     await shoot(mobile, 'mobile-overview');
     for (const path of ['/history', '/schedule']) {
-      await mobile.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: path.slice(1), exact: false }).click();
+      await mobile
+        .getByRole('navigation', { name: 'Main' })
+        .getByRole('link', { name: path.slice(1), exact: false })
+        .click();
       await mobile.locator('main h1').waitFor();
       await shoot(mobile, `mobile${path.replace('/', '-')}`);
     }
@@ -197,9 +200,7 @@ describe('dashboard in a real browser', () => {
 
   it('pages through many pending calls with "Load more"', async () => {
     const later = (i: number) => new Date(Date.now() + 86_400_000 + i * 60_000).toISOString();
-    const results = await Promise.all(
-      Array.from({ length: 60 }, (_, i) => api.post('/api/calls', { phoneNumber: '+442079460958', scheduledAt: later(i) })),
-    );
+    const results = await Promise.all(Array.from({ length: 60 }, (_, i) => api.post('/api/calls', { phoneNumber: '+442079460958', scheduledAt: later(i) })));
     expect(results.every((r) => r.status === 201)).toBe(true);
     const page = await open('/pending');
     const rows = page.getByTestId('pending-table').locator('tbody tr.pending-row');
@@ -231,7 +232,10 @@ describe('dashboard in a real browser', () => {
     await page.keyboard.press('Tab'); // the "When" radio group
     await page.keyboard.press('ArrowRight'); // → Call now
     await page.keyboard.press('Enter'); // submits the form
-    await page.getByTestId('schedule-success').filter({ hasText: `Call to ${phone} is being placed now.` }).waitFor();
+    await page
+      .getByTestId('schedule-success')
+      .filter({ hasText: `Call to ${phone} is being placed now.` })
+      .waitFor();
   }, 30_000);
 
   it('asks for the access token when the API requires one (AUTH_TOKEN), then works with it', async () => {
@@ -269,7 +273,11 @@ describe('dashboard in a real browser', () => {
       await mock.configure({ failRate: 0 });
     }
     // An inline element broken across lines has one box per line.
-    const lines = (page: Page, selector: string) => page.locator(selector).first().evaluate((el) => el.getClientRects().length);
+    const lines = (page: Page, selector: string) =>
+      page
+        .locator(selector)
+        .first()
+        .evaluate((el) => el.getClientRects().length);
     for (const viewport of [{ width: 740, height: 800 }, MOBILE]) {
       const page = await open(`/history?q=${encodeURIComponent(phone)}`, viewport);
       await historyRow(page, phone).first().waitFor();

@@ -53,7 +53,10 @@ describe('a PostgreSQL restart under three instances', () => {
     try {
       pgServer('stop');
       await sleep(500);
-      const refused = await client(instances[1].url).post('/api/calls', { phoneNumber: phoneNumber(CALLS), scheduledAt: new Date(Date.now() + 3_600_000).toISOString() });
+      const refused = await client(instances[1].url).post('/api/calls', {
+        phoneNumber: phoneNumber(CALLS),
+        scheduledAt: new Date(Date.now() + 3_600_000).toISOString(),
+      });
       expect(refused.status).toBe(503);
       expect(refused.headers.get('retry-after')).toBe('2');
       expect(refused.body).toMatchObject({ statusCode: 503, code: 'DATABASE_UNAVAILABLE' });
@@ -79,12 +82,16 @@ describe('a PostgreSQL restart under three instances', () => {
     // Wait until nothing more will happen to any call by itself (an unknown outcome waits for an
     // operator); then every one must have ended the right way.
     const settled: string[] = [...TERMINAL_STATUSES, 'outcome-unknown'];
-    const counts = await eventually(async () => {
-      const { body } = await api.get<{ counts: Record<string, number> }>('/api/calls/stats');
-      const ended = settled.reduce((sum, status) => sum + (body.counts[status] ?? 0), 0);
-      return ended === CALLS ? body.counts : undefined;
-    }, 60_000, 500).catch(async (error: Error) => {
-      throw new Error(`${error.message}; counts ${JSON.stringify((await api.get('/api/calls/stats')).body.counts)}`);
+    const counts = await eventually(
+      async () => {
+        const { body } = await api.get<{ counts: Record<string, number> }>('/api/calls/stats');
+        const ended = settled.reduce((sum, status) => sum + (body.counts[status] ?? 0), 0);
+        return ended === CALLS ? body.counts : undefined;
+      },
+      60_000,
+      500,
+    ).catch(async (error: unknown) => {
+      throw new Error(`${(error as Error).message}; counts ${JSON.stringify((await api.get('/api/calls/stats')).body.counts)}`);
     });
     expect(counts).toEqual({ completed: CALLS });
 

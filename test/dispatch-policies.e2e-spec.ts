@@ -196,13 +196,7 @@ describe('dispatch policies', () => {
       expect(lost).toMatchObject({ status: 'untracked', providerStatus: 'voicemail' });
       expect(lost.lastError).toMatch(/404/);
       const events = await eventsOf(scheduler.url, call.id);
-      expect(events.map((e) => e.type)).toEqual([
-        'CallScheduled',
-        'CallDispatchStarted',
-        'CallDispatched',
-        'CallStatusChanged',
-        'CallTrackingLost',
-      ]);
+      expect(events.map((e) => e.type)).toEqual(['CallScheduled', 'CallDispatchStarted', 'CallDispatched', 'CallStatusChanged', 'CallTrackingLost']);
       // Recorded once, not on every poll that said the same.
       expect(events[3].data).toEqual({ from: 'dispatched', to: 'dispatched', providerStatus: 'voicemail', duration: null });
       const health = await fetch(`${scheduler.url}/health`);

@@ -17,6 +17,8 @@ const SHELL = '<!doctype html><title>dashboard shell for the fuzz tests</title>'
 const YEAR_10000 = '9999-12-31T23:59:59-23:59';
 
 const inDays = (days: number) => new Date(Date.now() + days * 86_400_000).toISOString();
+// ANSI colour codes start with the ESC control character.
+// eslint-disable-next-line no-control-regex
 const stripColours = (text: string) => text.replace(/\x1b\[[0-9;]*m/g, '');
 
 describe('findings from fuzzing every route (issue #8)', () => {
@@ -28,8 +30,7 @@ describe('findings from fuzzing every route (issue #8)', () => {
   /** With the token unless `headers` says otherwise. */
   const send = (method: string, path: string, body?: unknown, headers: Record<string, string> = {}) =>
     request(scheduler.url, method, path, body, { ...AUTH, ...headers });
-  const anonymous = (method: string, path: string, body?: unknown, headers: Record<string, string> = {}) =>
-    request(scheduler.url, method, path, body, headers);
+  const anonymous = (method: string, path: string, body?: unknown, headers: Record<string, string> = {}) => request(scheduler.url, method, path, body, headers);
 
   /** The position of the last event in the global log (0 when empty). */
   const logHead = async (): Promise<number> => {
@@ -169,7 +170,10 @@ describe('findings from fuzzing every route (issue #8)', () => {
         ['reschedule to year 10000', () => send('PATCH', `/api/calls/${pendingId}`, { scheduledAt: YEAR_10000 })],
         ['offset past +14:00', () => send('POST', '/api/calls', { phoneNumber: phoneNumber(8021), scheduledAt: '2030-01-01T09:00:00+14:01' })],
         ['hour 24', () => send('POST', '/api/calls', { phoneNumber: phoneNumber(8022), scheduledAt: '2030-01-01T24:00:00Z' })],
-        ['year 9999, a valid instant but not within ten years', () => send('POST', '/api/calls', { phoneNumber: phoneNumber(8023), scheduledAt: '9999-12-31T00:00:00Z' })],
+        [
+          'year 9999, a valid instant but not within ten years',
+          () => send('POST', '/api/calls', { phoneNumber: phoneNumber(8023), scheduledAt: '9999-12-31T00:00:00Z' }),
+        ],
         ['reschedule eleven years ahead', () => send('PATCH', `/api/calls/${pendingId}`, { scheduledAt: inDays(11 * 366) })],
       ];
       for (const [name, sendIt] of cases) {
@@ -244,7 +248,11 @@ describe('findings from fuzzing every route (issue #8)', () => {
         ['DELETE', `/api/calls/${pendingId}`, '{"reason":"x","constructor":1}', 'constructor'],
       ]) {
         const res = await send(method, path, body);
-        expect({ method, status: res.status, fields: res.body.fields }).toEqual({ method, status: 400, fields: { [field]: [`property ${field} should not exist`] } });
+        expect({ method, status: res.status, fields: res.body.fields }).toEqual({
+          method,
+          status: 400,
+          fields: { [field]: [`property ${field} should not exist`] },
+        });
         expectErrorShape(res, { method, field });
       }
       expect(await logHead()).toBe(before);
@@ -315,10 +323,16 @@ describe('findings from fuzzing every route (issue #8)', () => {
         // Last, so that it replaces the valid value of a field already there (the last key wins).
         fc
           .tuple(field, jsonValue)
-          .map(([key, value]) => `${JSON.stringify(valid).slice(0, -1)}${Object.keys(valid).length > 0 ? ',' : ''}${JSON.stringify(key)}:${JSON.stringify(value)}}`),
-        fc.tuple(field, fc.integer({ min: 1, max: 6_000 }), fc.boolean()).map(
-          ([key, depth, objects]) => `{${JSON.stringify(key)}:${objects ? '{"a":'.repeat(depth) + '1' + '}'.repeat(depth) : '['.repeat(depth) + ']'.repeat(depth)}}`,
-        ),
+          .map(
+            ([key, value]) =>
+              `${JSON.stringify(valid).slice(0, -1)}${Object.keys(valid).length > 0 ? ',' : ''}${JSON.stringify(key)}:${JSON.stringify(value)}}`,
+          ),
+        fc
+          .tuple(field, fc.integer({ min: 1, max: 6_000 }), fc.boolean())
+          .map(
+            ([key, depth, objects]) =>
+              `{${JSON.stringify(key)}:${objects ? '{"a":'.repeat(depth) + '1' + '}'.repeat(depth) : '['.repeat(depth) + ']'.repeat(depth)}}`,
+          ),
         fc.constantFrom(...NASTY_BODIES),
         text,
       );
@@ -343,9 +357,29 @@ describe('findings from fuzzing every route (issue #8)', () => {
     const query = fc
       .array(
         fc.tuple(
-          fc.oneof(fc.constantFrom('limit', 'cursor', 'status', 'phoneNumber', 'asOf', 'after', 'anchor', 'lastEventId', 'access_token', '__proto__', 'constructor'), text),
           fc.oneof(
-            fc.constantFrom('', '0', '-1', '1e309', 'NaN', 'Infinity', '9007199254740993', '500', '501', 'pending', 'completed', '+14155550100', YEAR_10000, '1:abc', '[]', 'true'),
+            fc.constantFrom('limit', 'cursor', 'status', 'phoneNumber', 'asOf', 'after', 'anchor', 'lastEventId', 'access_token', '__proto__', 'constructor'),
+            text,
+          ),
+          fc.oneof(
+            fc.constantFrom(
+              '',
+              '0',
+              '-1',
+              '1e309',
+              'NaN',
+              'Infinity',
+              '9007199254740993',
+              '500',
+              '501',
+              'pending',
+              'completed',
+              '+14155550100',
+              YEAR_10000,
+              '1:abc',
+              '[]',
+              'true',
+            ),
             text,
             fc.integer().map(String),
             fc.double().map(String),
@@ -355,7 +389,12 @@ describe('findings from fuzzing every route (issue #8)', () => {
       )
       .map((pairs) => (pairs.length === 0 ? '' : '?' + pairs.map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(v)}`).join('&')));
     const headers = fc.record(
-      { 'Idempotency-Key': ascii, 'X-Actor': ascii, 'X-Request-Id': ascii, Authorization: fc.constantFrom(`Bearer ${TOKEN}`, `bearer ${TOKEN}`, 'Bearer', `Basic ${TOKEN}`) },
+      {
+        'Idempotency-Key': ascii,
+        'X-Actor': ascii,
+        'X-Request-Id': ascii,
+        Authorization: fc.constantFrom(`Bearer ${TOKEN}`, `bearer ${TOKEN}`, 'Bearer', `Basic ${TOKEN}`),
+      },
       { requiredKeys: [] },
     );
     const writes = (method: string, path: fc.Arbitrary<string>, valid: Record<string, unknown>) =>
@@ -366,27 +405,49 @@ describe('findings from fuzzing every route (issue #8)', () => {
         contentType: fc.constantFrom(...CONTENT_TYPES),
         headers,
       });
-    const attempts = (): fc.Arbitrary<Attempt> => fc.oneof(
-      writes('POST', fc.constant('/api/calls'), { phoneNumber: phoneNumber(8040), scheduledAt: inDays(30) }),
-      writes('PATCH', id(true).map((i) => `/api/calls/${i}`), { scheduledAt: inDays(31) }),
-      writes('DELETE', id(true).map((i) => `/api/calls/${i}`), { reason: 'fuzz' }),
-      // Never a pending call here: a successful dispatch would dial, and the log would move by itself.
-      writes('POST', id(false).map((i) => `/api/calls/${i}/dispatch`), {}),
-      fc.record({
-        method: fc.constant('GET'),
-        path: fc
-          .tuple(
-            fc.oneof(
-              fc.constantFrom('/api/calls/pending', '/api/calls/history', '/api/calls/stats', '/api/events', '/api/audit/verify', '/api/stream', '/health', '/metrics'),
-              id(true).map((i) => `/api/calls/${i}`),
-              id(true).map((i) => `/api/calls/${i}/events`),
-            ),
-            query,
-          )
-          .chain(([p, q]) => fc.mixedCase(fc.constant(p)).map((cased) => cased + q)),
-        headers,
-      }),
-    );
+    const attempts = (): fc.Arbitrary<Attempt> =>
+      fc.oneof(
+        writes('POST', fc.constant('/api/calls'), { phoneNumber: phoneNumber(8040), scheduledAt: inDays(30) }),
+        writes(
+          'PATCH',
+          id(true).map((i) => `/api/calls/${i}`),
+          { scheduledAt: inDays(31) },
+        ),
+        writes(
+          'DELETE',
+          id(true).map((i) => `/api/calls/${i}`),
+          { reason: 'fuzz' },
+        ),
+        // Never a pending call here: a successful dispatch would dial, and the log would move by itself.
+        writes(
+          'POST',
+          id(false).map((i) => `/api/calls/${i}/dispatch`),
+          {},
+        ),
+        fc.record({
+          method: fc.constant('GET'),
+          path: fc
+            .tuple(
+              fc.oneof(
+                fc.constantFrom(
+                  '/api/calls/pending',
+                  '/api/calls/history',
+                  '/api/calls/stats',
+                  '/api/events',
+                  '/api/audit/verify',
+                  '/api/stream',
+                  '/health',
+                  '/metrics',
+                ),
+                id(true).map((i) => `/api/calls/${i}`),
+                id(true).map((i) => `/api/calls/${i}/events`),
+              ),
+              query,
+            )
+            .chain(([p, q]) => fc.mixedCase(fc.constant(p)).map((cased) => cased + q)),
+          headers,
+        }),
+      );
 
     it('never answers 5xx, always answers errors in the error shape, and rejected requests leave the log unchanged', async () => {
       const seen = new Map<number, number>();
@@ -417,11 +478,12 @@ describe('findings from fuzzing every route (issue #8)', () => {
         }),
         {
           numRuns: Number(process.env.FUZZ_RUNS ?? 150),
-          interruptAfterTimeLimit: 45_000,
+          plugins: [fc.interruptAfterTimeLimit(45_000)],
           ...(process.env.FUZZ_SEED ? { seed: Number(process.env.FUZZ_SEED), path: process.env.FUZZ_PATH } : {}),
         },
       );
-      await property.catch((error: Error) => {
+      await property.catch((caught: unknown) => {
+        const error = caught as Error;
         // Whatever the scheduler said last (a crash, an error log) belongs with the counterexample.
         const exit = scheduler.child.exitCode ?? scheduler.child.signalCode;
         error.message += `\n\nscheduler ${exit === null ? 'still running' : `exited (${exit})`}; its last output:\n${stripColours(scheduler.output()).slice(-3000)}`;

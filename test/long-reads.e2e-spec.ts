@@ -78,7 +78,7 @@ describe('long reads on a 100k-event log', () => {
       ['as ?lastEventId=', '/api/stream?lastEventId=99999999', {}],
       ['as Last-Event-ID', '/api/stream', { 'last-event-id': '99999999' }],
     ])('past the end, %s, is refused with 400 naming lastEventId and the current head', async (_name, path, headers) => {
-      const res = await client(scheduler.url).get(path, headers as Record<string, string>);
+      const res = await client(scheduler.url).get(path, headers);
       expect(res.status).toBe(400);
       expect(res.body).toMatchObject({ statusCode: 400, error: 'Bad Request', fields: { lastEventId: [expect.stringContaining('past the end')] } });
       // The head named is the log's current one (our calls added events after the generated ones).
@@ -90,7 +90,7 @@ describe('long reads on a 100k-event log', () => {
       ['not an integer', '/api/stream?lastEventId=1.5', {}],
       ['not a number', '/api/stream', { 'last-event-id': 'abc' }],
     ])('%s is refused with 400 naming lastEventId', async (_name, path, headers) => {
-      const res = await client(scheduler.url).get(path, headers as Record<string, string>);
+      const res = await client(scheduler.url).get(path, headers);
       expect(res.status).toBe(400);
       expect(res.body).toMatchObject({ statusCode: 400, error: 'Bad Request', fields: { lastEventId: [expect.stringContaining('non-negative integer')] } });
     });

@@ -38,10 +38,14 @@ describe('several instances on PostgreSQL', () => {
       ids.push(res.body.id);
     }
     const api = client(instances[0].url);
-    await eventually(async () => {
-      const { body } = await api.get('/api/calls/stats');
-      return (body.counts.completed ?? 0) === CALLS;
-    }, 60_000, 250);
+    await eventually(
+      async () => {
+        const { body } = await api.get('/api/calls/stats');
+        return (body.counts.completed ?? 0) === CALLS;
+      },
+      60_000,
+      250,
+    );
 
     const dials = await mock.dials();
     expect(dials.total).toBe(CALLS);
@@ -59,7 +63,10 @@ describe('several instances on PostgreSQL', () => {
 
     // Positions stayed gapless across the three writers (appends are serialised by an advisory lock).
     const res = await fetch(`${instances[1].url}/api/events`, { headers: { Accept: 'application/x-ndjson' } });
-    const positions = (await res.text()).trim().split('\n').map((l) => (JSON.parse(l) as { position: number }).position);
+    const positions = (await res.text())
+      .trim()
+      .split('\n')
+      .map((l) => (JSON.parse(l) as { position: number }).position);
     expect(positions).toEqual(positions.map((_, i) => i + 1));
   }, 90_000);
 
@@ -71,7 +78,10 @@ describe('several instances on PostgreSQL', () => {
     let text = '';
     // The fresh stream first names the head; then schedule on another instance.
     while (!text.includes('event: ready')) text += decoder.decode((await reader.read()).value, { stream: true });
-    const created = await client(instances[0].url).post('/api/calls', { phoneNumber: phoneNumber(CALLS + 1), scheduledAt: new Date(Date.now() + 3_600_000).toISOString() });
+    const created = await client(instances[0].url).post('/api/calls', {
+      phoneNumber: phoneNumber(CALLS + 1),
+      scheduledAt: new Date(Date.now() + 3_600_000).toISOString(),
+    });
     expect(created.status).toBe(201);
     const deadline = Date.now() + 5000;
     while (!text.includes(`"streamId":"${created.body.id}"`)) {

@@ -95,7 +95,12 @@ describe('scheduler API end to end', () => {
       ['not a call id', () => api.get('/api/calls/not-an-id'), 404, null],
       ['cancel unknown call', () => api.delete('/api/calls/6f1c1a44-5c1b-4f7e-9a51-5a4f1c7e2d10'), 404, null],
       ['reschedule without offset', () => api.patch(`/api/calls/${pendingCall.body.id}`, { scheduledAt: '2030-01-01T10:00' }), 400, 'scheduledAt'],
-      ['reschedule with unknown field', () => api.patch(`/api/calls/${pendingCall.body.id}`, { scheduledAt: inSeconds(60), phoneNumber: phoneNumber(2) }), 400, 'phoneNumber'],
+      [
+        'reschedule with unknown field',
+        () => api.patch(`/api/calls/${pendingCall.body.id}`, { scheduledAt: inSeconds(60), phoneNumber: phoneNumber(2) }),
+        400,
+        'phoneNumber',
+      ],
       ['cancel a completed call', () => api.delete(`/api/calls/${completedId}`), 409, null],
       ['reschedule a completed call', () => api.patch(`/api/calls/${completedId}`, { scheduledAt: inSeconds(60) }), 409, null],
       ['dispatch a completed call', () => api.post(`/api/calls/${completedId}/dispatch`), 409, null],
@@ -210,7 +215,10 @@ describe('scheduler API end to end', () => {
     expect(page.body.map((e: { position: number }) => e.position)).toEqual([1, 2, 3, 4, 5]);
     const res = await fetch(`${scheduler.url}/api/events`, { headers: { Accept: 'application/x-ndjson' } });
     expect(res.headers.get('content-type')).toContain('application/x-ndjson');
-    const lines = (await res.text()).trim().split('\n').map((l) => JSON.parse(l) as { position: number });
+    const lines = (await res.text())
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { position: number });
     expect(lines.map((e) => e.position)).toEqual(lines.map((_, i) => i + 1));
   });
 
@@ -218,7 +226,16 @@ describe('scheduler API end to end', () => {
     const { status, body } = await api.get('/api/docs-json');
     expect(status).toBe(200);
     const paths = Object.keys(body.paths);
-    for (const path of ['/api/calls', '/api/calls/pending', '/api/calls/history', '/api/calls/{id}', '/api/calls/{id}/events', '/api/calls/{id}/dispatch', '/api/events', '/health']) {
+    for (const path of [
+      '/api/calls',
+      '/api/calls/pending',
+      '/api/calls/history',
+      '/api/calls/{id}',
+      '/api/calls/{id}/events',
+      '/api/calls/{id}/dispatch',
+      '/api/events',
+      '/health',
+    ]) {
       expect(paths).toContain(path);
     }
     expect(Object.keys(body.paths['/api/calls'].post.responses)).toEqual(expect.arrayContaining(['201', '400']));

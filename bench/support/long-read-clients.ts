@@ -117,6 +117,7 @@ export function probe(baseUrl: string, path: string, everyMs: number): { stop():
   const samples: { ms: number; status: number }[] = [];
   let running = true;
   const loop = (async () => {
+    // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- stop() sets it to false from outside the loop
     while (running) {
       const t = performance.now();
       try {
@@ -140,7 +141,7 @@ export function probe(baseUrl: string, path: string, everyMs: number): { stop():
 
 /** Schedules `count` calls due evenly over [dueFrom, dueFrom + windowMs), 8 requests at a time; returns their ids. */
 export async function scheduleWindow(baseUrl: string, count: number, dueFrom: number, windowMs: number): Promise<string[]> {
-  const ids: string[] = new Array(count);
+  const ids: string[] = new Array<string>(count);
   let next = 0;
   const worker = async () => {
     while (next < count) {

@@ -35,7 +35,7 @@ export async function startMock(env: Record<string, string> = {}): Promise<Runni
   const output = capture(child);
   const url = await new Promise<string>((resolvePromise, reject) => {
     const timer = setTimeout(() => reject(new Error(`call-api-mock did not start:\n${output()}`)), 10_000);
-    child.stdout!.on('data', () => {
+    child.stdout.on('data', () => {
       const match = /call-api-mock listening on (http:\/\/\S+)/.exec(output());
       if (match) {
         clearTimeout(timer);
@@ -54,19 +54,23 @@ export async function startScheduler(callApiUrl: string, env: Record<string, str
   const dir = existingDatabaseUrl ? null : mkdtempSync(join(tmpdir(), 'cs-bench-'));
   const databaseUrl = existingDatabaseUrl ?? `sqlite:${join(dir!, 'calls.db')}`;
   const port = await freePort();
-  const child = spawn(process.execPath, [...(process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : []), SCHEDULER_MAIN], {
-    cwd: ROOT,
-    env: {
-      ...process.env,
-      NODE_OPTIONS: '',
-      PORT: String(port),
-      HOST: '127.0.0.1',
-      DATABASE_URL: databaseUrl,
-      CALL_API_URL: callApiUrl,
-      ...env,
+  const child = spawn(
+    process.execPath,
+    [...(process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : []), SCHEDULER_MAIN],
+    {
+      cwd: ROOT,
+      env: {
+        ...process.env,
+        NODE_OPTIONS: '',
+        PORT: String(port),
+        HOST: '127.0.0.1',
+        DATABASE_URL: databaseUrl,
+        CALL_API_URL: callApiUrl,
+        ...env,
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
     },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  );
   const output = capture(child);
   const url = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + 30_000;
@@ -101,7 +105,7 @@ export async function startScheduler(callApiUrl: string, env: Record<string, str
 /** VmHWM of a live process, from /proc (Linux). */
 export function peakRssMiB(pid: number): number {
   // A high-water mark: one read before the process stops covers its whole life.
-  let status = '';
+  let status: string;
   try {
     status = readFileSync(`/proc/${pid}/status`, 'utf8');
   } catch {

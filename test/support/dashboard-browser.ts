@@ -26,7 +26,7 @@ let numberSeq = 0;
 /** A fresh valid US number per test (the history search matches whole numbers). */
 export function freshNumber(): string {
   numberSeq += 1;
-  return `+1415555${String(100 + ((Date.now() / 1000 + numberSeq * 7) % 100 | 0)).padStart(4, '0')}`;
+  return `+1415555${String(100 + (((Date.now() / 1000 + numberSeq * 7) % 100) | 0)).padStart(4, '0')}`;
 }
 
 /** Wall-clock date and time of `instant` in `zone`, as the date and time inputs take them. */
@@ -90,8 +90,7 @@ export function shoot(page: Page, name: string): Promise<Buffer> {
 }
 
 // Expressions, not functions: the tests are type-checked without the DOM library.
-export const focused = (page: Page, property: 'id' | 'textContent') =>
-  page.evaluate<string | undefined>(`document.activeElement?.${property}?.trim()`);
+export const focused = (page: Page, property: 'id' | 'textContent') => page.evaluate<string | undefined>(`document.activeElement?.${property}?.trim()`);
 
 export const historyRow = (page: Page, phone: string) => page.getByTestId('history-table').locator('tbody tr').filter({ hasText: phone });
 

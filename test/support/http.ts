@@ -1,3 +1,4 @@
+/* eslint-disable @typescript-eslint/no-explicit-any -- a test reads a body untyped unless it names a type; its assertions check the shape */
 /** Small fetch wrappers for end-to-end tests: JSON in, {status, body} out. */
 export interface JsonResponse<T = any> {
   status: number;
@@ -5,7 +6,13 @@ export interface JsonResponse<T = any> {
   headers: Headers;
 }
 
-export async function request<T = any>(base: string, method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<JsonResponse<T>> {
+export async function request<T = any>(
+  base: string,
+  method: string,
+  path: string,
+  body?: unknown,
+  headers: Record<string, string> = {},
+): Promise<JsonResponse<T>> {
   const res = await fetch(base + path, {
     method,
     headers: body === undefined ? headers : { 'content-type': 'application/json', ...headers },

@@ -49,8 +49,8 @@ export async function startScheduler(options: SchedulerOptions): Promise<Schedul
   const killOnExit = () => child.kill('SIGKILL');
   process.once('exit', killOnExit);
   let output = '';
-  child.stdout?.on('data', (chunk) => (output += chunk));
-  child.stderr?.on('data', (chunk) => (output += chunk));
+  child.stdout?.on('data', (chunk: Buffer | string) => (output += chunk.toString()));
+  child.stderr?.on('data', (chunk: Buffer | string) => (output += chunk.toString()));
   const exited = new Promise<number | null>((resolve) =>
     child.once('exit', (code) => {
       process.removeListener('exit', killOnExit);

@@ -298,7 +298,7 @@ describe('fault injection', () => {
     // Settles only when the server drops the socket; handled up front so no rejection goes unobserved.
     const stillHanging = post({ phone_number: PHONE }).then(
       () => 'answered',
-      (error: Error) => error.message,
+      (error: unknown) => (error as Error).message,
     );
     while (mock.state.registry.dials().total < 2) await new Promise((resolve) => setTimeout(resolve, 5));
     const closedAt = Date.now();

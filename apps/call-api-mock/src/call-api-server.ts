@@ -34,10 +34,10 @@ export function createCallApiServer(options: Partial<MockBehaviour> = {}, deps: 
 
   // Plain server.close() must also work for callers that never heard of close() below.
   const closeServer = server.close.bind(server);
-  server.close = ((callback?: (error?: Error) => void) => {
+  server.close = (callback?: (error?: Error) => void) => {
     parked.dropAll();
     return closeServer(callback);
-  }) as Server['close'];
+  };
 
   return {
     server,
@@ -58,18 +58,27 @@ async function route(req: IncomingMessage, res: ServerResponse, state: MockState
 
   if (path === '/api/call') {
     if (read === 'POST') return createCall(req, res, state, parked);
-    return answerOtherMethod(req, res, 'OPTIONS, POST');
+    answerOtherMethod(req, res, 'OPTIONS, POST');
+    return;
   }
   if (path.startsWith('/api/call/')) {
     const id = path.slice('/api/call/'.length);
     // Flask's default converter matches one non-empty path segment.
-    if (id === '' || id.includes('/')) return sendHtmlError(res, 404);
+    if (id === '' || id.includes('/')) {
+      sendHtmlError(res, 404);
+      return;
+    }
     if (read === 'GET') return getCall(res, id, state, parked);
-    return answerOtherMethod(req, res, 'GET, HEAD, OPTIONS');
+    answerOtherMethod(req, res, 'GET, HEAD, OPTIONS');
+    return;
   }
   if (path === '/health') {
-    if (read === 'GET') return sendJson(res, 200, { status: 'healthy' });
-    return answerOtherMethod(req, res, 'GET, HEAD, OPTIONS');
+    if (read === 'GET') {
+      sendJson(res, 200, { status: 'healthy' });
+      return;
+    }
+    answerOtherMethod(req, res, 'GET, HEAD, OPTIONS');
+    return;
   }
   if (path.startsWith('/__mock/')) return handleAdmin(req, res, path, state);
   sendHtmlError(res, 404);
@@ -87,20 +96,31 @@ async function createCall(req: IncomingMessage, res: ServerResponse, state: Mock
   if (draw < behaviour.failRate) {
     // Overloaded or rate limited: refused before anything is dialled, so a retry is safe.
     const retry = behaviour.failStatus === 429 || behaviour.failStatus === 503 ? { 'Retry-After': '1' } : undefined;
-    return sendHtmlError(res, behaviour.failStatus, { headers: retry });
+    sendHtmlError(res, behaviour.failStatus, { headers: retry });
+    return;
   }
-  if (body === 'too-large') return sendHtmlError(res, 413);
+  if (body === 'too-large') {
+    sendHtmlError(res, 413);
+    return;
+  }
 
   const input = parseCreateCall(req.headers['content-type'], body);
-  if (input.kind === 'json-error') return sendJson(res, input.status, { error: input.error });
-  if (input.kind === 'html-error') return sendHtmlError(res, input.status, { description: input.description });
+  if (input.kind === 'json-error') {
+    sendJson(res, input.status, { error: input.error });
+    return;
+  }
+  if (input.kind === 'html-error') {
+    sendHtmlError(res, input.status, { description: input.description });
+    return;
+  }
 
   const header = req.headers['idempotency-key'];
   const key = behaviour.idempotent && typeof header === 'string' && header !== '' ? header : null;
   let record = key === null ? undefined : state.registry.findByIdempotencyKey(key);
   if (record && record.phoneNumber !== input.phoneNumber) {
     // What Stripe-like providers do: a key names one request, reusing it for another is a client bug.
-    return sendJson(res, 422, { error: 'Idempotency-Key was already used for another phone_number' });
+    sendJson(res, 422, { error: 'Idempotency-Key was already used for another phone_number' });
+    return;
   }
   // A replayed key returns the first call and dials nobody; the fault draw below still applies.
   record ??= state.registry.dial({
@@ -110,8 +130,14 @@ async function createCall(req: IncomingMessage, res: ServerResponse, state: Mock
     idempotencyKey: key,
   });
 
-  if (draw < behaviour.failRate + behaviour.failAfterDialRate) return sendHtmlError(res, 500); // dialled, answer lost
-  if (draw < behaviour.failRate + behaviour.failAfterDialRate + behaviour.hangRate) return parked.hang(res); // dialled, no answer
+  if (draw < behaviour.failRate + behaviour.failAfterDialRate) {
+    sendHtmlError(res, 500);
+    return;
+  } // dialled, answer lost
+  if (draw < behaviour.failRate + behaviour.failAfterDialRate + behaviour.hangRate) {
+    parked.hang(res);
+    return;
+  } // dialled, no answer
   sendJson(res, 201, { call: state.registry.snapshot(record), success: true });
 }
 
@@ -119,7 +145,10 @@ async function getCall(res: ServerResponse, id: string, state: MockState, parked
   const { latencyMs } = state.behaviour;
   if (latencyMs > 0) await parked.delay(res, latencyMs);
   const record = state.registry.find(id);
-  if (!record) return sendJson(res, 404, { error: 'Call not found' });
+  if (!record) {
+    sendJson(res, 404, { error: 'Call not found' });
+    return;
+  }
   sendJson(res, 200, { call: state.registry.snapshot(record), success: true });
 }
 

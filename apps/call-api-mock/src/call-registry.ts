@@ -46,10 +46,7 @@ const ANSWERED: readonly Stage[] = [
   { atSeconds: 5, status: 'connected', duration: null },
   { atSeconds: 10, status: 'completed', duration: 10 },
 ];
-const unanswered = (status: CallOutcome): readonly Stage[] => [
-  ...ANSWERED.slice(0, 2),
-  { atSeconds: 5, status, duration: 0 },
-];
+const unanswered = (status: CallOutcome): readonly Stage[] => [...ANSWERED.slice(0, 2), { atSeconds: 5, status, duration: 0 }];
 const TIMELINES: Record<CallOutcome, readonly Stage[]> = {
   completed: ANSWERED,
   busy: unanswered('busy'),

@@ -37,11 +37,11 @@ export function parseCreateCall(contentType: string | undefined, body: Buffer): 
 
   const phone = object.phone_number;
   if (isFalsy(phone)) return invalid;
-  if (typeof phone === 'string') return [...phone].length < 10 ? invalid : { kind: 'ok', phoneNumber: phone };
+  if (typeof phone === 'string') return Array.from(phone).length < 10 ? invalid : { kind: 'ok', phoneNumber: phone };
   // len() of a list or dict works, so a short one is merely "invalid"; a long one the real API would
   // store as is: the stand-in keeps phone numbers as strings and answers 500 instead (documented).
   if (Array.isArray(phone)) return phone.length < 10 ? invalid : typeError;
-  if (typeof phone === 'object') return Object.keys(phone as object).length < 10 ? invalid : typeError;
+  if (typeof phone === 'object' && phone !== null) return Object.keys(phone).length < 10 ? invalid : typeError;
   return typeError; // len() of an int or bool
 }
 
@@ -54,5 +54,5 @@ function isJsonMimetype(contentType: string | undefined): boolean {
 function isFalsy(value: unknown): boolean {
   if (value === null || value === false || value === 0 || value === '') return true;
   if (Array.isArray(value)) return value.length === 0;
-  return typeof value === 'object' && Object.keys(value as object).length === 0;
+  return typeof value === 'object' && Object.keys(value).length === 0;
 }

@@ -9,7 +9,7 @@ const CORS = { 'Access-Control-Allow-Origin': '*' } as const;
 /** Flask's jsonify outside debug mode: sorted keys, compact, non-ASCII escaped, trailing newline. */
 export function flaskJson(value: unknown): string {
   const text = JSON.stringify(value, sortKeys);
-  return (/[^\x00-\x7f]/.test(text) ? text.replace(/[\u0080-\uffff]/g, escapeUnicode) : text) + '\n';
+  return (/[\u0080-\uffff]/.test(text) ? text.replace(/[\u0080-\uffff]/g, escapeUnicode) : text) + '\n';
 }
 
 export function sendJson(res: ServerResponse, status: number, value: unknown, headers: Record<string, string> = {}): void {
@@ -34,11 +34,7 @@ export function werkzeugErrorPage(status: number, description?: string): string 
   );
 }
 
-export function sendHtmlError(
-  res: ServerResponse,
-  status: number,
-  options: { description?: string; headers?: Record<string, string> } = {},
-): void {
+export function sendHtmlError(res: ServerResponse, status: number, options: { description?: string; headers?: Record<string, string> } = {}): void {
   const body = werkzeugErrorPage(status, options.description);
   res.writeHead(status, {
     ...CORS,
@@ -70,10 +66,7 @@ export function sendEmpty(res: ServerResponse, status: number): void {
 // Names and descriptions from werkzeug/exceptions.py.
 const WERKZEUG_ERRORS: Record<number, [string, string]> = {
   400: ['Bad Request', 'The browser (or proxy) sent a request that this server could not understand.'],
-  404: [
-    'Not Found',
-    'The requested URL was not found on the server. If you entered the URL manually please check your spelling and try again.',
-  ],
+  404: ['Not Found', 'The requested URL was not found on the server. If you entered the URL manually please check your spelling and try again.'],
   405: ['Method Not Allowed', 'The method is not allowed for the requested URL.'],
   408: ['Request Timeout', "The server closed the network connection because the browser didn't finish the request within the specified time."],
   409: ['Conflict', 'A conflict happened while processing the request. The resource might have been modified while the request was being processed.'],
@@ -106,6 +99,7 @@ function escapeUnicode(char: string): string {
 }
 
 // markupsafe.escape
+const HTML_ESCAPES: Partial<Record<string, string>> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&#34;', "'": '&#39;' };
 function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&#34;', "'": '&#39;' })[c]!);
+  return text.replace(/[&<>"']/g, (c) => HTML_ESCAPES[c] ?? c);
 }

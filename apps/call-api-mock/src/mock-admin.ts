@@ -14,20 +14,33 @@ import { readBody } from './read-body.js';
 export async function handleAdmin(req: IncomingMessage, res: ServerResponse, path: string, state: MockState): Promise<void> {
   const method = req.method === 'HEAD' ? 'GET' : req.method;
   const route = ADMIN_ROUTES[path];
-  if (!route) return sendJson(res, 404, { error: `no mock admin route ${path}` });
-  if (method === 'OPTIONS') return sendOptions(res, route.allow, req.headers['access-control-request-headers']);
+  if (!route) {
+    sendJson(res, 404, { error: `no mock admin route ${path}` });
+    return;
+  }
+  if (method === 'OPTIONS') {
+    sendOptions(res, route.allow, req.headers['access-control-request-headers']);
+    return;
+  }
 
-  if (path === '/__mock/dials' && method === 'GET') return sendJson(res, 200, state.registry.dials());
+  if (path === '/__mock/dials' && method === 'GET') {
+    sendJson(res, 200, state.registry.dials());
+    return;
+  }
   if (path === '/__mock/reset' && method === 'POST') {
     state.reset();
-    return sendEmpty(res, 204);
+    sendEmpty(res, 204);
+    return;
   }
-  if (path === '/__mock/config' && method === 'GET') return sendJson(res, 200, state.behaviour);
+  if (path === '/__mock/config' && method === 'GET') {
+    sendJson(res, 200, state.behaviour);
+    return;
+  }
   if (path === '/__mock/config' && method === 'POST') return configure(req, res, state);
   sendJson(res, 405, { error: `${req.method} is not allowed on ${path}` }, { Allow: route.allow });
 }
 
-const ADMIN_ROUTES: Record<string, { allow: string }> = {
+const ADMIN_ROUTES: Partial<Record<string, { allow: string }>> = {
   '/__mock/dials': { allow: 'GET, HEAD, OPTIONS' },
   '/__mock/reset': { allow: 'OPTIONS, POST' },
   '/__mock/config': { allow: 'GET, HEAD, OPTIONS, POST' },
@@ -36,12 +49,16 @@ const ADMIN_ROUTES: Record<string, { allow: string }> = {
 async function configure(req: IncomingMessage, res: ServerResponse, state: MockState): Promise<void> {
   const body = await readBody(req);
   if (body === 'aborted') return;
-  if (body === 'too-large') return sendJson(res, 413, { error: 'body too large' });
+  if (body === 'too-large') {
+    sendJson(res, 413, { error: 'body too large' });
+    return;
+  }
   let patch: unknown;
   try {
     patch = JSON.parse(body.toString('utf8'));
   } catch {
-    return sendJson(res, 400, { error: 'the body must be a JSON object of options', invalid: [] });
+    sendJson(res, 400, { error: 'the body must be a JSON object of options', invalid: [] });
+    return;
   }
   try {
     sendJson(res, 200, state.configure(patch));

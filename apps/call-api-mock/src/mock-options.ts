@@ -65,8 +65,7 @@ interface Spec {
 
 const integer = (min: number, max: number) => (v: unknown) =>
   Number.isInteger(v) && (v as number) >= min && (v as number) <= max ? null : `must be an integer from ${min} to ${max}`;
-const share = (v: unknown) =>
-  typeof v === 'number' && v >= 0 && v <= 1 ? null : 'must be a number from 0 to 1';
+const share = (v: unknown) => (typeof v === 'number' && v >= 0 && v <= 1 ? null : 'must be a number from 0 to 1');
 const nullable = (inner: (v: unknown) => string | null) => (v: unknown) => {
   const reason = v === null ? null : inner(v);
   return reason === null ? null : `${reason}, or null`;

@@ -16,7 +16,11 @@ const dispatched: CallEvent = {
   data: { attempt: 1, providerCallId: 'p-9', providerStatus: 'initiated', latenessMs: 250 },
   occurredAt: T(31),
 };
-const ringing: CallEvent = { type: 'CallStatusChanged', data: { from: 'dispatched', to: 'ringing', providerStatus: 'ringing', duration: null }, occurredAt: T(32) };
+const ringing: CallEvent = {
+  type: 'CallStatusChanged',
+  data: { from: 'dispatched', to: 'ringing', providerStatus: 'ringing', duration: null },
+  occurredAt: T(32),
+};
 const completed: CallEvent = {
   type: 'CallStatusChanged',
   data: { from: 'ringing', to: 'completed', providerStatus: 'completed', duration: 42 },

@@ -19,15 +19,7 @@ export const CALL_STATUSES = [
 export type CallStatus = (typeof CALL_STATUSES)[number];
 
 /** Statuses after which nothing more happens to the call. */
-export const TERMINAL_STATUSES: readonly CallStatus[] = [
-  'completed',
-  'busy',
-  'no-answer',
-  'failed',
-  'cancelled',
-  'missed',
-  'untracked',
-];
+export const TERMINAL_STATUSES: readonly CallStatus[] = ['completed', 'busy', 'no-answer', 'failed', 'cancelled', 'missed', 'untracked'];
 
 /** Statuses in which the provider is still working on the call and we follow it. */
 export const IN_PROGRESS_STATUSES: readonly CallStatus[] = ['dispatched', 'ringing', 'connected'];

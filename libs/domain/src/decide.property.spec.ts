@@ -9,12 +9,35 @@ import type { CallEvent } from './events.js';
 
 const T0 = Date.UTC(2026, 2, 1, 9, 0);
 
-const providerStatus = fc.constantFrom('initiated', 'queued', 'ringing', 'connected', 'in-progress', 'completed', 'busy', 'no-answer', 'failed', 'canceled', 'voicemail', 'RINGING', 'constructor');
+const providerStatus = fc.constantFrom(
+  'initiated',
+  'queued',
+  'ringing',
+  'connected',
+  'in-progress',
+  'completed',
+  'busy',
+  'no-answer',
+  'failed',
+  'canceled',
+  'voicemail',
+  'RINGING',
+  'constructor',
+);
 
 // Weighted towards the dispatcher's loop (start, fail, retry) so deep histories are common.
 const command: fc.Arbitrary<CallCommand> = fc.oneof(
-  { weight: 2, arbitrary: fc.record({ type: fc.constant('ScheduleCall' as const), phoneNumber: fc.constantFrom('+14155550100', '+44 20 7946 0958', '12345') }) },
-  { weight: 1, arbitrary: fc.record({ type: fc.constant('RescheduleCall' as const), scheduledAt: fc.integer({ min: -120, max: 600 }).map((m) => new Date(T0 + m * 60_000).toISOString()) }) },
+  {
+    weight: 2,
+    arbitrary: fc.record({ type: fc.constant('ScheduleCall' as const), phoneNumber: fc.constantFrom('+14155550100', '+44 20 7946 0958', '12345') }),
+  },
+  {
+    weight: 1,
+    arbitrary: fc.record({
+      type: fc.constant('RescheduleCall' as const),
+      scheduledAt: fc.integer({ min: -120, max: 600 }).map((m) => new Date(T0 + m * 60_000).toISOString()),
+    }),
+  },
   { weight: 1, arbitrary: fc.record({ type: fc.constant('CancelCall' as const), reason: fc.option(fc.string(), { nil: undefined }) }) },
   { weight: 1, arbitrary: fc.constant({ type: 'DispatchNow' as const }) },
   { weight: 6, arbitrary: fc.constant({ type: 'StartDispatch' as const }) },

@@ -55,13 +55,7 @@ const PATH_TO: Record<CallStatus | 'new', Step[]> = {
   dispatched: [{ command: schedule }, { command: start }, { command: dispatched() }],
   ringing: [{ command: schedule }, { command: start }, { command: dispatched() }, { command: status('ringing') }],
   connected: [{ command: schedule }, { command: start }, { command: dispatched() }, { command: status('ringing') }, { command: status('connected') }],
-  completed: [
-    { command: schedule },
-    { command: start },
-    { command: dispatched() },
-    { command: status('connected') },
-    { command: status('completed', 10) },
-  ],
+  completed: [{ command: schedule }, { command: start }, { command: dispatched() }, { command: status('connected') }, { command: status('completed', 10) }],
   busy: [{ command: schedule }, { command: start }, { command: dispatched() }, { command: status('busy') }],
   'no-answer': [{ command: schedule }, { command: start }, { command: dispatched() }, { command: status('ringing') }, { command: status('no-answer') }],
   failed: [{ command: schedule }, { command: start }, { command: failure(true, false) }],
@@ -152,7 +146,12 @@ describe('decide: which commands each status allows', () => {
 
 describe('decide: scheduling', () => {
   it('records the phone number in E.164 and the time in UTC', () => {
-    const events = decideIn(initialState(ID), { type: 'ScheduleCall', phoneNumber: '+44 20-7946-0958', scheduledAt: '2026-03-01T11:30:00+01:00', timezone: 'Europe/London' });
+    const events = decideIn(initialState(ID), {
+      type: 'ScheduleCall',
+      phoneNumber: '+44 20-7946-0958',
+      scheduledAt: '2026-03-01T11:30:00+01:00',
+      timezone: 'Europe/London',
+    });
     expect(events).toEqual([
       {
         type: 'CallScheduled',
@@ -174,36 +173,36 @@ describe('decide: scheduling', () => {
   });
 
   it('refuses a scheduledAt without an offset, naming the field', () => {
-    expect(() => decideIn(initialState(ID), { ...schedule, scheduledAt: '2026-03-01T10:00:00' } as CallCommand)).toThrow(
+    expect(() => decideIn(initialState(ID), { ...schedule, scheduledAt: '2026-03-01T10:00:00' })).toThrow(
       expect.objectContaining({ code: DomainErrorCode.InvalidScheduledAt, field: 'scheduledAt' }),
     );
   });
 
   it('refuses a scheduledAt further in the past than the misfire grace', () => {
     const scheduledAt = at(-POLICY.misfireGraceMs - 1).toISOString();
-    expect(() => decideIn(initialState(ID), { ...schedule, scheduledAt } as CallCommand)).toThrow(
+    expect(() => decideIn(initialState(ID), { ...schedule, scheduledAt })).toThrow(
       expect.objectContaining({ code: DomainErrorCode.InvalidScheduledAt, field: 'scheduledAt' }),
     );
   });
 
   it('accepts a scheduledAt slightly in the past, within the misfire grace', () => {
     const scheduledAt = at(-minutes(1)).toISOString();
-    expect(decideIn(initialState(ID), { ...schedule, scheduledAt } as CallCommand)[0]).toMatchObject({ data: { scheduledAt } });
+    expect(decideIn(initialState(ID), { ...schedule, scheduledAt })[0]).toMatchObject({ data: { scheduledAt } });
   });
 
   it('refuses a scheduledAt more than 10 years from now, naming the field', () => {
     const tenYears = new Date(T0);
     tenYears.setUTCFullYear(T0.getUTCFullYear() + 10);
-    expect(decideIn(initialState(ID), { ...schedule, scheduledAt: tenYears.toISOString() } as CallCommand)[0].type).toBe('CallScheduled');
+    expect(decideIn(initialState(ID), { ...schedule, scheduledAt: tenYears.toISOString() })[0].type).toBe('CallScheduled');
     for (const scheduledAt of [new Date(tenYears.getTime() + 1).toISOString(), '9999-12-31T23:59:59.999Z']) {
-      expect(() => decideIn(initialState(ID), { ...schedule, scheduledAt } as CallCommand)).toThrow(
+      expect(() => decideIn(initialState(ID), { ...schedule, scheduledAt })).toThrow(
         expect.objectContaining({ code: DomainErrorCode.InvalidScheduledAt, field: 'scheduledAt', message: 'scheduledAt must be within 10 years from now' }),
       );
     }
   });
 
   it('refuses a timezone that is not an IANA name, naming the field', () => {
-    expect(() => decideIn(initialState(ID), { ...schedule, timezone: 'Mars/Olympus_Mons' } as CallCommand)).toThrow(
+    expect(() => decideIn(initialState(ID), { ...schedule, timezone: 'Mars/Olympus_Mons' })).toThrow(
       expect.objectContaining({ code: DomainErrorCode.InvalidTimezone, field: 'timezone' }),
     );
   });
@@ -261,7 +260,7 @@ describe('decide: rescheduling and cancelling', () => {
 
 describe('decide: DispatchNow', () => {
   it('dials a pending call now, recorded as dispatch-now, and keeps the time it was scheduled for', () => {
-    const later = run([{ command: { ...schedule, scheduledAt: '2026-03-01T15:00:00Z' } as CallCommand }]).state;
+    const later = run([{ command: { ...schedule, scheduledAt: '2026-03-01T15:00:00Z' } }]).state;
     const { state, events } = run([{ command: { type: 'DispatchNow' }, now: at(5_000) }], POLICY, later);
     expect(events).toEqual([
       {
@@ -280,14 +279,24 @@ describe('decide: DispatchNow', () => {
   });
 
   it('measures the lateness of a dial-now against the moment it was asked for, not the later scheduled time', () => {
-    const later = run([{ command: { ...schedule, scheduledAt: '2026-03-01T15:00:00Z' } as CallCommand }]).state;
-    const { events } = run([{ command: { type: 'DispatchNow' }, now: at(5_000) }, { command: start, now: at(5_030) }], POLICY, later);
+    const later = run([{ command: { ...schedule, scheduledAt: '2026-03-01T15:00:00Z' } }]).state;
+    const { events } = run(
+      [
+        { command: { type: 'DispatchNow' }, now: at(5_000) },
+        { command: start, now: at(5_030) },
+      ],
+      POLICY,
+      later,
+    );
     expect(events[1]).toMatchObject({ type: 'CallDispatchStarted', data: { latenessMs: 30 } });
   });
 
   it('dials a call whose outcome is unknown again, recorded as dispatch-anyway', () => {
     const { state, events } = run([{ command: { type: 'DispatchNow' }, now: at(minutes(90)) }], POLICY, stateIn('outcome-unknown'));
-    expect(events[0]).toMatchObject({ type: 'CallRescheduled', data: { reason: 'dispatch-anyway', scheduledAt: T0.toISOString(), dueAt: at(minutes(90)).toISOString() } });
+    expect(events[0]).toMatchObject({
+      type: 'CallRescheduled',
+      data: { reason: 'dispatch-anyway', scheduledAt: T0.toISOString(), dueAt: at(minutes(90)).toISOString() },
+    });
     expect(state).toMatchObject({ status: 'pending', scheduledAt: T0.toISOString(), dueAt: at(minutes(90)).toISOString() });
   });
 
@@ -340,14 +349,14 @@ describe('decide: StartDispatch and the misfire policy', () => {
 
   it('dials up to a per-call deadline later than the grace, and records it missed after', () => {
     const deadline = at(minutes(60)).toISOString();
-    const pending = run([{ command: { ...schedule, deadline } as CallCommand }]).state;
+    const pending = run([{ command: { ...schedule, deadline } }]).state;
     expect(pending.deadline).toBe(deadline);
     expect(decideIn(pending, start, at(minutes(59)))[0].type).toBe('CallDispatchStarted');
     expect(decideIn(pending, start, at(minutes(60) + 1))[0].type).toBe('CallMissed');
   });
 
   it('refuses a deadline before the call is due, naming the field', () => {
-    expect(() => decideIn(initialState(ID), { ...schedule, scheduledAt: at(minutes(10)).toISOString(), deadline: at(minutes(5)).toISOString() } as CallCommand)).toThrow(
+    expect(() => decideIn(initialState(ID), { ...schedule, scheduledAt: at(minutes(10)).toISOString(), deadline: at(minutes(5)).toISOString() })).toThrow(
       expect.objectContaining({ code: DomainErrorCode.InvalidScheduledAt, field: 'deadline' }),
     );
   });
@@ -475,12 +484,7 @@ describe('decide: failed attempts and retries', () => {
   it('keeps reusing the first uncertain attempt key after a second uncertain failure', () => {
     const dispatching = run(PATH_TO.dispatching, { ...IDEMPOTENT, maxAttempts: 5 }).state;
     const { events } = run(
-      [
-        { command: failure(false) },
-        { command: start, now: at(5_000) },
-        { command: failure(false), now: at(6_000) },
-        { command: start, now: at(20_000) },
-      ],
+      [{ command: failure(false) }, { command: start, now: at(5_000) }, { command: failure(false), now: at(6_000) }, { command: start, now: at(20_000) }],
       { ...IDEMPOTENT, maxAttempts: 5 },
       dispatching,
     );
@@ -490,12 +494,7 @@ describe('decide: failed attempts and retries', () => {
   it('keeps reusing an uncertain attempt key even after a later certain failure', () => {
     const policy = { ...IDEMPOTENT, maxAttempts: 5 };
     const { events } = run(
-      [
-        { command: failure(false) },
-        { command: start, now: at(5_000) },
-        { command: failure(true), now: at(6_000) },
-        { command: start, now: at(20_000) },
-      ],
+      [{ command: failure(false) }, { command: start, now: at(5_000) }, { command: failure(true), now: at(6_000) }, { command: start, now: at(20_000) }],
       policy,
       run(PATH_TO.dispatching, policy).state,
     );
@@ -595,7 +594,11 @@ describe('decide: the Call API is unavailable', () => {
   });
 
   it('records a pending call missed once its deadline passes, with the reason given', () => {
-    const { state, events } = run([{ command: { type: 'MissDeadline', reason: 'Call API unavailable since 09:00:00Z' }, now: at(minutes(16)) }], POLICY, stateIn('pending'));
+    const { state, events } = run(
+      [{ command: { type: 'MissDeadline', reason: 'Call API unavailable since 09:00:00Z' }, now: at(minutes(16)) }],
+      POLICY,
+      stateIn('pending'),
+    );
     expect(events[0]).toMatchObject({ type: 'CallMissed', data: { reason: 'Call API unavailable since 09:00:00Z', latenessMs: minutes(16) } });
     expect(state.status).toBe('missed');
   });
@@ -607,15 +610,34 @@ describe('decide: the Call API is unavailable', () => {
 
 describe('decide: an operator retries a call', () => {
   it('gives a failed call a new attempt budget, due now, with a fresh deadline and no error shown', () => {
-    const failed = run([{ command: schedule }, { command: start }, { command: failure(true, true) }, { command: start }, { command: failure(true, true) }, { command: start }, { command: failure(true, true) }]).state;
+    const failed = run([
+      { command: schedule },
+      { command: start },
+      { command: failure(true, true) },
+      { command: start },
+      { command: failure(true, true) },
+      { command: start },
+      { command: failure(true, true) },
+    ]).state;
     expect(failed).toMatchObject({ status: 'failed', attempts: 3 });
     const { state, events } = run([{ command: { type: 'RetryCall' }, now: at(minutes(60)) }], POLICY, failed);
     expect(events).toEqual([
-      { type: 'CallRetried', data: { previousStatus: 'failed', at: at(minutes(60)).toISOString(), deadline: at(minutes(75)).toISOString() }, occurredAt: at(minutes(60)).toISOString() },
+      {
+        type: 'CallRetried',
+        data: { previousStatus: 'failed', at: at(minutes(60)).toISOString(), deadline: at(minutes(75)).toISOString() },
+        occurredAt: at(minutes(60)).toISOString(),
+      },
     ]);
     expect(state).toMatchObject({ status: 'pending', dueAt: at(minutes(60)).toISOString(), lastError: null, endedAt: null, attempts: 3, attemptBase: 3 });
     // The next attempt is number 4 (a key never used before) and MAX_ATTEMPTS counts from the retry.
-    const after = run([{ command: start, now: at(minutes(60)) }, { command: failure(true, true), now: at(minutes(60)) }], POLICY, state);
+    const after = run(
+      [
+        { command: start, now: at(minutes(60)) },
+        { command: failure(true, true), now: at(minutes(60)) },
+      ],
+      POLICY,
+      state,
+    );
     expect(after.events[0]).toMatchObject({ data: { attempt: 4, idempotencyKey: `${ID}:4` } });
     expect(after.state.status).toBe('pending');
   });
@@ -623,11 +645,17 @@ describe('decide: an operator retries a call', () => {
   it('retries a missed call at a given time, and refuses a time in the past naming "at"', () => {
     const { state } = run([{ command: { type: 'RetryCall', at: '2026-03-02T08:00:00+01:00' }, now: at(minutes(60)) }], POLICY, stateIn('missed'));
     expect(state).toMatchObject({ status: 'pending', dueAt: '2026-03-02T07:00:00.000Z' });
-    expect(() => decideIn(stateIn('missed'), { type: 'RetryCall', at: '2026-02-01T08:00:00Z' }, at(minutes(60)))).toThrow(expect.objectContaining({ field: 'at' }));
+    expect(() => decideIn(stateIn('missed'), { type: 'RetryCall', at: '2026-02-01T08:00:00Z' }, at(minutes(60)))).toThrow(
+      expect.objectContaining({ field: 'at' }),
+    );
   });
 
   it('clears the error of an earlier failed attempt once a later one is dispatched', () => {
-    const { state } = run([{ command: failure(true, true) }, { command: start, now: at(5_000) }, { command: dispatched(), now: at(5_100) }], POLICY, stateIn('dispatching'));
+    const { state } = run(
+      [{ command: failure(true, true) }, { command: start, now: at(5_000) }, { command: dispatched(), now: at(5_100) }],
+      POLICY,
+      stateIn('dispatching'),
+    );
     expect(state).toMatchObject({ status: 'dispatched', lastError: null });
   });
 });

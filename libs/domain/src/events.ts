@@ -27,7 +27,8 @@ export interface CallDispatchStartedData {
   attempt: number;
   idempotencyKey: string;
   // Dial time minus scheduledAt: measured when the request goes out, not when the answer comes back.
-  latenessMs: number;
+  // Absent from events written before it was recorded.
+  latenessMs?: number;
 }
 export interface CallDispatchedData {
   attempt: number;

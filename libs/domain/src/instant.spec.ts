@@ -68,7 +68,11 @@ describe('parseInstant', () => {
     ['15:00 east', '2026-03-01T09:00:00+1500'],
     ['minutes past 59', '2026-03-01T09:00:00+05:60'],
   ])('refuses an offset of %s (%j): real offsets run from -12:00 to +14:00', (_what, value) => {
-    expect(errorOf(value)).toMatchObject({ code: DomainErrorCode.InvalidScheduledAt, field: 'scheduledAt', message: 'scheduledAt has an offset outside -12:00 to +14:00' });
+    expect(errorOf(value)).toMatchObject({
+      code: DomainErrorCode.InvalidScheduledAt,
+      field: 'scheduledAt',
+      message: 'scheduledAt has an offset outside -12:00 to +14:00',
+    });
   });
 
   it.each([

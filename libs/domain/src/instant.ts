@@ -32,7 +32,8 @@ export function parseInstant(value: string, field = 'scheduledAt', code = Domain
     throw new DomainError(code, `${field} is not a real date-time`, field);
   }
   let offsetMinutes = 0;
-  if (sign !== undefined) {
+  if ((sign as string | undefined) !== undefined) {
+    // an optional group is undefined when absent
     const minutes = Number(offsetH) * 60 + Number(offsetM);
     offsetMinutes = sign === '-' ? -minutes : minutes;
     if (Number(offsetM) > 59 || offsetMinutes < -MAX_OFFSET_WEST_MINUTES || offsetMinutes > MAX_OFFSET_EAST_MINUTES) {

@@ -24,7 +24,7 @@ export function normalisePhoneNumber(raw: string): string {
     );
   }
   const parsed = parsePhoneNumberFromString(trimmed);
-  if (!parsed || !parsed.isValid()) {
+  if (!parsed?.isValid()) {
     throw new DomainError(DomainErrorCode.InvalidPhoneNumber, `phoneNumber ${trimmed} is not a valid phone number`, 'phoneNumber');
   }
   return parsed.number;

@@ -49,7 +49,7 @@ describe('upcast', () => {
     expect(upcast('CallScheduled', 4, { a: 1 })).toEqual({ schemaVersion: 4, data: { a: 1 } });
   });
 
-  it('has an upcaster for every version below each type\'s current one', () => {
+  it("has an upcaster for every version below each type's current one", () => {
     for (const type of CALL_EVENT_TYPES) {
       for (let v = 1; v < SCHEMA_VERSIONS[type]; v++) expect(UPCASTERS[type]?.[v]).toEqual(expect.any(Function));
     }

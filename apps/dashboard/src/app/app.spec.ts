@@ -16,7 +16,7 @@ describe('App shell', () => {
     const fixture = TestBed.createComponent(App);
     await fixture.whenStable();
     const el = fixture.nativeElement as HTMLElement;
-    const links = Array.from(el.querySelectorAll('nav[aria-label=Main] a')).map((a) => a.textContent?.trim());
+    const links = Array.from(el.querySelectorAll('nav[aria-label=Main] a')).map((a) => a.textContent.trim());
     expect(links).toEqual(['Overview', 'Schedule', 'Pending', 'History']);
     expect(el.querySelector('a[href="/api/docs"]')).not.toBeNull();
     expect(el.querySelector('main#main')).not.toBeNull();
@@ -27,7 +27,7 @@ describe('App shell', () => {
     const live = TestBed.inject(LiveService);
     live.connect();
     await fixture.whenStable();
-    const status = () => (fixture.nativeElement as HTMLElement).querySelector('[data-testid=live-status]')?.textContent?.trim();
+    const status = () => (fixture.nativeElement as HTMLElement).querySelector('[data-testid=live-status]')?.textContent.trim();
     expect(status()).toBe('Connecting…');
     FakeEventSource.latest().open();
     await fixture.whenStable();

@@ -3,7 +3,7 @@ import { Injectable, inject, signal } from '@angular/core';
 import { takeUntilDestroyed } from '@angular/core/rxjs-interop';
 import { firstValueFrom } from 'rxjs';
 import type { CallView, StoredEventView } from '@call-scheduler/domain/call-view';
-import { CallChange, LiveService } from '../live/live.service';
+import { type CallChange, LiveService } from '../live/live.service';
 import { toApiProblem } from '../shared/api-error';
 import { CallActionsService, asCallView, isNewer } from '../shared/call-actions.service';
 
@@ -100,6 +100,6 @@ export class CallDetailService {
 
   private takeView(body: unknown): void {
     const view = asCallView(body);
-    if (view && view.id === this.idSignal() && isNewer(view, this.callSignal() ?? undefined)) this.callSignal.set(view);
+    if (view?.id === this.idSignal() && isNewer(view, this.callSignal() ?? undefined)) this.callSignal.set(view);
   }
 }

@@ -5,7 +5,7 @@ import { provideRouter } from '@angular/router';
 import { Subject } from 'rxjs';
 import { makeCall, makeChange, makeEvent } from '../../testing/fixtures';
 import { settle } from '../../testing/settle';
-import { CallChange, LiveService } from '../live/live.service';
+import { type CallChange, LiveService } from '../live/live.service';
 import { USER_TIME_ZONE } from '../shared/time';
 import { CallDetail } from './call-detail';
 
@@ -29,8 +29,23 @@ describe('Call detail page', () => {
 
   afterEach(() => http.verify());
 
-  const scheduled = makeEvent({ position: 1, streamId: 'c1', version: 1, type: 'CallScheduled', data: { phoneNumber: '+14155550100', scheduledAt: '2030-01-01T10:00:00Z', timezone: 'Europe/Paris' }, metadata: { actor: 'api' } });
-  const dispatched = makeEvent({ position: 4, streamId: 'c1', version: 3, type: 'CallDispatched', occurredAt: '2030-01-01T10:00:00.120Z', data: { attempt: 1, providerCallId: 'p1', providerStatus: 'initiated', latenessMs: 120 }, metadata: { actor: 'dispatcher' } });
+  const scheduled = makeEvent({
+    position: 1,
+    streamId: 'c1',
+    version: 1,
+    type: 'CallScheduled',
+    data: { phoneNumber: '+14155550100', scheduledAt: '2030-01-01T10:00:00Z', timezone: 'Europe/Paris' },
+    metadata: { actor: 'api' },
+  });
+  const dispatched = makeEvent({
+    position: 4,
+    streamId: 'c1',
+    version: 3,
+    type: 'CallDispatched',
+    occurredAt: '2030-01-01T10:00:00.120Z',
+    data: { attempt: 1, providerCallId: 'p1', providerStatus: 'initiated', latenessMs: 120 },
+    metadata: { actor: 'dispatcher' },
+  });
 
   async function render(call = makeCall({ id: 'c1', status: 'dispatched', version: 3 }), events = [dispatched, scheduled]) {
     const fixture = TestBed.createComponent(CallDetail);
@@ -47,7 +62,7 @@ describe('Call detail page', () => {
   it('shows every event oldest first, with when, who and the dial lateness', async () => {
     const { items } = await render();
     expect(items().map((i) => i.dataset['eventType'])).toEqual(['CallScheduled', 'CallDispatched']);
-    const dial = items()[1].textContent!;
+    const dial = items()[1].textContent;
     expect(dial).toContain('by dispatcher');
     expect(dial).toContain('Lateness 120 ms');
     expect(dial).toContain('10:00:00');
@@ -66,14 +81,14 @@ describe('Call detail page', () => {
     changes.next(makeChange(makeCall({ id: 'other', version: 9 }), { position: 10 }));
     await settle(fixture);
     expect(items()).toHaveLength(3);
-    expect(el.querySelector('.page-header app-status-chip')?.textContent?.trim()).toBe('ringing');
+    expect(el.querySelector('.page-header app-status-chip')?.textContent.trim()).toBe('ringing');
   });
 
   it('offers "dispatch anyway" and cancel for an outcome-unknown call', async () => {
     const { fixture, el } = await render(makeCall({ id: 'c1', status: 'outcome-unknown', version: 4 }));
-    const dispatch = Array.from(el.querySelectorAll('button')).find((b) => b.textContent?.trim() === 'Dispatch anyway')!;
+    const dispatch = Array.from(el.querySelectorAll('button')).find((b) => b.textContent.trim() === 'Dispatch anyway')!;
     expect(dispatch).toBeDefined();
-    expect(Array.from(el.querySelectorAll('button')).some((b) => b.textContent?.trim() === 'Cancel call')).toBe(true);
+    expect(Array.from(el.querySelectorAll('button')).some((b) => b.textContent.trim() === 'Cancel call')).toBe(true);
     dispatch.click();
     const req = http.expectOne('/api/calls/c1/dispatch');
     expect(req.request.method).toBe('POST');
@@ -94,12 +109,12 @@ describe('Call detail page', () => {
     http.expectOne('/api/calls/c1').flush({ statusCode: 404, message: 'not found' }, { status: 404, statusText: 'Not Found' });
     http.expectOne('/api/calls/c1/events').flush([]);
     await settle(fixture);
-    expect(fixture.nativeElement.querySelector('[role=alert]')?.textContent).toContain('No call with this id.');
+    expect((fixture.nativeElement as HTMLElement).querySelector('[role=alert]')?.textContent).toContain('No call with this id.');
   });
 
   it('shows no dial lateness for an outcome-unknown call: the attempt started, its outcome is unknown', async () => {
     const { el } = await render(makeCall({ id: 'c1', status: 'outcome-unknown', latenessMs: 3, attempts: 1, version: 4 }));
-    const lateness = el.querySelector('[data-testid=lateness]')!.textContent!;
+    const lateness = el.querySelector('[data-testid=lateness]')!.textContent;
     expect(lateness).not.toContain('3 ms');
     expect(lateness).toContain('the attempt started but its outcome is unknown');
   });
@@ -108,7 +123,7 @@ describe('Call detail page', () => {
     const { el } = await render(
       makeCall({ id: 'c1', status: 'completed', latenessMs: 120, providerCallId: 'p1', dispatchedAt: '2030-01-01T10:00:00.120Z', version: 6 }),
     );
-    expect(el.querySelector('[data-testid=lateness]')!.textContent!.trim()).toBe('120 ms');
+    expect(el.querySelector('[data-testid=lateness]')!.textContent.trim()).toBe('120 ms');
   });
 
   it('shows "Place by" for a pending call that has a deadline', async () => {
@@ -120,7 +135,7 @@ describe('Call detail page', () => {
   it('retries a failed call now after confirmation (POST /retry with an empty body)', async () => {
     const { fixture, el } = await render(makeCall({ id: 'c1', status: 'failed', version: 4 }));
     expect(el.querySelector('[data-testid=retry-card]')).not.toBeNull();
-    const button = (name: string) => Array.from(el.querySelectorAll('button')).find((b) => b.textContent?.trim() === name)!;
+    const button = (name: string) => Array.from(el.querySelectorAll('button')).find((b) => b.textContent.trim() === name)!;
     button('Retry').click();
     await settle(fixture);
     expect(el.textContent).toContain('Dial this call again now?');
@@ -130,7 +145,7 @@ describe('Call detail page', () => {
     expect(req.request.body).toEqual({});
     req.flush(makeCall({ id: 'c1', status: 'pending', version: 5 }));
     await settle(fixture);
-    expect(el.querySelector('.page-header app-status-chip')?.textContent?.trim()).toBe('pending');
+    expect(el.querySelector('.page-header app-status-chip')?.textContent.trim()).toBe('pending');
     expect(el.textContent).toContain('Retry requested');
   });
 
@@ -147,7 +162,7 @@ describe('Call detail page', () => {
     set('retry-date', '2030-06-01');
     set('retry-time', '09:30:00');
     await settle(fixture);
-    const button = (name: string) => Array.from(el.querySelectorAll('button')).find((b) => b.textContent?.trim() === name)!;
+    const button = (name: string) => Array.from(el.querySelectorAll('button')).find((b) => b.textContent.trim() === name)!;
     button('Retry').click();
     await settle(fixture);
     button('Yes, retry').click();

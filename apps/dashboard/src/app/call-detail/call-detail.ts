@@ -52,9 +52,7 @@ export class CallDetail {
   protected readonly retryWhen = signal<'now' | 'later'>('now');
   protected readonly retryDate = signal('');
   protected readonly retryTime = signal('');
-  private readonly retryAt = computed(() =>
-    this.retryWhen() === 'later' ? wallTimeToIso(this.retryDate(), this.retryTime(), this.zone) : null,
-  );
+  private readonly retryAt = computed(() => (this.retryWhen() === 'later' ? wallTimeToIso(this.retryDate(), this.retryTime(), this.zone) : null));
   protected readonly retryQuestion = computed(() => {
     const at = this.retryAt();
     return at ? `Dial this call again at ${formatInstant(at, this.zone)}?` : 'Dial this call again now?';

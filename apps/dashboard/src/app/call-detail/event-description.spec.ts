@@ -5,7 +5,10 @@ const time = (iso: string | null | undefined) => `<${iso}>`;
 
 describe('describeEvent', () => {
   it('states the lateness of the dial', () => {
-    const d = describeEvent(makeEvent({ type: 'CallDispatched', data: { attempt: 1, providerCallId: 'p-1', providerStatus: 'initiated', latenessMs: 42 } }), time);
+    const d = describeEvent(
+      makeEvent({ type: 'CallDispatched', data: { attempt: 1, providerCallId: 'p-1', providerStatus: 'initiated', latenessMs: 42 } }),
+      time,
+    );
     expect(d.title).toBe('Dialled (attempt 1)');
     expect(d.details).toContain('Lateness 42 ms after the scheduled time');
     expect(d.details.join(' ')).toContain('p-1');
@@ -26,13 +29,16 @@ describe('describeEvent', () => {
 
   it('names operator requests to dial now', () => {
     expect(describeEvent(makeEvent({ type: 'CallRescheduled', data: { reason: 'dispatch-anyway' } }), time).title).toBe('Dispatch anyway requested');
-    expect(describeEvent(makeEvent({ type: 'CallRescheduled', data: { reason: 'reschedule', previousScheduledAt: 'A', scheduledAt: 'B' } }), time).details).toEqual([
-      'From <A> to <B>',
-    ]);
+    expect(
+      describeEvent(makeEvent({ type: 'CallRescheduled', data: { reason: 'reschedule', previousScheduledAt: 'A', scheduledAt: 'B' } }), time).details,
+    ).toEqual(['From <A> to <B>']);
   });
 
   it('shows status moves with the outcome tone', () => {
-    const d = describeEvent(makeEvent({ type: 'CallStatusChanged', data: { from: 'connected', to: 'completed', providerStatus: 'completed', duration: 10 } }), time);
+    const d = describeEvent(
+      makeEvent({ type: 'CallStatusChanged', data: { from: 'connected', to: 'completed', providerStatus: 'completed', duration: 10 } }),
+      time,
+    );
     expect(d.title).toBe('connected → completed');
     expect(d.tone).toBe('success');
     expect(d.details).toContain('Duration 10 s');
@@ -59,7 +65,10 @@ describe('describeEvent', () => {
       `Dial at ${time('A')}`,
       `Place by ${time('D')}`,
     ]);
-    const now = describeEvent(makeEvent({ type: 'CallRescheduled', data: { reason: 'dispatch-now', scheduledAt: 'S', previousScheduledAt: 'S', dueAt: 'N' } }), time);
+    const now = describeEvent(
+      makeEvent({ type: 'CallRescheduled', data: { reason: 'dispatch-now', scheduledAt: 'S', previousScheduledAt: 'S', dueAt: 'N' } }),
+      time,
+    );
     expect(now).toMatchObject({ title: 'Call now requested', details: [`Dial at ${time('N')}`] });
   });
 });

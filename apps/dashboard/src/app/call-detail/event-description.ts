@@ -34,17 +34,12 @@ export function describeEvent(event: StoredEventView, time: FormatTime): EventDe
       return {
         title: 'Scheduled',
         tone: 'info',
-        details: [
-          `Number ${d.phoneNumber ?? '?'}`,
-          `Due ${time(d.scheduledAt)}`,
-          ...(d.timezone ? [`Requested in the ${d.timezone} time zone`] : []),
-        ],
+        details: [`Number ${d.phoneNumber ?? '?'}`, `Due ${time(d.scheduledAt)}`, ...(d.timezone ? [`Requested in the ${d.timezone} time zone`] : [])],
       };
     }
     case 'CallRescheduled': {
       const d = data<'CallRescheduled'>(event);
-      const title =
-        d.reason === 'dispatch-now' ? 'Call now requested' : d.reason === 'dispatch-anyway' ? 'Dispatch anyway requested' : 'Rescheduled';
+      const title = d.reason === 'dispatch-now' ? 'Call now requested' : d.reason === 'dispatch-anyway' ? 'Dispatch anyway requested' : 'Rescheduled';
       // "Call now" moves only when it is dialled; the call keeps the time it was scheduled for.
       const details = d.reason === 'reschedule' || !d.dueAt ? [`From ${time(d.previousScheduledAt)} to ${time(d.scheduledAt)}`] : [`Dial at ${time(d.dueAt)}`];
       if (d.deadline) details.push(`Place by ${time(d.deadline)}`);
@@ -63,7 +58,11 @@ export function describeEvent(event: StoredEventView, time: FormatTime): EventDe
       return {
         title: 'Call API unavailable: waiting',
         tone: 'warning',
-        details: [`Reason: ${d.reason ?? 'unknown'}`, 'Nothing was placed; the attempt does not count', `Next try ${time(d.retryAt)} or when the Call API is back`],
+        details: [
+          `Reason: ${d.reason ?? 'unknown'}`,
+          'Nothing was placed; the attempt does not count',
+          `Next try ${time(d.retryAt)} or when the Call API is back`,
+        ],
       };
     }
     case 'CallCancelled': {

@@ -21,9 +21,7 @@ describe('describeOutage', () => {
   });
 
   it('names the day of an outage that began before today', () => {
-    expect(describeOutage('Database', { since: '2026-11-30T08:00:00Z', waiting: null }, 'UTC', now)).toMatch(
-      /^Database unreachable since .*30.*, 08:00:00$/,
-    );
+    expect(describeOutage('Database', { since: '2026-11-30T08:00:00Z', waiting: null }, 'UTC', now)).toMatch(/^Database unreachable since .*30.*, 08:00:00$/);
   });
 });
 
@@ -46,7 +44,7 @@ describe('HealthBanner', () => {
     const region = (fixture.nativeElement as HTMLElement).querySelector('[data-testid=health-banner]')!;
     expect(region.getAttribute('role')).toBe('status');
     expect(region.getAttribute('aria-live')).toBe('polite');
-    expect(region.textContent?.trim()).toBe('');
+    expect(region.textContent.trim()).toBe('');
 
     report.set({ callApi: { since: '2026-12-01T12:14:05.000Z', waiting: 37 }, database: null });
     await fixture.whenStable();
@@ -55,10 +53,10 @@ describe('HealthBanner', () => {
 
     report.set({ callApi: null, database: { since: null, waiting: null } });
     await fixture.whenStable();
-    expect(region.textContent?.trim()).toBe('⚠ Database unreachable');
+    expect(region.textContent.trim()).toBe('⚠ Database unreachable');
 
     report.set({ callApi: null, database: null });
     await fixture.whenStable();
-    expect(region.textContent?.trim()).toBe('');
+    expect(region.textContent.trim()).toBe('');
   });
 });

@@ -5,8 +5,7 @@ import { HealthService, type Outage } from './health.service';
 /** "Call API unreachable since 21:14:05 — 37 calls waiting" (times in the operator's zone). */
 export function describeOutage(what: string, outage: Outage, timeZone: string, now: Date = new Date()): string {
   const since = outage.since ? ` since ${formatClock(outage.since, timeZone, now)}` : '';
-  const waiting =
-    outage.waiting === null ? '' : ` — ${outage.waiting === 0 ? 'no' : outage.waiting} call${outage.waiting === 1 ? '' : 's'} waiting`;
+  const waiting = outage.waiting === null ? '' : ` — ${outage.waiting === 0 ? 'no' : outage.waiting} call${outage.waiting === 1 ? '' : 's'} waiting`;
   return `${what} unreachable${since}${waiting}`;
 }
 

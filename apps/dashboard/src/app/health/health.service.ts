@@ -26,7 +26,7 @@ interface Indicator {
 }
 
 function outageOf(indicator: Indicator | undefined): Outage | null {
-  if (!indicator || indicator.status !== 'down') return null;
+  if (indicator?.status !== 'down') return null;
   return {
     since: typeof indicator.since === 'string' ? indicator.since : null,
     waiting: typeof indicator.waiting === 'number' ? indicator.waiting : null,

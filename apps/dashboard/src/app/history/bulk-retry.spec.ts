@@ -25,7 +25,7 @@ describe('BulkRetry', () => {
     since.value = '2026-12-01T21:00:00';
     since.dispatchEvent(new Event('input'));
     await settle(fixture);
-    const button = (name: RegExp) => Array.from(el.querySelectorAll('button')).find((b) => name.test(b.textContent?.trim() ?? ''))!;
+    const button = (name: RegExp) => Array.from(el.querySelectorAll('button')).find((b) => name.test(b.textContent.trim()))!;
     return { fixture, el, button };
   }
 

@@ -4,7 +4,7 @@ import { TestBed } from '@angular/core/testing';
 import { Subject } from 'rxjs';
 import type { CallView } from '@call-scheduler/domain/call-view';
 import { makeCall, makeChange } from '../../testing/fixtures';
-import { CallChange, LiveService } from '../live/live.service';
+import { type CallChange, LiveService } from '../live/live.service';
 import { HistoryService, matchesFilter } from './history.service';
 
 describe('HistoryService', () => {

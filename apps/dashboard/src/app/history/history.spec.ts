@@ -5,7 +5,7 @@ import { Router, provideRouter, withComponentInputBinding } from '@angular/route
 import { RouterTestingHarness } from '@angular/router/testing';
 import { Subject } from 'rxjs';
 import { makeCall } from '../../testing/fixtures';
-import { CallChange, LiveService } from '../live/live.service';
+import { type CallChange, LiveService } from '../live/live.service';
 import { USER_TIME_ZONE } from '../shared/time';
 import { CallHistory } from './history';
 
@@ -40,10 +40,10 @@ describe('History page', () => {
     await navigating;
     await tick();
     harness.detectChanges();
-    const el = harness.routeNativeElement as HTMLElement;
-    expect(el.querySelector('app-status-chip')?.textContent?.trim()).toBe('completed');
+    const el = harness.routeNativeElement!;
+    expect(el.querySelector('app-status-chip')?.textContent.trim()).toBe('completed');
     expect(el.querySelector('tbody time')?.textContent).toContain('10:00:00'); // 01:00 UTC is 10:00 in Tokyo
-    expect((el.querySelector('#history-status') as HTMLSelectElement).value).toBe('completed');
+    expect(el.querySelector<HTMLSelectElement>('#history-status')!.value).toBe('completed');
   });
 
   it('changing the status filter updates the URL and reloads', async () => {
@@ -53,7 +53,7 @@ describe('History page', () => {
     http.expectOne('/api/calls/history?limit=50').flush({ items: [], nextCursor: null });
     await tick();
     harness.detectChanges();
-    const select = harness.routeNativeElement!.querySelector('#history-status') as HTMLSelectElement;
+    const select = harness.routeNativeElement!.querySelector<HTMLSelectElement>('#history-status')!;
     select.value = 'busy';
     select.dispatchEvent(new Event('change'));
     await tick();
@@ -81,10 +81,10 @@ describe('History page', () => {
     await navigating;
     await tick();
     harness.detectChanges();
-    const el = harness.routeNativeElement as HTMLElement;
+    const el = harness.routeNativeElement!;
     const search = el.querySelector<HTMLInputElement>('#history-search')!;
     expect(search.getAttribute('aria-invalid')).toBe('true');
-    const errors = el.querySelector('[data-testid=history-search-error]')!.textContent!;
+    const errors = el.querySelector('[data-testid=history-search-error]')!.textContent;
     expect(errors).toContain('Phone number must be an E.164 phone number');
     expect(errors).toContain('+14155550150');
     expect(search.getAttribute('aria-describedby')).toContain('history-search-error');
@@ -96,13 +96,18 @@ describe('History page', () => {
     const navigating = harness.navigateByUrl('/history');
     await tick();
     http.expectOne('/api/calls/history?limit=50').flush(
-      { statusCode: 400, error: 'Bad Request', message: 'cursor is not a cursor this API returned', fields: { cursor: ['cursor is not a cursor this API returned'] } },
+      {
+        statusCode: 400,
+        error: 'Bad Request',
+        message: 'cursor is not a cursor this API returned',
+        fields: { cursor: ['cursor is not a cursor this API returned'] },
+      },
       { status: 400, statusText: 'Bad Request' },
     );
     await navigating;
     await tick();
     harness.detectChanges();
-    const el = harness.routeNativeElement as HTMLElement;
+    const el = harness.routeNativeElement!;
     expect(el.querySelector('[data-testid=history-error]')?.textContent).toContain('cursor is not a cursor this API returned');
     expect(el.querySelector('#history-search')?.getAttribute('aria-invalid')).toBe('false');
   });

@@ -46,9 +46,7 @@ export class CallHistory {
   /** "4155550150": ten digits and no +, most likely a US number typed without its country code. */
   protected readonly countryCodeHint = computed(() => {
     const typed = normaliseSearch(this.history.filter().phoneNumber);
-    return this.phoneErrors().length > 0 && /^\d{10}$/.test(typed)
-      ? `Add the country code: for a US or Canadian number, +1${typed}.`
-      : null;
+    return this.phoneErrors().length > 0 && /^\d{10}$/.test(typed) ? `Add the country code: for a US or Canadian number, +1${typed}.` : null;
   });
 
   constructor() {

@@ -2,7 +2,7 @@ import { TestBed } from '@angular/core/testing';
 import { FakeEventSource } from '../../testing/fake-event-source';
 import { makeCall, makeChange } from '../../testing/fixtures';
 import { AuthService } from '../shared/auth.service';
-import { CallChange, EVENT_SOURCE_FACTORY, LiveService } from './live.service';
+import { type CallChange, EVENT_SOURCE_FACTORY, LiveService } from './live.service';
 
 describe('LiveService', () => {
   let live: LiveService;

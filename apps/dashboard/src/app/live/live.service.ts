@@ -1,5 +1,5 @@
 import { DestroyRef, Injectable, InjectionToken, computed, inject, signal } from '@angular/core';
-import { Observable, Subject } from 'rxjs';
+import { type Observable, Subject } from 'rxjs';
 import type { CallView, StoredEventView } from '@call-scheduler/domain/call-view';
 import { AuthService } from '../shared/auth.service';
 
@@ -91,10 +91,7 @@ export class LiveService {
     const after = this.lastPositionSignal();
     const token = this.auth.token();
     // EventSource cannot send headers: the position and the token travel in the query.
-    const query = [
-      ...(after === null ? [] : [`lastEventId=${after}`]),
-      ...(token ? [`access_token=${encodeURIComponent(token)}`] : []),
-    ].join('&');
+    const query = [...(after === null ? [] : [`lastEventId=${after}`]), ...(token ? [`access_token=${encodeURIComponent(token)}`] : [])].join('&');
     const url = query ? `${STREAM_URL}?${query}` : STREAM_URL;
     if (this.stateSignal() !== 'reconnecting') this.stateSignal.set('connecting');
     const source = this.createSource(url);
@@ -112,7 +109,7 @@ export class LiveService {
 
   // A fresh stream names the log's head, so a later reconnect resumes from there.
   private onReady(message: MessageEvent): void {
-    const position = Number(JSON.parse(String(message.data))?.position);
+    const position = Number((JSON.parse(String(message.data)) as { position?: unknown } | null)?.position);
     if (Number.isSafeInteger(position) && this.lastPositionSignal() === null) this.lastPositionSignal.set(position);
   }
 
@@ -132,17 +129,22 @@ export class LiveService {
 
   private remember(position: number): void {
     this.seen.add(position);
-    if (this.seen.size > SEEN_LIMIT) this.seen.delete(this.seen.values().next().value!);
+    if (this.seen.size > SEEN_LIMIT) {
+      const [oldest] = this.seen; // a Set iterates in insertion order
+      this.seen.delete(oldest);
+    }
   }
 
   private onChange(message: MessageEvent): void {
-    let change: CallChange;
+    // Partial until checked: a frame is whatever the server sent.
+    let frame: Partial<CallChange> | null;
     try {
-      change = JSON.parse(String(message.data)) as CallChange;
+      frame = JSON.parse(String(message.data)) as Partial<CallChange> | null;
     } catch {
       return; // a malformed frame must not break the feed
     }
-    if (!change || typeof change.position !== 'number' || !change.call) return;
+    if (typeof frame?.position !== 'number' || !frame.call) return;
+    const change = frame as CallChange;
     // A replay after reconnecting may repeat what we already applied.
     if (this.seen.has(change.position)) return;
     this.remember(change.position);

@@ -3,7 +3,7 @@ import { HttpTestingController, provideHttpClientTesting } from '@angular/common
 import { TestBed } from '@angular/core/testing';
 import { Subject } from 'rxjs';
 import { makeCall, makeChange } from '../../testing/fixtures';
-import { CallChange, LiveService } from '../live/live.service';
+import { type CallChange, LiveService } from '../live/live.service';
 import { OverviewService, STATS_REFRESH_MS, summariseLateness } from './overview.service';
 
 describe('OverviewService', () => {

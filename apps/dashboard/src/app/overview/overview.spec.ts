@@ -5,8 +5,8 @@ import { TestBed } from '@angular/core/testing';
 import { provideRouter } from '@angular/router';
 import { Subject } from 'rxjs';
 import { settle } from '../../testing/settle';
-import { CallChange, LiveService } from '../live/live.service';
-import { LatenessChart, LatenessPoint } from './lateness-chart';
+import { type CallChange, LiveService } from '../live/live.service';
+import { LatenessChart, type LatenessPoint } from './lateness-chart';
 import { Overview } from './overview';
 
 // jsdom has no canvas: the chart itself is exercised in the browser tests.
@@ -20,7 +20,12 @@ describe('Overview page', () => {
 
   beforeEach(() => {
     TestBed.configureTestingModule({
-      providers: [provideHttpClient(), provideHttpClientTesting(), provideRouter([]), { provide: LiveService, useValue: { changes: new Subject<CallChange>() } }],
+      providers: [
+        provideHttpClient(),
+        provideHttpClientTesting(),
+        provideRouter([]),
+        { provide: LiveService, useValue: { changes: new Subject<CallChange>() } },
+      ],
     });
     TestBed.overrideComponent(Overview, { remove: { imports: [LatenessChart] }, add: { imports: [StubChart] } });
     http = TestBed.inject(HttpTestingController);
@@ -38,7 +43,7 @@ describe('Overview page', () => {
     });
     await settle(fixture);
     const el = fixture.nativeElement as HTMLElement;
-    const completed = el.querySelector('a[data-status=completed]') as HTMLAnchorElement;
+    const completed = el.querySelector<HTMLAnchorElement>('a[data-status=completed]')!;
     expect(completed.textContent).toContain('7');
     expect(completed.getAttribute('href')).toBe('/history?status=completed');
     expect(el.querySelector('a[data-status=pending]')?.getAttribute('href')).toBe('/pending');

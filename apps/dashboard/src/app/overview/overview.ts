@@ -1,4 +1,4 @@
-import { ChangeDetectionStrategy, Component, OnInit, inject } from '@angular/core';
+import { ChangeDetectionStrategy, Component, type OnInit, inject } from '@angular/core';
 import { RouterLink } from '@angular/router';
 import { LocalTimePipe } from '../shared/local-time.pipe';
 import { StatusChip } from '../shared/status-chip';

@@ -1,4 +1,4 @@
-import { ChangeDetectionStrategy, Component, ElementRef, computed, inject, input, signal, viewChild, afterRenderEffect } from '@angular/core';
+import { ChangeDetectionStrategy, Component, type ElementRef, computed, inject, input, signal, viewChild, afterRenderEffect } from '@angular/core';
 import { RouterLink } from '@angular/router';
 import type { CallView } from '@call-scheduler/domain/call-view';
 import { toApiProblem, withFieldLabel } from '../shared/api-error';
@@ -10,6 +10,8 @@ import { PendingService, dueAt } from './pending.service';
 
 /** One pending call: when it is due, a live countdown, and the operator's actions. */
 @Component({
+  // A table row must stay a <tr> for the table's layout and semantics, so this component is an attribute on one.
+  // eslint-disable-next-line @angular-eslint/component-selector
   selector: 'tr[appPendingRow]',
   imports: [RouterLink, LocalTimePipe, ConfirmButton],
   changeDetection: ChangeDetectionStrategy.OnPush,

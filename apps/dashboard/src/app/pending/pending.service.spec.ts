@@ -3,7 +3,7 @@ import { HttpTestingController, provideHttpClientTesting } from '@angular/common
 import { TestBed } from '@angular/core/testing';
 import type { CallView } from '@call-scheduler/domain/call-view';
 import { makeCall, makeChange } from '../../testing/fixtures';
-import { CallChange, LiveService } from '../live/live.service';
+import { type CallChange, LiveService } from '../live/live.service';
 import { Subject } from 'rxjs';
 import { PendingService } from './pending.service';
 
@@ -14,8 +14,7 @@ describe('PendingService', () => {
   let reconnected: Subject<void>;
 
   const at = (minute: number) => `2030-01-01T10:${String(minute).padStart(2, '0')}:00.000Z`;
-  const pending = (id: string, minute: number, extra: Partial<CallView> = {}) =>
-    makeCall({ id, scheduledAt: at(minute), nextAttemptAt: at(minute), ...extra });
+  const pending = (id: string, minute: number, extra: Partial<CallView> = {}) => makeCall({ id, scheduledAt: at(minute), nextAttemptAt: at(minute), ...extra });
 
   beforeEach(() => {
     changes = new Subject<CallChange>();

@@ -4,7 +4,7 @@ import { TestBed } from '@angular/core/testing';
 import { provideRouter } from '@angular/router';
 import { Subject } from 'rxjs';
 import { makeCall, makeChange } from '../../testing/fixtures';
-import { CallChange, LiveService } from '../live/live.service';
+import { type CallChange, LiveService } from '../live/live.service';
 import { USER_TIME_ZONE } from '../shared/time';
 import { Pending } from './pending';
 import { settle } from '../../testing/settle';
@@ -40,8 +40,7 @@ describe('Pending page', () => {
   }
 
   const rows = (el: HTMLElement) => Array.from(el.querySelectorAll<HTMLElement>('tr.pending-row'));
-  const button = (root: HTMLElement, text: string) =>
-    Array.from(root.querySelectorAll('button')).find((b) => b.textContent?.trim() === text) as HTMLButtonElement;
+  const button = (root: HTMLElement, text: string) => Array.from(root.querySelectorAll('button')).find((b) => b.textContent.trim() === text)!;
 
   it('lists pending calls with their due time in the user zone and a countdown', async () => {
     const due = new Date(Date.now() + 90_000).toISOString();
@@ -104,7 +103,9 @@ describe('Pending page', () => {
   it('pages with Load more', async () => {
     const { fixture, el } = await render([makeCall({ id: 'a' })], 'NEXT');
     button(el, 'Load more').click();
-    http.expectOne('/api/calls/pending?limit=50&cursor=NEXT').flush({ items: [makeCall({ id: 'b', scheduledAt: '2030-01-02T00:00:00Z', nextAttemptAt: '2030-01-02T00:00:00Z' })], nextCursor: null });
+    http
+      .expectOne('/api/calls/pending?limit=50&cursor=NEXT')
+      .flush({ items: [makeCall({ id: 'b', scheduledAt: '2030-01-02T00:00:00Z', nextAttemptAt: '2030-01-02T00:00:00Z' })], nextCursor: null });
     await settle(fixture);
     expect(rows(el)).toHaveLength(2);
     expect(button(el, 'Load more')).toBeUndefined();

@@ -1,4 +1,4 @@
-import { ChangeDetectionStrategy, Component, OnInit, inject } from '@angular/core';
+import { ChangeDetectionStrategy, Component, type OnInit, inject } from '@angular/core';
 import { RouterLink } from '@angular/router';
 import { USER_TIME_ZONE } from '../shared/time';
 import { PendingRow } from './pending-row';
@@ -18,9 +18,7 @@ import { PendingService } from './pending.service';
     </div>
 
     @if (pending.error(); as message) {
-      <div class="alert alert--error" role="alert">
-        {{ message }} <button type="button" class="btn btn--small" (click)="reload()">Try again</button>
-      </div>
+      <div class="alert alert--error" role="alert">{{ message }} <button type="button" class="btn btn--small" (click)="reload()">Try again</button></div>
     }
 
     <div class="table-wrap">

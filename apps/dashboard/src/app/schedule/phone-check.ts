@@ -10,7 +10,7 @@ export function checkPhone(raw: string): PhoneCheck {
     return { valid: false, error: 'Start with + and the country code, e.g. +14155550123.' };
   }
   const parsed = parsePhoneNumberFromString(value);
-  if (!parsed || !parsed.isValid()) {
+  if (!parsed?.isValid()) {
     return { valid: false, error: `${value} is not a valid phone number (E.164, e.g. +14155550123).` };
   }
   return { valid: true, e164: parsed.number };

@@ -12,12 +12,7 @@ describe('Schedule page', () => {
 
   beforeEach(() => {
     TestBed.configureTestingModule({
-      providers: [
-        provideHttpClient(),
-        provideHttpClientTesting(),
-        provideRouter([]),
-        { provide: USER_TIME_ZONE, useValue: 'America/New_York' },
-      ],
+      providers: [provideHttpClient(), provideHttpClientTesting(), provideRouter([]), { provide: USER_TIME_ZONE, useValue: 'America/New_York' }],
     });
     http = TestBed.inject(HttpTestingController);
   });
@@ -29,16 +24,16 @@ describe('Schedule page', () => {
     await fixture.whenStable();
     const el = fixture.nativeElement as HTMLElement;
     const type = async (selector: string, value: string) => {
-      const input = el.querySelector(selector) as HTMLInputElement;
+      const input = el.querySelector<HTMLInputElement>(selector)!;
       input.value = value;
       input.dispatchEvent(new Event('input'));
       await fixture.whenStable();
     };
     const submit = async () => {
-      (el.querySelector('form') as HTMLFormElement).dispatchEvent(new Event('submit', { cancelable: true }));
+      el.querySelector('form')!.dispatchEvent(new Event('submit', { cancelable: true }));
       await fixture.whenStable();
     };
-    const phoneError = () => el.querySelector('[data-testid=phoneNumber-error]')?.textContent?.trim() ?? '';
+    const phoneError = () => el.querySelector('[data-testid=phoneNumber-error]')?.textContent.trim() ?? '';
     return { fixture, el, type, submit, phoneError };
   }
 
@@ -81,15 +76,15 @@ describe('Schedule page', () => {
     expect(success).toContain('Call to +14155550100 scheduled for');
     expect(success).toContain('09:30:05');
     expect(el.querySelector('a[href="/calls/c1"]')).not.toBeNull();
-    expect((el.querySelector('#phoneNumber') as HTMLInputElement).value).toBe('');
+    expect(el.querySelector<HTMLInputElement>('#phoneNumber')!.value).toBe('');
     // The emptied field is ready for the next number, not flagged as an error.
-    expect(el.querySelector('[data-testid=phoneNumber-error]')?.textContent?.trim()).toBe('');
+    expect(el.querySelector('[data-testid=phoneNumber-error]')?.textContent.trim()).toBe('');
   });
 
   it('"Call now" omits scheduledAt', async () => {
     const { fixture, el, type, submit } = await render();
     await type('#phoneNumber', '+14155550100');
-    (el.querySelector('input[value=now]') as HTMLInputElement).click();
+    el.querySelector<HTMLInputElement>('input[value=now]')!.click();
     await fixture.whenStable();
     expect(el.querySelector('#scheduledDate')).toBeNull();
     await submit();

@@ -1,4 +1,4 @@
-import { ChangeDetectionStrategy, Component, ElementRef, computed, inject, signal, viewChild } from '@angular/core';
+import { ChangeDetectionStrategy, Component, type ElementRef, computed, inject, signal, viewChild } from '@angular/core';
 import { RouterLink } from '@angular/router';
 import type { CallView } from '@call-scheduler/domain/call-view';
 import { toApiProblem, withFieldLabel } from '../shared/api-error';
@@ -32,7 +32,7 @@ export class Schedule {
   protected readonly time = signal('');
   protected readonly submitting = signal(false);
   protected readonly attempted = signal(false);
-  protected readonly serverFields = signal<Record<string, string[]>>({});
+  protected readonly serverFields = signal<Partial<Record<string, string[]>>>({});
   protected readonly formError = signal<string | null>(null);
   protected readonly scheduled = signal<CallView | null>(null);
   protected readonly scheduledNow = signal(false);
@@ -42,9 +42,7 @@ export class Schedule {
   private readonly dateInput = viewChild<ElementRef<HTMLInputElement>>('dateInput');
 
   protected readonly phoneCheck = computed(() => checkPhone(this.phone()));
-  protected readonly scheduledAt = computed(() =>
-    this.when() === 'now' ? null : wallTimeToIso(this.date(), this.time(), this.zone),
-  );
+  protected readonly scheduledAt = computed(() => (this.when() === 'now' ? null : wallTimeToIso(this.date(), this.time(), this.zone)));
   protected readonly zoneLabel = computed(() => {
     const at = this.scheduledAt();
     return describeZone(this.zone, at ? new Date(at) : new Date());
@@ -97,9 +95,15 @@ export class Schedule {
     this.attempted.set(true);
     this.formError.set(null);
     const check = this.phoneCheck();
-    if (!check.valid) return this.focus(this.phoneInput());
+    if (!check.valid) {
+      this.focus(this.phoneInput());
+      return;
+    }
     const scheduledAt = this.scheduledAt();
-    if (this.when() === 'later' && !scheduledAt) return this.focus(this.dateInput());
+    if (this.when() === 'later' && !scheduledAt) {
+      this.focus(this.dateInput());
+      return;
+    }
 
     this.submitting.set(true);
     this.scheduled.set(null);
@@ -119,15 +123,12 @@ export class Schedule {
       const problem = toApiProblem(err);
       this.serverFields.set(
         Object.fromEntries(
-          Object.entries(problem.fields).map(([field, messages]) => [
-            field,
-            messages.map((m) => withFieldLabel(m, field, FIELD_LABELS[field] ?? field)),
-          ]),
+          Object.entries(problem.fields).map(([field, messages]) => [field, messages.map((m) => withFieldLabel(m, field, FIELD_LABELS[field] ?? field))]),
         ),
       );
       this.formError.set(problem.message);
-      if (problem.fields['phoneNumber']) this.focus(this.phoneInput());
-      else if (problem.fields['scheduledAt'] || problem.fields['timezone']) this.focus(this.dateInput());
+      if (Object.hasOwn(problem.fields, 'phoneNumber')) this.focus(this.phoneInput());
+      else if (Object.hasOwn(problem.fields, 'scheduledAt') || Object.hasOwn(problem.fields, 'timezone')) this.focus(this.dateInput());
     } finally {
       this.submitting.set(false);
     }
@@ -151,8 +152,7 @@ export class Schedule {
   private clearServerField(...names: string[]): void {
     const fields = this.serverFields();
     if (!names.some((n) => fields[n])) return;
-    const next = { ...fields };
-    names.forEach((n) => delete next[n]);
+    const next = Object.fromEntries(Object.entries(fields).filter(([name]) => !names.includes(name)));
     this.serverFields.set(next);
     if (Object.keys(next).length === 0) this.formError.set(null);
   }

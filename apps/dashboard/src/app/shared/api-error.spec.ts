@@ -20,9 +20,7 @@ describe('toApiProblem', () => {
   });
 
   it('files array messages under their first word when there is no fields map', () => {
-    const problem = toApiProblem(
-      httpError(400, { statusCode: 400, message: ['scheduledAt must have an offset', 'timezone is unknown', 'timezone is bad'] }),
-    );
+    const problem = toApiProblem(httpError(400, { statusCode: 400, message: ['scheduledAt must have an offset', 'timezone is unknown', 'timezone is bad'] }));
     expect(problem.fields).toEqual({
       scheduledAt: ['scheduledAt must have an offset'],
       timezone: ['timezone is unknown', 'timezone is bad'],

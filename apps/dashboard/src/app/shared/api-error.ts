@@ -26,11 +26,11 @@ export function toApiProblem(err: unknown): ApiProblem {
   if (err.status === 0) {
     return { status: 0, message: 'Cannot reach the scheduler API. Check your connection and try again.', fields: {} };
   }
-  const body: ErrorBody = typeof err.error === 'object' && err.error !== null ? err.error : {};
+  const body = (typeof err.error === 'object' && err.error !== null ? err.error : {}) as ErrorBody;
   const fields: Record<string, string[]> = {};
   if (body.fields && typeof body.fields === 'object') {
     for (const [name, messages] of Object.entries(body.fields)) {
-      fields[name] = Array.isArray(messages) ? messages.map(String) : [String(messages)];
+      fields[name] = Array.isArray(messages) ? messages.map(String) : [messages];
     }
   } else if (Array.isArray(body.message)) {
     for (const message of body.message) {
@@ -42,6 +42,8 @@ export function toApiProblem(err: unknown): ApiProblem {
   if (Object.keys(fields).length > 0) message = 'Please correct the highlighted fields.';
   else if (typeof body.message === 'string') message = body.message;
   else if (Array.isArray(body.message)) message = body.message.join(' ');
+  // The reason phrase is deprecated for HTTP/2, where it reads "OK"; the API speaks HTTP/1.1, so it still names the failure.
+  // eslint-disable-next-line @typescript-eslint/no-deprecated
   else message = body.error ?? (err.statusText || `Request failed (${err.status}).`);
   return { status: err.status, message, fields };
 }

@@ -4,7 +4,13 @@ import { ConfirmButton } from './confirm-button';
 
 @Component({
   imports: [ConfirmButton],
-  template: `<app-confirm-button label="Cancel" question="Cancel this call?" confirmLabel="Yes, cancel" keepLabel="Keep" (confirmed)="count.set(count() + 1)" />`,
+  template: `<app-confirm-button
+    label="Cancel"
+    question="Cancel this call?"
+    confirmLabel="Yes, cancel"
+    keepLabel="Keep"
+    (confirmed)="count.set(count() + 1)"
+  />`,
 })
 class Host {
   readonly count = signal(0);
@@ -23,9 +29,11 @@ describe('ConfirmButton', () => {
     await fixture.whenStable();
     expect(el.textContent).toContain('Cancel this call?');
     expect(fixture.componentInstance.count()).toBe(0);
-    expect(document.activeElement?.textContent?.trim()).toBe('Yes, cancel');
+    expect(document.activeElement?.textContent.trim()).toBe('Yes, cancel');
 
-    buttons(el).find((b) => b.textContent?.trim() === 'Yes, cancel')!.click();
+    buttons(el)
+      .find((b) => b.textContent.trim() === 'Yes, cancel')!
+      .click();
     await fixture.whenStable();
     expect(fixture.componentInstance.count()).toBe(1);
     expect(el.textContent).not.toContain('Cancel this call?');
@@ -37,9 +45,11 @@ describe('ConfirmButton', () => {
     const el = fixture.nativeElement as HTMLElement;
     buttons(el)[0].click();
     await fixture.whenStable();
-    buttons(el).find((b) => b.textContent?.trim() === 'Keep')!.click();
+    buttons(el)
+      .find((b) => b.textContent.trim() === 'Keep')!
+      .click();
     await fixture.whenStable();
     expect(fixture.componentInstance.count()).toBe(0);
-    expect(buttons(el).map((b) => b.textContent?.trim())).toEqual(['Cancel']);
+    expect(buttons(el).map((b) => b.textContent.trim())).toEqual(['Cancel']);
   });
 });

@@ -1,13 +1,4 @@
-import {
-  ChangeDetectionStrategy,
-  Component,
-  ElementRef,
-  afterRenderEffect,
-  input,
-  output,
-  signal,
-  viewChild,
-} from '@angular/core';
+import { ChangeDetectionStrategy, Component, type ElementRef, afterRenderEffect, input, output, signal, viewChild } from '@angular/core';
 
 /**
  * An action that asks first (mostly destructive ones), in place: "Cancel" becomes "Cancel this call?
@@ -18,7 +9,14 @@ import {
   changeDetection: ChangeDetectionStrategy.OnPush,
   template: `
     @if (!asking()) {
-      <button #trigger type="button" [class]="tone() === 'danger' ? 'btn btn--danger-outline' : 'btn btn--primary'" [disabled]="disabled()" (click)="ask()" [attr.aria-label]="ariaLabel() || null">
+      <button
+        #trigger
+        type="button"
+        [class]="tone() === 'danger' ? 'btn btn--danger-outline' : 'btn btn--primary'"
+        [disabled]="disabled()"
+        (click)="ask()"
+        [attr.aria-label]="ariaLabel() || null"
+      >
         {{ label() }}
       </button>
     } @else {
@@ -39,7 +37,7 @@ export class ConfirmButton {
   readonly disabled = input(false);
   /** `primary` for an action that asks first but destroys nothing (retrying calls). */
   readonly tone = input<'danger' | 'primary'>('danger');
-  readonly confirmed = output<void>();
+  readonly confirmed = output();
 
   protected readonly asking = signal(false);
   private readonly yes = viewChild<ElementRef<HTMLButtonElement>>('yes');

@@ -1,4 +1,4 @@
-import { Pipe, PipeTransform, inject } from '@angular/core';
+import { Pipe, type PipeTransform, inject } from '@angular/core';
 import { USER_TIME_ZONE, formatInstant } from './time';
 
 /** Formats an ISO instant in the user's time zone: `{{ call.scheduledAt | localTime }}`. */

@@ -6,12 +6,12 @@ describe('StatusChip', () => {
     const fixture = TestBed.createComponent(StatusChip);
     fixture.componentRef.setInput('status', status);
     await fixture.whenStable();
-    return fixture.nativeElement.querySelector('.chip') as HTMLElement;
+    return (fixture.nativeElement as HTMLElement).querySelector<HTMLElement>('.chip')!;
   }
 
   it('names the status in words, not colour alone', async () => {
     const chip = await render('no-answer');
-    expect(chip.textContent?.trim()).toBe('no answer');
+    expect(chip.textContent.trim()).toBe('no answer');
     expect(chip.dataset['status']).toBe('no-answer');
   });
 

@@ -26,17 +26,19 @@ export function formatInstant(iso: string | null | undefined, timeZone: string, 
   if (!iso) return '—';
   const date = new Date(iso);
   if (Number.isNaN(date.getTime())) return '—';
-  return formatter(`${locale}|${timeZone}|dt`, () =>
-    new Intl.DateTimeFormat(locale, {
-      timeZone,
-      day: 'numeric',
-      month: 'short',
-      year: 'numeric',
-      hour: '2-digit',
-      minute: '2-digit',
-      second: '2-digit',
-      hourCycle: 'h23',
-    }),
+  return formatter(
+    `${locale}|${timeZone}|dt`,
+    () =>
+      new Intl.DateTimeFormat(locale, {
+        timeZone,
+        day: 'numeric',
+        month: 'short',
+        year: 'numeric',
+        hour: '2-digit',
+        minute: '2-digit',
+        second: '2-digit',
+        hourCycle: 'h23',
+      }),
   ).format(date);
 }
 
@@ -47,8 +49,9 @@ export function formatInstant(iso: string | null | undefined, timeZone: string, 
 export function formatClock(iso: string, timeZone: string, now: Date = new Date(), locale?: string): string {
   const date = new Date(iso);
   if (Number.isNaN(date.getTime())) return '—';
-  const clock = formatter(`${locale}|${timeZone}|clock`, () =>
-    new Intl.DateTimeFormat(locale, { timeZone, hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23' }),
+  const clock = formatter(
+    `${locale}|${timeZone}|clock`,
+    () => new Intl.DateTimeFormat(locale, { timeZone, hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23' }),
   ).format(date);
   const day = (d: Date) => instantToWallTime(d, timeZone).date;
   if (day(date) === day(now)) return clock;
@@ -58,16 +61,15 @@ export function formatClock(iso: string, timeZone: string, now: Date = new Date(
 
 /** Offset of `timeZone` at `instant` in minutes east of UTC (Paris in winter: 60). */
 export function zoneOffsetMinutes(instant: Date, timeZone: string): number {
-  const name = formatter(`offset|${timeZone}`, () =>
-    new Intl.DateTimeFormat('en-US', { timeZone, timeZoneName: 'longOffset' }),
-  )
+  const name = formatter(`offset|${timeZone}`, () => new Intl.DateTimeFormat('en-US', { timeZone, timeZoneName: 'longOffset' }))
     .formatToParts(instant)
     .find((p) => p.type === 'timeZoneName')?.value;
   // "GMT" alone means UTC; otherwise "GMT+05:30" / "GMT-03:00".
   const match = /GMT([+-])(\d{1,2})(?::?(\d{2}))?/.exec(name ?? '');
   if (!match) return 0;
-  const minutes = Number(match[2]) * 60 + Number(match[3] ?? 0);
-  return match[1] === '-' ? -minutes : minutes;
+  const [, sign, hours, mins = '0'] = match; // an optional group is undefined when absent
+  const minutes = Number(hours) * 60 + Number(mins);
+  return sign === '-' ? -minutes : minutes;
 }
 
 /** "+01:00" for 60, "-03:30" for -210, "+00:00" for 0. */
@@ -92,7 +94,8 @@ export function wallTimeToIso(date: string, time: string, timeZone: string): str
   const t = /^(\d{2}):(\d{2})(?::(\d{2}))?$/.exec(time);
   if (!d || !t) return null;
   const [y, mo, da] = [Number(d[1]), Number(d[2]), Number(d[3])];
-  const [h, mi, s] = [Number(t[1]), Number(t[2]), Number(t[3] ?? 0)];
+  const [, hh, mm, ss = '0'] = t; // seconds are optional
+  const [h, mi, s] = [Number(hh), Number(mm), Number(ss)];
   const asUtc = Date.UTC(y, mo - 1, da, h, mi, s);
   // Two passes find the offset in force at that wall time, also next to a DST change.
   let offset = zoneOffsetMinutes(new Date(asUtc), timeZone);
@@ -103,17 +106,19 @@ export function wallTimeToIso(date: string, time: string, timeZone: string): str
 
 /** The wall-clock date ("2026-11-22") and time ("14:05:03") of `instant` in `timeZone`, for form inputs. */
 export function instantToWallTime(instant: Date, timeZone: string): { date: string; time: string } {
-  const parts = formatter(`wall|${timeZone}`, () =>
-    new Intl.DateTimeFormat('en-CA', {
-      timeZone,
-      year: 'numeric',
-      month: '2-digit',
-      day: '2-digit',
-      hour: '2-digit',
-      minute: '2-digit',
-      second: '2-digit',
-      hourCycle: 'h23',
-    }),
+  const parts = formatter(
+    `wall|${timeZone}`,
+    () =>
+      new Intl.DateTimeFormat('en-CA', {
+        timeZone,
+        year: 'numeric',
+        month: '2-digit',
+        day: '2-digit',
+        hour: '2-digit',
+        minute: '2-digit',
+        second: '2-digit',
+        hourCycle: 'h23',
+      }),
   ).formatToParts(instant);
   const get = (type: Intl.DateTimeFormatPartTypes) => parts.find((p) => p.type === type)?.value ?? '00';
   return {

@@ -1,4 +1,4 @@
-import { ChangeDetectionStrategy, Component, ElementRef, afterNextRender, inject, viewChild } from '@angular/core';
+import { ChangeDetectionStrategy, Component, type ElementRef, afterNextRender, inject, viewChild } from '@angular/core';
 import { AuthService } from './auth.service';
 
 /** Shown when the API answers 401 (AUTH_TOKEN is set): asks for the token, then reloads with it. */
