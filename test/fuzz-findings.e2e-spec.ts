@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startCallApiMock, type CallApiMockProcess } from './support/call-api-mock.process.js';
 import { phoneNumber, request, type JsonResponse } from './support/http.js';
+import { logText } from './support/logs.js';
 import { startScheduler, type SchedulerProcess } from './support/scheduler.process.js';
 
 // Findings of issue #8 ("Found by fuzzing every route"), each pinned by a test, and the fuzz test
@@ -17,9 +18,6 @@ const SHELL = '<!doctype html><title>dashboard shell for the fuzz tests</title>'
 const YEAR_10000 = '9999-12-31T23:59:59-23:59';
 
 const inDays = (days: number) => new Date(Date.now() + days * 86_400_000).toISOString();
-// ANSI colour codes start with the ESC control character.
-// eslint-disable-next-line no-control-regex
-const stripColours = (text: string) => text.replace(/\x1b\[[0-9;]*m/g, '');
 
 describe('findings from fuzzing every route (issue #8)', () => {
   let mock: CallApiMockProcess;
@@ -218,7 +216,7 @@ describe('findings from fuzzing every route (issue #8)', () => {
     it('logs HealthController and MetricsController at /health and /metrics, which answer 200', async () => {
       const controllers = new Map<string, { path: string; routes: string[] }>();
       let current: { path: string; routes: string[] } | undefined;
-      for (const line of stripColours(scheduler.output()).split('\n')) {
+      for (const line of logText(scheduler.output()).split('\n')) {
         const controller = /\[RoutesResolver\] (\w+) \{([^}]*)\}:/.exec(line);
         if (controller) controllers.set(controller[1], (current = { path: controller[2], routes: [] }));
         const route = /\[RouterExplorer\] Mapped (\{[^}]*\}) route/.exec(line);
@@ -486,14 +484,14 @@ describe('findings from fuzzing every route (issue #8)', () => {
         const error = caught as Error;
         // Whatever the scheduler said last (a crash, an error log) belongs with the counterexample.
         const exit = scheduler.child.exitCode ?? scheduler.child.signalCode;
-        error.message += `\n\nscheduler ${exit === null ? 'still running' : `exited (${exit})`}; its last output:\n${stripColours(scheduler.output()).slice(-3000)}`;
+        error.message += `\n\nscheduler ${exit === null ? 'still running' : `exited (${exit})`}; its last output:\n${logText(scheduler.output()).slice(-3000)}`;
         throw error;
       });
       // The run exercised both sides: some requests were refused and some were served.
       const statuses = [...seen.keys()];
       expect(statuses.some((s) => s >= 400)).toBe(true);
       expect(statuses.some((s) => s < 300)).toBe(true);
-      expect(stripColours(scheduler.output())).not.toMatch(/ERROR.*\[ApiExceptionFilter\]|RangeError/);
+      expect(logText(scheduler.output())).not.toMatch(/ERROR.*\[ApiExceptionFilter\]|RangeError/);
       expect((await mock.dials()).total).toBe(0);
     }, 60_000);
   });

@@ -1,5 +1,5 @@
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { SwaggerModule } from '@nestjs/swagger';
 import type { NextFunction, Request, Response } from 'express';
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -8,6 +8,7 @@ import { requireJsonObjectBody } from './common/json-body.middleware.js';
 import { requireSingleQueryValues } from './common/query.middleware.js';
 import { createValidationPipe } from './common/validation.js';
 import type { AppConfig } from './config/app-config.js';
+import { buildOpenApiDocument } from './openapi.js';
 
 // Call requests are tiny; anything larger is a mistake or an attack.
 const BODY_LIMIT = '16kb';
@@ -20,15 +21,7 @@ export function configureHttp(app: NestExpressApplication, config: AppConfig): v
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new ApiExceptionFilter());
 
-  const document = SwaggerModule.createDocument(
-    app,
-    new DocumentBuilder()
-      .setTitle('Call Scheduler API')
-      .setDescription('Schedule outbound calls; follow them; audit the event log. Errors: {statusCode, error, message, fields?}.')
-      .setVersion('1.0')
-      .addBearerAuth()
-      .build(),
-  );
+  const document = buildOpenApiDocument(app);
   SwaggerModule.setup('api/docs', app, document, { jsonDocumentUrl: 'api/docs-json' });
 
   serveDashboard(app, resolve(config.dashboardDir));

@@ -2,15 +2,23 @@ import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
+import { Logger as PinoNestLogger } from 'nestjs-pino';
 import { AppModule } from './app.module.js';
 import { expressErrorHandler } from './common/api-exception.filter.js';
+import { createLogging } from './common/logging.js';
 import { loadConfig, type AppConfig } from './config/app-config.js';
 import { configureHttp } from './http-setup.js';
 
 async function bootstrap(config: AppConfig): Promise<void> {
-  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config), {
+  const logging = createLogging(config.logLevel);
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config, logging.logger), {
     bodyParser: false,
+    // Start-up lines (modules, mapped routes) wait for the JSON logger instead of Nest's coloured text.
+    bufferLogs: true,
   });
+  app.useLogger(app.get(PinoNestLogger));
+  // First of all middleware: the request id and the access log cover every answer, 4xx from the body checks included.
+  app.use(logging.http);
   // server.close() keeps serving keep-alive connections that were busy when it was called: a
   // dashboard polling /health every 2 s would hold one open, and the shutdown with it, for ever.
   // While closing, every answer closes its connection.

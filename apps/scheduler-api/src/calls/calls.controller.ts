@@ -1,5 +1,5 @@
 import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Patch, Post, Query } from '@nestjs/common';
-import { ApiAcceptedResponse, ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiAcceptedResponse, ApiBody, ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { EventMetadata } from '../../../../libs/persistence/src/index.js';
 import { ApiErrors } from '../common/api-errors.decorator.js';
 import { RequestMeta } from '../common/request-metadata.js';
@@ -19,7 +19,7 @@ export class CallsController {
   constructor(@Inject(CallsService) private readonly calls: CallsService) {}
 
   @Post()
-  @ApiOperation({ summary: 'Schedule a call (scheduledAt omitted = now)' })
+  @ApiOperation({ operationId: 'scheduleCall', summary: 'Schedule a call (scheduledAt omitted = now)' })
   @ApiHeader({ name: 'Idempotency-Key', required: false, description: 'a repeat with the same key returns the first result' })
   @ApiCreatedResponse({ type: CallViewDto })
   @ApiErrors(400, 413, 422)
@@ -32,7 +32,7 @@ export class CallsController {
   }
 
   @Get('pending')
-  @ApiOperation({ summary: 'Pending calls, soonest first' })
+  @ApiOperation({ operationId: 'listPendingCalls', summary: 'Pending calls, soonest first' })
   @ApiOkResponse({ type: CallPageDto })
   @ApiErrors(400)
   pending(@Query() query: PageQuery) {
@@ -40,7 +40,7 @@ export class CallsController {
   }
 
   @Get('history')
-  @ApiOperation({ summary: 'Every call that is not pending, latest change first (updatedAt, then id, descending)' })
+  @ApiOperation({ operationId: 'listCallHistory', summary: 'Every call that is not pending, latest change first (updatedAt, then id, descending)' })
   @ApiOkResponse({ type: CallPageDto })
   @ApiErrors(400)
   history(@Query() query: HistoryQuery) {
@@ -48,14 +48,14 @@ export class CallsController {
   }
 
   @Get('stats')
-  @ApiOperation({ summary: 'Counts per status and recent dispatch lateness (dashboard overview)' })
+  @ApiOperation({ operationId: 'getStats', summary: 'Counts per status and recent dispatch lateness (dashboard overview)' })
   @ApiOkResponse({ type: StatsDto })
   stats() {
     return this.calls.stats();
   }
 
   @Get(':id')
-  @ApiOperation({ summary: 'One call; with ?asOf= the call as it was at that instant' })
+  @ApiOperation({ operationId: 'getCall', summary: 'One call; with ?asOf= the call as it was at that instant' })
   @ApiOkResponse({ type: CallViewDto })
   @ApiErrors(400, 404)
   get(@Param('id', callId) id: string, @Query() query: CallQuery) {
@@ -63,7 +63,7 @@ export class CallsController {
   }
 
   @Get(':id/events')
-  @ApiOperation({ summary: "The call's event stream, oldest first (audit trail)" })
+  @ApiOperation({ operationId: 'getCallEvents', summary: "The call's event stream, oldest first (audit trail)" })
   @ApiOkResponse({ type: [StoredEventDto] })
   @ApiErrors(404)
   events(@Param('id', callId) id: string) {
@@ -71,7 +71,7 @@ export class CallsController {
   }
 
   @Patch(':id')
-  @ApiOperation({ summary: 'Reschedule a pending call' })
+  @ApiOperation({ operationId: 'rescheduleCall', summary: 'Reschedule a pending call' })
   @ApiOkResponse({ type: CallViewDto })
   @ApiErrors(400, 404, 409)
   reschedule(@Param('id', callId) id: string, @Body() dto: RescheduleCallDto, @RequestMeta() meta: EventMetadata) {
@@ -80,8 +80,8 @@ export class CallsController {
 
   @Post('retry')
   @HttpCode(200)
-  @ApiOperation({ summary: 'Retry every failed, missed or untracked call that ended in a time range; answers how many' })
-  @ApiOkResponse({ schema: { type: 'object', properties: { count: { type: 'integer', example: 12 } } } })
+  @ApiOperation({ operationId: 'retryCalls', summary: 'Retry every failed, missed or untracked call that ended in a time range; answers how many' })
+  @ApiOkResponse({ schema: { type: 'object', required: ['count'], properties: { count: { type: 'integer', example: 12 } } } })
   @ApiErrors(400)
   retryAll(@Body() dto: BulkRetryDto, @RequestMeta() meta: EventMetadata) {
     return this.calls.retryAll(dto, meta);
@@ -89,16 +89,18 @@ export class CallsController {
 
   @Post(':id/retry')
   @HttpCode(200)
-  @ApiOperation({ summary: 'A new attempt for a failed, missed or untracked call: now, or at a given time' })
+  @ApiOperation({ operationId: 'retryCall', summary: 'A new attempt for a failed, missed or untracked call: now, or at a given time' })
   @ApiOkResponse({ type: CallViewDto })
   @ApiErrors(400, 404, 409)
+  // The body may be left out (a new attempt now), as the README's curl and the dashboard do.
+  @ApiBody({ type: RetryCallDto, required: false })
   retry(@Param('id', callId) id: string, @Body() dto: RetryCallDto, @RequestMeta() meta: EventMetadata) {
     return this.calls.retry(id, dto ?? {}, meta);
   }
 
   @Post(':id/dispatch')
   @HttpCode(202)
-  @ApiOperation({ summary: 'Dial now: a pending call, or an outcome-unknown call an operator decided to dial anyway' })
+  @ApiOperation({ operationId: 'dispatchCall', summary: 'Dial now: a pending call, or an outcome-unknown call an operator decided to dial anyway' })
   @ApiAcceptedResponse({ type: CallViewDto })
   @ApiErrors(404, 409)
   dispatch(@Param('id', callId) id: string, @RequestMeta() meta: EventMetadata) {
@@ -106,9 +108,11 @@ export class CallsController {
   }
 
   @Delete(':id')
-  @ApiOperation({ summary: 'Cancel a pending (or outcome-unknown) call' })
+  @ApiOperation({ operationId: 'cancelCall', summary: 'Cancel a pending (or outcome-unknown) call' })
   @ApiOkResponse({ type: CallViewDto })
   @ApiErrors(400, 404, 409)
+  // DELETE usually has no body: the reason is optional, and so is the body.
+  @ApiBody({ type: CancelCallDto, required: false })
   cancel(@Param('id', callId) id: string, @Body() dto: CancelCallDto, @RequestMeta() meta: EventMetadata) {
     return this.calls.cancel(id, dto?.reason, meta);
   }

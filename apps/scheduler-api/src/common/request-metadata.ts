@@ -1,15 +1,18 @@
 import { createParamDecorator, type ExecutionContext } from '@nestjs/common';
-import { randomUUID } from 'node:crypto';
 import type { Request } from 'express';
 import type { EventMetadata } from '../../../../libs/persistence/src/index.js';
+import { requestIdOf } from './logging.js';
 
 const clean = (value: unknown, max: number) =>
   typeof value === 'string' && value.trim() ? value.trim().replace(/[^\w.:@/ -]/g, '').slice(0, max) : undefined;
 
-/** Who asked, for the audit trail: X-Actor (default "api"), X-Request-Id, X-Correlation-Id. */
+/**
+ * Who asked, for the audit trail: X-Actor (default "api"), the request id (the one the access log
+ * and the X-Request-Id response header carry), X-Correlation-Id.
+ */
 export const RequestMeta = createParamDecorator((_: unknown, ctx: ExecutionContext): EventMetadata => {
   const req = ctx.switchToHttp().getRequest<Request>();
-  const requestId = clean(req.headers['x-request-id'], 64) ?? randomUUID();
+  const requestId = requestIdOf(req);
   return {
     actor: clean(req.headers['x-actor'], 64) ?? 'api',
     requestId,

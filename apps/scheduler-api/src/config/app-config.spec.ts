@@ -38,6 +38,7 @@ describe('loadConfig', () => {
       sqliteSynchronous: 'NORMAL',
       authToken: null,
       dashboardDir: 'apps/dashboard/dist/dashboard/browser',
+      logLevel: 'info',
     });
   });
 
@@ -126,6 +127,7 @@ describe('loadConfig', () => {
     ['DATABASE_URL', 'mysql://db/calls'],
     ['DATABASE_URL', 'sqlite:'],
     ['SQLITE_SYNCHRONOUS', 'OFF'],
+    ['LOG_LEVEL', 'verbose'],
   ])('refuses %s=%j, naming it', (name, raw) => {
     expect(problemsOf({ [name]: raw })).toContain(name);
   });
@@ -156,6 +158,11 @@ describe('loadConfig', () => {
 
   it('refuses a retry ceiling below the base delay', () => {
     expect(problemsOf({ RETRY_BASE_MS: '5000', RETRY_MAX_MS: '1000' })).toMatch(/RETRY_MAX_MS/);
+  });
+
+  it('reads LOG_LEVEL in any case', () => {
+    expect(loadConfig({ LOG_LEVEL: 'DEBUG' }).logLevel).toBe('debug');
+    expect(loadConfig({ LOG_LEVEL: 'silent' }).logLevel).toBe('silent');
   });
 
   it('refuses a follow ceiling below the first follow interval', () => {

@@ -27,7 +27,12 @@ export interface AppConfig {
   sqliteSynchronous: 'NORMAL' | 'FULL';
   authToken: string | null;
   dashboardDir: string;
+  // pino level: the lowest level written (trace … fatal), or silent.
+  logLevel: LogLevel;
 }
+
+export const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
 
 export const APP_CONFIG = Symbol('APP_CONFIG');
 
@@ -77,6 +82,9 @@ export function loadConfig(env: Env = process.env): AppConfig {
   const synchronous = (env.SQLITE_SYNCHRONOUS || 'NORMAL').toUpperCase();
   if (synchronous !== 'NORMAL' && synchronous !== 'FULL') errors.push(`SQLITE_SYNCHRONOUS must be NORMAL or FULL (got "${synchronous}")`);
 
+  const logLevel = (env.LOG_LEVEL || 'info').toLowerCase();
+  if (!(LOG_LEVELS as readonly string[]).includes(logLevel)) errors.push(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')} (got "${env.LOG_LEVEL}")`);
+
   const config: AppConfig = {
     port: int('PORT', 3000, 0, 65_535),
     host: env.HOST || '0.0.0.0',
@@ -102,6 +110,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     sqliteSynchronous: synchronous as 'NORMAL' | 'FULL',
     authToken: env.AUTH_TOKEN || null,
     dashboardDir: env.DASHBOARD_DIR || 'apps/dashboard/dist/dashboard/browser',
+    logLevel: logLevel as LogLevel,
   };
   if (config.retryMaxMs < config.retryBaseMs) {
     errors.push(`RETRY_MAX_MS must not be below RETRY_BASE_MS (${config.retryMaxMs} < ${config.retryBaseMs})`);

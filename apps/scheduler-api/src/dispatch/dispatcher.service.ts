@@ -173,6 +173,8 @@ export class DispatcherService implements OnApplicationBootstrap, BeforeApplicat
       this.claiming.delete(call.id),
     );
     const started = claim?.events.find((e) => e.type === 'CallDispatchStarted');
+    const missed = claim?.events.find((e) => e.type === 'CallMissed');
+    if (missed) this.logger.warn({ msg: `call ${call.id} missed: ${String(missed.data.reason ?? 'past its deadline')}`, callId: call.id, outcome: 'missed' });
     if (!claim || !started) return; // claimed elsewhere, no longer pending, or missed
     const key = String(started.data.idempotencyKey);
     const attempt = claim.state.attempts;
@@ -196,6 +198,13 @@ export class DispatcherService implements OnApplicationBootstrap, BeforeApplicat
         { metadata: this.metadata, persistUntilStored: true },
         claim,
       );
+      this.logger.log({
+        msg: `call ${call.id} attempt ${attempt} placed (${result.providerCallId}, ${result.providerStatus})`,
+        callId: call.id,
+        attempt,
+        outcome: 'placed',
+        latenessMs: recorded.state.latenessMs,
+      });
       this.follower.follow(call.id, result.providerCallId, recorded);
     } else if (result.unavailable) {
       this.circuit.unavailable(result.reason, result.retryAfterMs);

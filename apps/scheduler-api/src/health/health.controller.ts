@@ -10,6 +10,22 @@ import { CallApiCircuit } from '../dispatch/circuit/call-api-circuit.service.js'
 // A probe that waits longer than a monitor's own timeout says nothing; a dead server is "down" in 2 s.
 const DATABASE_CHECK_TIMEOUT_MS = 2000;
 
+// Terminus's result: status, then each dependency under info (up) or error (down), all of them under details.
+const DEPENDENCIES = { type: 'object', additionalProperties: { type: 'object', additionalProperties: true } } as const;
+const HEALTH_SCHEMA = {
+  type: 'object',
+  required: ['status', 'details'],
+  properties: { status: { type: 'string', enum: ['ok', 'degraded', 'error'] }, info: DEPENDENCIES, error: DEPENDENCIES, details: DEPENDENCIES },
+};
+const HEALTH_OK = {
+  status: 'ok',
+  info: { database: { status: 'up', engine: 'sqlite' }, callApi: { status: 'up' } },
+  error: {},
+  details: { database: { status: 'up', engine: 'sqlite' }, callApi: { status: 'up' } },
+};
+const DATABASE_DOWN = { status: 'down', engine: 'postgres', message: 'connect ECONNREFUSED 127.0.0.1:5432', since: '2026-12-01T21:14:05.000Z' };
+const HEALTH_DOWN = { status: 'error', info: { callApi: { status: 'up' } }, error: { database: DATABASE_DOWN }, details: { database: DATABASE_DOWN, callApi: { status: 'up' } } };
+
 @Public()
 @ApiTags('health')
 @Controller('health')
@@ -28,10 +44,10 @@ export class HealthController {
 
   @Get()
   @ApiOperation({
-    summary: 'Liveness and dependencies: `database` (503 when down) and `callApi` (reported down with since/waiting; the service stays live: 200, status "degraded")',
+    operationId: 'getHealth', summary: 'Liveness and dependencies: `database` (503 when down) and `callApi` (reported down with since/waiting; the service stays live: 200, status "degraded")',
   })
-  @ApiOkResponse({ description: 'ok, or degraded while the Call API is unavailable' })
-  @ApiServiceUnavailableResponse({ description: 'the database is unreachable' })
+  @ApiOkResponse({ description: 'ok, or degraded while the Call API is unavailable', schema: HEALTH_SCHEMA, example: HEALTH_OK })
+  @ApiServiceUnavailableResponse({ description: 'the database is unreachable', schema: HEALTH_SCHEMA, example: HEALTH_DOWN })
   async check(@Res({ passthrough: true }) res: Response): Promise<HealthCheckResult> {
     try {
       return await this.health.check([() => this.database(), () => this.callApi()]);

@@ -12,7 +12,7 @@ export class StreamController {
 
   @Get()
   @ApiOperation({
-    summary: 'Server-Sent Events: every projection change, `event: change`, `id: <position>`, data {position, event, call}',
+    operationId: 'streamChanges', summary: 'Server-Sent Events: every projection change, `event: change`, `id: <position>`, data {position, event, call}',
     description:
       'Reconnect with Last-Event-ID (or ?lastEventId=) to receive the stored events after that position first (400 when it is past the head). ' +
       'A catch-up is a long read: at most 2 per client address (429) and a bounded number at once (503), each with Retry-After. ' +
@@ -22,7 +22,15 @@ export class StreamController {
   @ApiProduces('text/event-stream')
   @ApiHeader({ name: 'Last-Event-ID', required: false, description: 'resume after this event position' })
   @ApiQuery({ name: 'lastEventId', required: false, type: Number, description: 'the same, for clients that cannot set headers' })
-  @ApiOkResponse({ description: 'an endless text/event-stream' })
+  @ApiOkResponse({
+    description: 'an endless text/event-stream: `id: <position>`, `event: change`, `data: {position, event, call}`',
+    content: {
+      'text/event-stream': {
+        schema: { type: 'string' },
+        example: 'id: 42\nevent: change\ndata: {"position":42,"event":{"type":"CallDispatched"},"call":{"id":"…","status":"dispatched"}}\n\n',
+      },
+    },
+  })
   follow(
     @Headers('last-event-id') header: string | undefined,
     @Query('lastEventId') query: string | undefined,

@@ -11,9 +11,12 @@ export class MetricsController {
   constructor(@Inject(MetricsService) private readonly metrics: MetricsService) {}
 
   @Get()
-  @ApiOperation({ summary: 'Prometheus metrics: events by type, dispatch lateness, dials in flight, calls by status' })
+  @ApiOperation({ operationId: 'getMetrics', summary: 'Prometheus metrics: events by type, dispatch lateness, dials in flight, calls by status' })
   @ApiProduces('text/plain')
-  @ApiOkResponse({ type: String })
+  @ApiOkResponse({
+    description: 'the Prometheus text exposition format',
+    content: { 'text/plain': { schema: { type: 'string' }, example: '# TYPE call_api_up gauge\ncall_api_up 1\n' } },
+  })
   @Header('Content-Type', 'text/plain; version=0.0.4')
   scrape(): Promise<string> {
     return this.metrics.registry.metrics();

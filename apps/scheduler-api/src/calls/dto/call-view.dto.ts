@@ -45,7 +45,16 @@ export class StoredEventDto implements StoredEventView {
 export class ErrorDto {
   @ApiProperty({ example: 400 }) statusCode!: number;
   @ApiProperty({ example: 'Bad Request' }) error!: string;
-  @ApiProperty({ example: 'phoneNumber must be a valid phone number in international format, e.g. +14155550100' }) message!: string;
+  @ApiProperty({ type: String, example: 'phoneNumber must be a valid phone number in international format, e.g. +14155550100' }) message!: string;
+  @ApiProperty({
+    required: false,
+    type: String,
+    example: 'INVALID_PHONE_NUMBER',
+    description:
+      'the broken rule, for programs: CALL_NOT_FOUND, ILLEGAL_TRANSITION, CONCURRENCY, IDEMPOTENCY_MISMATCH, INVALID_PHONE_NUMBER, ' +
+      'INVALID_SCHEDULED_AT, INVALID_TIMEZONE, INVALID_AS_OF, INVALID_CURSOR, DATABASE_UNAVAILABLE (more may be added)',
+  })
+  code?: string;
   @ApiProperty({
     required: false,
     type: Object,
@@ -55,7 +64,13 @@ export class ErrorDto {
   fields?: Record<string, string[]>;
 }
 
+export class LatenessSampleDto {
+  @ApiProperty({ format: 'uuid' }) callId!: string;
+  @ApiProperty({ format: 'date-time' }) dispatchedAt!: string;
+  @ApiProperty({ example: 12, description: 'dial time minus the time it was wanted, ms' }) latenessMs!: number;
+}
+
 export class StatsDto {
   @ApiProperty({ type: 'object', additionalProperties: { type: 'number' } }) counts!: Partial<Record<CallStatus, number>>;
-  @ApiProperty({ type: 'array', items: { type: 'object' } }) recentLateness!: { callId: string; dispatchedAt: string; latenessMs: number }[];
+  @ApiProperty({ type: () => [LatenessSampleDto], description: 'the most recent dials, latest first' }) recentLateness!: LatenessSampleDto[];
 }
