@@ -1,7 +1,14 @@
 // ESM Jest (Nest 12 is ESM-only): ts-jest in ESM mode, `.js` import suffixes mapped back to sources.
 const common = {
   extensionsToTreatAsEsm: ['.ts'],
-  moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
+  moduleNameMapper: {
+    // package.json "imports" point at dist/ for Node; tests run the TypeScript sources.
+    '^#domain$': '<rootDir>/libs/domain/src/index.ts',
+    '^#persistence$': '<rootDir>/libs/persistence/src/index.ts',
+    '^#persistence/audit$': '<rootDir>/libs/persistence/src/audit/index.ts',
+    '^#testing$': '<rootDir>/libs/testing/src/index.ts',
+    '^(\\.{1,2}/.*)\\.js$': '$1',
+  },
   transform: { '^.+\\.ts$': ['ts-jest', { useESM: true, tsconfig: 'tsconfig.json' }] },
   testEnvironment: 'node',
 };

@@ -11,3 +11,4 @@ export * from './hash-chain.js';
 export * from './entities/call-view.entity.js';
 export * from './entities/idempotency-key.entity.js';
 export * from './errors.js';
+export * from './serial-lock.js';

@@ -1,7 +1,6 @@
 import { BadRequestException, Inject, Injectable } from '@nestjs/common';
-import { parseAnchor, verifyDatabase, type VerifyReport } from '../../../../libs/persistence/src/audit/index.js';
-import { Database } from '../../../../libs/persistence/src/index.js';
-import { SerialLock } from '../../../../libs/persistence/src/serial-lock.js';
+import { parseAnchor, verifyDatabase, type VerifyReport } from '#persistence/audit';
+import { Database, SerialLock } from '#persistence';
 import { LongReadGate, type HeaderSink } from '../log/long-read-gate.js';
 
 // Rows per page. Hashing is the per-row cost (no JSON parse): a page of 500 takes a few ms.

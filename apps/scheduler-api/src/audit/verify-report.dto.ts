@@ -1,5 +1,5 @@
 import { ApiProperty } from '@nestjs/swagger';
-import type { Problem, ProblemKind, VerifyReport } from '../../../../libs/persistence/src/audit/index.js';
+import type { Problem, ProblemKind, VerifyReport } from '#persistence/audit';
 
 const KINDS: ProblemKind[] = ['edited', 'deleted', 'inserted', 'reordered', 'version', 'malformed', 'anchor'];
 

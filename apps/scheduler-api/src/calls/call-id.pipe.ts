@@ -1,5 +1,5 @@
 import type { PipeTransform } from '@nestjs/common';
-import { CallNotFoundError } from '../../../../libs/domain/src/index.js';
+import { CallNotFoundError } from '#domain';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[1-8][0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/i;
 

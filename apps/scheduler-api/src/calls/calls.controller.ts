@@ -1,6 +1,6 @@
 import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Patch, Post, Query } from '@nestjs/common';
 import { ApiAcceptedResponse, ApiBody, ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import type { EventMetadata } from '../../../../libs/persistence/src/index.js';
+import type { EventMetadata } from '#persistence';
 import { ApiErrors } from '../common/api-errors.decorator.js';
 import { RequestMeta } from '../common/request-metadata.js';
 import { CallIdPipe } from './call-id.pipe.js';

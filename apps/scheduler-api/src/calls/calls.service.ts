@@ -12,7 +12,7 @@ import {
   type CallCommand,
   type CallView,
   type Page,
-} from '../../../../libs/domain/src/index.js';
+} from '#domain';
 import {
   CallViewRepository,
   EventStore,
@@ -20,7 +20,7 @@ import {
   toDomainEvent,
   type EventMetadata,
   type StoredEvent,
-} from '../../../../libs/persistence/src/index.js';
+} from '#persistence';
 import { Clock } from '../common/clock.js';
 import { CallCommandsService } from '../commands/call-commands.service.js';
 import type { CallQuery, HistoryQuery, PageQuery } from './dto/list-calls.query.js';

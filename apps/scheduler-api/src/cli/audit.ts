@@ -1,7 +1,7 @@
 import { createWriteStream } from 'node:fs';
 import { finished } from 'node:stream/promises';
 import { parseArgs } from 'node:util';
-import { generateCalls } from '../../../../libs/testing/src/index.js';
+import { generateCalls } from '#testing';
 import {
   exportLog,
   lastPosition,
@@ -9,7 +9,7 @@ import {
   verifyDatabase,
   verifyFile,
   type VerifyReport,
-} from '../../../../libs/persistence/src/audit/index.js';
+} from '#persistence/audit';
 import { fmt, openDatabase, peakRssMb, periodicGc, Progress, runCli } from './cli-support.js';
 
 const USAGE = `usage: npm run audit -- <command>

@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
-import { Database, openDataSource } from '../../../../libs/persistence/src/index.js';
+import { Database, openDataSource } from '#persistence';
 
 /** Opens the database the service uses (DATABASE_URL, default sqlite:data/calls.db), migrations included. */
 export async function openDatabase(): Promise<Database> {

@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { replayProjection, type ReplayReport } from '../../../../libs/persistence/src/audit/index.js';
+import { replayProjection, type ReplayReport } from '#persistence/audit';
 import { fmt, openDatabase, peakRssMb, periodicGc, Progress, runCli } from './cli-support.js';
 
 const USAGE = `usage: npm run replay [-- --apply] [--show N] [--keep-table] [--json]

@@ -1,5 +1,5 @@
-import { ConcurrencyError, type CallEvent } from '../../../../libs/domain/src/index.js';
-import { DatabaseUnavailableError, type AppendOptions, type EventStore, type StoredEvent } from '../../../../libs/persistence/src/index.js';
+import { ConcurrencyError, type CallEvent } from '#domain';
+import { DatabaseUnavailableError, type AppendOptions, type EventStore, type StoredEvent } from '#persistence';
 import { Clock } from '../common/clock.js';
 import { loadConfig } from '../config/app-config.js';
 import { CallCommandsService, type CommandResult } from './call-commands.service.js';

@@ -9,8 +9,8 @@ import {
   type CallCommand,
   type CallState,
   type DispatchPolicy,
-} from '../../../../libs/domain/src/index.js';
-import { DatabaseUnavailableError, EventStore, toDomainEvent, type EventMetadata, type StoredEvent } from '../../../../libs/persistence/src/index.js';
+} from '#domain';
+import { DatabaseUnavailableError, EventStore, toDomainEvent, type EventMetadata, type StoredEvent } from '#persistence';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { Clock } from '../common/clock.js';
 

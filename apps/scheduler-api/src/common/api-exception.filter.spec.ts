@@ -1,6 +1,6 @@
 import { BadRequestException, type ArgumentsHost } from '@nestjs/common';
-import { ConcurrencyError, DomainError, DomainErrorCode, IdempotencyMismatchError, InvalidCursorError, stateAsOf } from '../../../../libs/domain/src/index.js';
-import { DatabaseUnavailableError } from '../../../../libs/persistence/src/index.js';
+import { ConcurrencyError, DomainError, DomainErrorCode, IdempotencyMismatchError, InvalidCursorError, stateAsOf } from '#domain';
+import { DatabaseUnavailableError } from '#persistence';
 import { ApiExceptionFilter } from './api-exception.filter.js';
 
 interface Sent {

@@ -1,7 +1,7 @@
 import { Catch, HttpException, HttpStatus, Logger, ServiceUnavailableException, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
 import type { NextFunction, Request, Response } from 'express';
-import { DomainError, DomainErrorCode } from '../../../../libs/domain/src/index.js';
-import { DatabaseUnavailableError } from '../../../../libs/persistence/src/index.js';
+import { DomainError, DomainErrorCode } from '#domain';
+import { DatabaseUnavailableError } from '#persistence';
 
 const DOMAIN_STATUS: Record<DomainErrorCode, number> = {
   [DomainErrorCode.CallNotFound]: HttpStatus.NOT_FOUND,

@@ -1,6 +1,6 @@
 import { createParamDecorator, type ExecutionContext } from '@nestjs/common';
 import type { Request } from 'express';
-import type { EventMetadata } from '../../../../libs/persistence/src/index.js';
+import type { EventMetadata } from '#persistence';
 import { requestIdOf } from './logging.js';
 
 const clean = (value: unknown, max: number) =>

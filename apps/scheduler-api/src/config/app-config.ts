@@ -1,4 +1,4 @@
-import { DEFAULT_DATABASE_URL, parseDatabaseUrl } from '../../../../libs/persistence/src/index.js';
+import { DEFAULT_DATABASE_URL, parseDatabaseUrl } from '#persistence';
 
 /** Configuration read once from the environment at start-up; see README for the table. */
 export interface AppConfig {

@@ -1,5 +1,5 @@
 import { Global, Inject, Module, type OnApplicationShutdown } from '@nestjs/common';
-import { CallViewRepository, Database, EventStore, openDataSource } from '../../../../libs/persistence/src/index.js';
+import { CallViewRepository, Database, EventStore, openDataSource } from '#persistence';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 
 /**

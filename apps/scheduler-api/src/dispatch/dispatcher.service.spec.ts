@@ -1,5 +1,5 @@
 import { Subject } from 'rxjs';
-import type { CallView } from '../../../../libs/domain/src/index.js';
+import type { CallView } from '#domain';
 import type { CallCommandsService } from '../commands/call-commands.service.js';
 import type { Clock } from '../common/clock.js';
 import { loadConfig } from '../config/app-config.js';

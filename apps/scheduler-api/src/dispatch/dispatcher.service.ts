@@ -1,8 +1,8 @@
 import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
 import { hostname } from 'node:os';
 import { Subject, type Subscription } from 'rxjs';
-import { ConcurrencyError, effectiveDeadline, IllegalTransitionError, type CallView } from '../../../../libs/domain/src/index.js';
-import { CallViewRepository, Database, EventStore, type EventMetadata } from '../../../../libs/persistence/src/index.js';
+import { ConcurrencyError, effectiveDeadline, IllegalTransitionError, type CallView } from '#domain';
+import { CallViewRepository, Database, EventStore, type EventMetadata } from '#persistence';
 import { CallCommandsService } from '../commands/call-commands.service.js';
 import { Clock } from '../common/clock.js';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';

@@ -1,5 +1,5 @@
-import type { CallView } from '../../../../libs/domain/src/index.js';
-import { DatabaseUnavailableError, type CallViewRepository } from '../../../../libs/persistence/src/index.js';
+import type { CallView } from '#domain';
+import { DatabaseUnavailableError, type CallViewRepository } from '#persistence';
 import type { CallCommandsService } from '../commands/call-commands.service.js';
 import type { Clock } from '../common/clock.js';
 import { loadConfig } from '../config/app-config.js';

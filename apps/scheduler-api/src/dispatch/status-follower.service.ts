@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
 import { hostname } from 'node:os';
-import { ConcurrencyError, formatDuration, IllegalTransitionError, IN_PROGRESS_STATUSES, isTerminal } from '../../../../libs/domain/src/index.js';
-import { CallViewRepository, type EventMetadata } from '../../../../libs/persistence/src/index.js';
+import { ConcurrencyError, formatDuration, IllegalTransitionError, IN_PROGRESS_STATUSES, isTerminal } from '#domain';
+import { CallViewRepository, type EventMetadata } from '#persistence';
 import { CallCommandsService, type CommandResult } from '../commands/call-commands.service.js';
 import { Clock } from '../common/clock.js';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';

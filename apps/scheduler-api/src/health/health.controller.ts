@@ -2,7 +2,7 @@ import { Controller, Get, Inject, Res, ServiceUnavailableException } from '@nest
 import { ApiOkResponse, ApiOperation, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
 import { HealthCheckService, HealthIndicatorService, type HealthCheckResult } from '@nestjs/terminus';
 import type { Response } from 'express';
-import { CallViewRepository, Database } from '../../../../libs/persistence/src/index.js';
+import { CallViewRepository, Database } from '#persistence';
 import { Public } from '../common/auth.guard.js';
 import { Clock } from '../common/clock.js';
 import { CallApiCircuit } from '../dispatch/circuit/call-api-circuit.service.js';

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Response } from 'express';
-import { EventStore, type StoredEvent } from '../../../../libs/persistence/src/index.js';
+import { EventStore, type StoredEvent } from '#persistence';
 import { LongReadGate } from './long-read-gate.js';
 import { pipePages } from './pipe-pages.js';
 

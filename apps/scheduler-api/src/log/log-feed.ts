@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { Observable, share } from 'rxjs';
-import type { StoredEventView } from '../../../../libs/domain/src/index.js';
-import { CallViewRepository, Database, EventStore, toEventView, type CallChange } from '../../../../libs/persistence/src/index.js';
+import type { StoredEventView } from '#domain';
+import { CallViewRepository, Database, EventStore, toEventView, type CallChange } from '#persistence';
 
 const POLL_MS = 250;
 // While the log cannot be read (database down) the poller backs off to this, instead of knocking 4 times a second.

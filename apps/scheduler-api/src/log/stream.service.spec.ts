@@ -1,8 +1,8 @@
 import { EventEmitter } from 'node:events';
 import { Subject } from 'rxjs';
 import type { Response } from 'express';
-import type { CallView, StoredEventView } from '../../../../libs/domain/src/index.js';
-import type { CallChange, CallViewRepository, EventStore } from '../../../../libs/persistence/src/index.js';
+import type { CallView, StoredEventView } from '#domain';
+import type { CallChange, CallViewRepository, EventStore } from '#persistence';
 import { LongReadGate } from './long-read-gate.js';
 import { Clock } from '../common/clock.js';
 import type { LogFeed } from './log-feed.js';

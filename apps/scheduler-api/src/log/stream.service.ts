@@ -1,7 +1,7 @@
 import { BadRequestException, Inject, Injectable, Logger, type BeforeApplicationShutdown } from '@nestjs/common';
 import type { Response } from 'express';
 import type { Subscription } from 'rxjs';
-import { CallViewRepository, EventStore, toEventView, type CallChange } from '../../../../libs/persistence/src/index.js';
+import { CallViewRepository, EventStore, toEventView, type CallChange } from '#persistence';
 import { Clock } from '../common/clock.js';
 import { LongReadGate, type LongRead } from './long-read-gate.js';
 import { LogFeed } from './log-feed.js';

@@ -1,7 +1,7 @@
 import { Inject, Injectable, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { Subscription } from 'rxjs';
-import { CallViewRepository, EventStore } from '../../../../libs/persistence/src/index.js';
+import { CallViewRepository, EventStore } from '#persistence';
 import { CallApiCircuit } from '../dispatch/circuit/call-api-circuit.service.js';
 import { DispatcherService } from '../dispatch/dispatcher.service.js';
 import { StatusFollowerService } from '../dispatch/status-follower.service.js';

@@ -1,5 +1,5 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { CALL_STATUSES, type CallStatus, type CallView, type Page, type StoredEventView } from '../../../../../libs/domain/src/index.js';
+import { CALL_STATUSES, type CallStatus, type CallView, type Page, type StoredEventView } from '#domain';
 
 // Response shapes for the OpenAPI document; they implement the shared domain types.
 export class CallViewDto implements CallView {

@@ -1,7 +1,7 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
-import { CALL_STATUSES, type CallStatus } from '../../../../../libs/domain/src/index.js';
+import { CALL_STATUSES, type CallStatus } from '#domain';
 import { IsE164Phone, IsInstantWithOffset } from './validators.js';
 
 export class PageQuery {

@@ -1,5 +1,5 @@
 import { registerDecorator, type ValidationArguments, type ValidationOptions } from 'class-validator';
-import { isValidTimezone, normalisePhoneNumber, parseInstant } from '../../../../../libs/domain/src/index.js';
+import { isValidTimezone, normalisePhoneNumber, parseInstant } from '#domain';
 
 // Field checks reuse the domain's own rules, so the API and the decider can never disagree.
 function fromDomainRule(name: string, check: (value: unknown) => boolean, message: string | ((args: ValidationArguments) => string), options?: ValidationOptions) {

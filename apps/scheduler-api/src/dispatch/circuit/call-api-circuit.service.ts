@@ -1,8 +1,8 @@
 import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
 import { hostname } from 'node:os';
 import { Subject } from 'rxjs';
-import { CALL_API_STREAM, ConcurrencyError, formatDuration, type CallApiEvent } from '../../../../../libs/domain/src/index.js';
-import { CallViewRepository, EventStore, type EventMetadata } from '../../../../../libs/persistence/src/index.js';
+import { CALL_API_STREAM, ConcurrencyError, formatDuration, type CallApiEvent } from '#domain';
+import { CallViewRepository, EventStore, type EventMetadata } from '#persistence';
 import { Clock } from '../../common/clock.js';
 import { APP_CONFIG, type AppConfig } from '../../config/app-config.js';
 import { CallApiClient } from '../call-api.client.js';
