@@ -132,7 +132,7 @@ export class CallsService {
     const [counts, recent] = await Promise.all([this.views.countsByStatus(), this.views.recentlyDispatched(100)]);
     const recentLateness = recent
       .filter((c) => c.dispatchedAt && c.latenessMs !== null)
-      .map((c) => ({ callId: c.id, dispatchedAt: c.dispatchedAt as string, latenessMs: c.latenessMs as number }));
+      .map((c) => ({ callId: c.id, dispatchedAt: c.dispatchedAt!, latenessMs: c.latenessMs! }));
     return { counts, recentLateness };
   }
 

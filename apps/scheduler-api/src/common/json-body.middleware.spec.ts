@@ -1,4 +1,4 @@
-import { BadRequestException, HttpException, UnsupportedMediaTypeException } from '@nestjs/common';
+import { BadRequestException, type HttpException, UnsupportedMediaTypeException } from '@nestjs/common';
 import type { NextFunction, Request, Response } from 'express';
 import { MAX_FIELD_DEPTH, nestingDepth, requireJsonObjectBody } from './json-body.middleware.js';
 

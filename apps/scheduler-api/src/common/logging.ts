@@ -31,7 +31,7 @@ export interface Logging {
   /** The one pino instance: Nest's logger and the access log both write through it. */
   logger: PinoInstance;
   /** Express middleware: request id in and out, one access-log line per request. */
-  http: HttpLogger<IncomingMessage, ServerResponse>;
+  http: HttpLogger;
 }
 
 /**
@@ -39,7 +39,7 @@ export interface Logging {
  * person is watching: pino-pretty on a terminal, never in a file or a pipe, so no colour codes
  * end up in collected logs. pino-pretty is a dev dependency: without it, JSON on a terminal too.
  */
-export function createLogging(level: LogLevel, stdoutIsTty = process.stdout.isTTY === true): Logging {
+export function createLogging(level: LogLevel, stdoutIsTty = process.stdout.isTTY): Logging {
   const pretty = stdoutIsTty && hasPinoPretty();
   const logger = pino({
     level,
@@ -49,7 +49,7 @@ export function createLogging(level: LogLevel, stdoutIsTty = process.stdout.isTT
     formatters: { level: (label) => ({ level: label }) },
     ...(pretty ? { transport: { target: 'pino-pretty', options: { colorize: true, singleLine: true, ignore: 'pid,hostname,service' } } } : {}),
   });
-  const http = pinoHttp<IncomingMessage, ServerResponse>({
+  const http = pinoHttp({
     logger,
     genReqId: (req, res) => {
       const id = requestIdFrom(req.headers['x-request-id']);

@@ -85,7 +85,7 @@ function setup(env: Record<string, string> = {}) {
     readLast: async () => null,
     append: async (stream: string, _version: number, events: { type: string }[]) => circuitLog.push(`${stream} ${events[0].type}`),
   };
-  const circuit = new CallApiCircuit(store as never, { countDue: async () => pending.length } as never, callApi as never, clock as Clock, config);
+  const circuit = new CallApiCircuit(store as never, { countDue: async () => pending.length } as never, callApi as never, clock, config);
 
   const dispatcher = new DispatcherService(
     commands as unknown as CallCommandsService,
@@ -94,7 +94,7 @@ function setup(env: Record<string, string> = {}) {
     callApi as unknown as CallApiClient,
     follower as unknown as StatusFollowerService,
     circuit,
-    clock as Clock,
+    clock,
     config,
     { lastOutageEndedAt: null } as never,
   );

@@ -91,7 +91,7 @@ describe('Semaphore', () => {
     const semaphore = new Semaphore(1);
     const failing = semaphore.run((() => {
       throw new Error('boom');
-    }) as () => Promise<never>);
+    }));
     await expect(failing).rejects.toThrow('boom');
     await expect(semaphore.run(async () => 'ran')).resolves.toBe('ran');
   });

@@ -18,7 +18,7 @@ function setup(options: { views?: Partial<CallViewRepository>; commands?: Partia
     options.views as CallViewRepository,
     options.callApi as CallApiClient,
     config,
-    options.clock ?? ({ now: () => new Date() } as Clock),
+    options.clock ?? ({ now: () => new Date() }),
   );
 }
 
@@ -42,7 +42,7 @@ describe('StatusFollowerService during a database outage', () => {
     const live = { id: 'c1', providerCallId: 'p1' } as CallView;
     const views = { inStatuses: async () => (++reads === 1 ? Promise.reject(outage()) : [live]) };
     const callApi = { getCall: () => new Promise<never>(() => undefined) };
-    follower = setup({ views, callApi: callApi as unknown as CallApiClient });
+    follower = setup({ views, callApi: callApi });
 
     await expect(follower.onApplicationBootstrap()).resolves.toBeUndefined();
     expect(follower.followingCount).toBe(0);
@@ -76,7 +76,7 @@ describe('StatusFollowerService during a database outage', () => {
     };
     const callApi = { getCall: async () => ({ ok: true, status: 'ringing', duration: null }) };
     let now = Date.parse('2026-01-01T00:00:00Z');
-    const clock = { now: () => new Date(now) } as Clock;
+    const clock = { now: () => new Date(now) };
     follower = setup({ commands: { executeWithRetry } as unknown as CallCommandsService, callApi: callApi as unknown as CallApiClient, clock });
 
     follower.follow('c1', 'p1');
