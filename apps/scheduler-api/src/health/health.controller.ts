@@ -1,5 +1,6 @@
 import { Controller, Get, Inject, Res, ServiceUnavailableException } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
+import { SkipThrottle } from '@nestjs/throttler';
 import { HealthCheckService, HealthIndicatorService, type HealthCheckResult } from '@nestjs/terminus';
 import type { Response } from 'express';
 import { CallViewRepository, Database } from '../../../../libs/persistence/src/index.js';
@@ -10,7 +11,9 @@ import { CallApiCircuit } from '../dispatch/circuit/call-api-circuit.service.js'
 // A probe that waits longer than a monitor's own timeout says nothing; a dead server is "down" in 2 s.
 const DATABASE_CHECK_TIMEOUT_MS = 2000;
 
+// Open and unthrottled: load balancers and monitors poll it, hold no key, and it reveals no data.
 @Public()
+@SkipThrottle()
 @ApiTags('health')
 @Controller('health')
 export class HealthController {
