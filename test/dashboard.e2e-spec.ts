@@ -140,7 +140,8 @@ describe('dashboard in a real browser', () => {
     await timeline.locator('li[data-event-type=CallStatusChanged]').filter({ hasText: '→ completed' }).waitFor({ timeout: 15_000 });
     const types = await timeline.locator(':scope > li').evaluateAll((items) => items.map((li) => li.getAttribute('data-event-type')));
     expect(types.slice(0, 3)).toEqual(['CallScheduled', 'CallDispatchStarted', 'CallDispatched']);
-    await expect(timeline.locator('li[data-event-type=CallScheduled]').textContent()).resolves.toContain('by dashboard');
+    // No key exists here (open API on loopback): the actor is "anonymous"; the dashboard no longer claims one (issue #12).
+    await expect(timeline.locator('li[data-event-type=CallScheduled]').textContent()).resolves.toContain('by anonymous');
     await expect(timeline.locator('li[data-event-type=CallDispatched]').textContent()).resolves.toMatch(/Lateness \d+ ms after the scheduled time/);
     await expect(page.getByTestId('lateness').textContent()).resolves.toMatch(/^\d+ ms$/);
     await page.locator('.page-header app-status-chip').filter({ hasText: 'completed' }).waitFor();
@@ -194,7 +195,7 @@ describe('dashboard in a real browser', () => {
     await shoot(page, 'desktop-call-outcome-unknown');
     await page.getByRole('button', { name: 'Dispatch anyway' }).click();
     await page.getByTestId('timeline').locator('li').filter({ hasText: 'Dispatch anyway requested' }).waitFor({ timeout: 5000 });
-    await expect(page.getByTestId('timeline').locator('li').filter({ hasText: 'Dispatch anyway requested' }).textContent()).resolves.toContain('by dashboard');
+    await expect(page.getByTestId('timeline').locator('li').filter({ hasText: 'Dispatch anyway requested' }).textContent()).resolves.toContain('by anonymous');
     await page.locator('.page-header app-status-chip').filter({ hasText: 'completed' }).waitFor({ timeout: 15_000 });
   }, 45_000);
 
@@ -238,24 +239,32 @@ describe('dashboard in a real browser', () => {
       .waitFor();
   }, 30_000);
 
-  it('asks for the access token when the API requires one (AUTH_TOKEN), then works with it', async () => {
-    const guarded = await startScheduler({ callApiUrl: mock.url, env: { AUTH_TOKEN: 'e2e-secret' } });
+  // Issue #12: an API key (issued here by AUTH_TOKEN, the admin key), asked for once per session;
+  // the live feed opens with a ticket; what the operator does is recorded under the key's name.
+  it('asks for an API key when the API requires one, then works with it and records its name', async () => {
+    const token = 'e2e-admin-secret-e2e-admin-secret';
+    const guarded = await startScheduler({ callApiUrl: mock.url, env: { AUTH_TOKEN: token } });
     try {
+      const admin = { Authorization: `Bearer ${token}` };
+      const key = (await client(guarded.url).post('/api/keys', { name: 'olivia', role: 'operator' }, admin)).body.key as string;
       const phone = freshNumber();
-      const created = await client(guarded.url).post(
-        '/api/calls',
-        { phoneNumber: phone, scheduledAt: new Date(Date.now() + 3600_000).toISOString() },
-        { Authorization: 'Bearer e2e-secret' },
-      );
+      const created = await client(guarded.url).post('/api/calls', { phoneNumber: phone, scheduledAt: new Date(Date.now() + 3600_000).toISOString() }, admin);
       expect(created.status).toBe(201);
       const page = await browser.newPage(`${guarded.url}/pending`);
-      const token = page.getByLabel('Access token', { exact: true });
-      await token.waitFor();
+      const input = page.getByLabel('API key', { exact: true });
+      await input.waitFor();
       await expect(focused(page, 'id')).resolves.toBe('api-token');
-      await token.fill('e2e-secret');
-      await page.getByRole('button', { name: 'Use this token' }).click();
+      await input.fill(key);
+      await page.getByRole('button', { name: 'Use this key' }).click();
       await pendingRow(page, phone).waitFor({ timeout: 10_000 });
       await page.getByTestId('live-status').filter({ hasText: 'Live' }).waitFor({ timeout: 10_000 });
+      await page.goto(`${guarded.url}/calls/${created.body.id}`);
+      await page.getByRole('button', { name: 'Cancel call', exact: true }).click();
+      await page.getByRole('button', { name: 'Yes, cancel it' }).click();
+      await page.getByTestId('timeline').locator('li[data-event-type=CallCancelled]').filter({ hasText: 'by olivia' }).waitFor({ timeout: 10_000 });
+      // An operator's key cannot manage keys: the page says so.
+      await page.goto(`${guarded.url}/keys`);
+      await page.getByTestId('keys-problem').filter({ hasText: 'Only admin keys' }).waitFor();
     } finally {
       await guarded.stop();
     }

@@ -12,7 +12,8 @@ import { startScheduler, type SchedulerProcess } from './support/scheduler.proce
 // Nothing here is ever due (every call is scheduled weeks ahead), so the log only changes when a
 // request changes it, and the Call API stand-in is never dialled.
 
-const TOKEN = 'fuzz-secret';
+// AUTH_TOKEN must be 32 characters or more (issue #12).
+const TOKEN = 'fuzz-secret-fuzz-secret-fuzz-secret';
 const AUTH = { Authorization: `Bearer ${TOKEN}` };
 const SHELL = '<!doctype html><title>dashboard shell for the fuzz tests</title>';
 const YEAR_10000 = '9999-12-31T23:59:59-23:59';
@@ -111,33 +112,38 @@ describe('findings from fuzzing every route (issue #8)', () => {
       }
     });
 
-    it('keeps /health and /metrics open (public routes), in any case', async () => {
+    // Issue #12: /metrics (call counts) needs a key too; /health stays the one public route.
+    it('keeps /health open (the public route) and asks for the token on /metrics, in any case', async () => {
       for (const path of ['/health', '/HEALTH', '/Health/']) {
         const res = await anonymous('GET', path);
         expect({ path, status: res.status }).toEqual({ path, status: 200 });
         expect(res.body).toMatchObject({ status: 'ok' });
       }
       for (const path of ['/metrics', '/METRICS']) {
-        const res = await fetch(scheduler.url + path);
+        expect({ path, status: (await fetch(scheduler.url + path)).status }).toEqual({ path, status: 401 });
+        const res = await fetch(scheduler.url + path, { headers: AUTH });
         expect({ path, status: res.status }).toEqual({ path, status: 200 });
         expect(await res.text()).toMatch(/^# HELP /m);
       }
     });
 
-    it('still takes the token as ?access_token= on the SSE stream, and only the right one', async () => {
+    // Issue #12: the token never goes in a URL; the stream takes a single-use ticket instead.
+    it('takes a stream ticket (not ?access_token=) on the SSE stream, and only a valid one', async () => {
       const open = async (path: string) => {
         const res = await fetch(scheduler.url + path);
         const result = { path, status: res.status, type: res.headers.get('content-type') ?? '' };
         await res.body?.cancel();
         return result;
       };
-      for (const path of [`/api/stream?access_token=${TOKEN}`, `/API/Stream?access_token=${TOKEN}`]) {
+      const ticket = async () => encodeURIComponent((await send('POST', '/api/stream/tickets')).body.ticket);
+      for (const path of [`/api/stream?ticket=${await ticket()}`, `/API/Stream?ticket=${await ticket()}`]) {
         const res = await open(path);
         expect(res).toEqual({ path, status: 200, type: expect.stringContaining('text/event-stream') });
       }
-      for (const path of ['/api/stream', '/API/STREAM', '/api/stream?access_token=nope']) {
+      for (const path of ['/api/stream', '/API/STREAM', '/api/stream?ticket=nope', `/api/stream?access_token=${TOKEN}`]) {
         expect(await open(path)).toMatchObject({ path, status: 401 });
       }
+      expect((await anonymous('GET', `/api/calls/pending?access_token=${TOKEN}`)).status).toBe(401);
     });
 
     it('never answers an API path with the dashboard shell, whatever its case', async () => {
@@ -150,9 +156,9 @@ describe('findings from fuzzing every route (issue #8)', () => {
           type: expect.stringContaining('application/json'),
         });
       }
-      for (const path of ['/HEALTH', '/Metrics']) {
+      for (const [path, status] of [['/HEALTH', 200], ['/Metrics', 401]] as const) {
         const res = await anonymous('GET', path, undefined, html);
-        expect({ path, status: res.status, isShell: res.body === SHELL }).toEqual({ path, status: 200, isShell: false });
+        expect({ path, status: res.status, isShell: res.body === SHELL }).toEqual({ path, status, isShell: false });
       }
       // Client-side routes still get the shell.
       const page = await anonymous('GET', '/pending', undefined, html);
@@ -230,7 +236,7 @@ describe('findings from fuzzing every route (issue #8)', () => {
         for (const route of routes) expect({ name, route }).toEqual({ name, route: expect.stringMatching(new RegExp(`^\\{${path}(/|,)`)) });
       }
       for (const path of ['/health', '/metrics']) {
-        expect({ path, status: (await fetch(scheduler.url + path)).status }).toEqual({ path, status: 200 });
+        expect({ path, status: (await fetch(scheduler.url + path, { headers: AUTH })).status }).toEqual({ path, status: 200 });
       }
     });
   });

@@ -67,6 +67,10 @@ export class DashboardBrowser {
     this.contexts.push(context);
     const page = await context.newPage();
     page.on('pageerror', (error) => this.pageErrors.push(error.message));
+    // The server's Content-Security-Policy (issue #12): anything it blocks fails the test.
+    page.on('console', (message) => {
+      if (message.type() === 'error' && /Content Security Policy/i.test(message.text())) this.pageErrors.push(message.text());
+    });
     await page.goto(url);
     return page;
   }

@@ -1,11 +1,12 @@
 import { Module } from '@nestjs/common';
 import { RouterModule } from '@nestjs/core';
 import { AuditModule } from './audit/audit.module.js';
+import { AuthModule } from './auth/auth.module.js';
 import { CallsModule } from './calls/calls.module.js';
 import { LogModule } from './log/log.module.js';
 
 /** The modules whose routes live under /api. */
-const API_MODULES = [CallsModule, LogModule, AuditModule];
+const API_MODULES = [CallsModule, LogModule, AuditModule, AuthModule];
 
 @Module({ imports: API_MODULES })
 export class ApiModule {}

@@ -4,7 +4,9 @@ import { ScheduleModule } from '@nestjs/schedule';
 import { TerminusModule } from '@nestjs/terminus';
 import { LoggerModule } from 'nestjs-pino';
 import type { Logger as PinoInstance } from 'pino';
+import { ThrottlerModule } from '@nestjs/throttler';
 import { API_ROUTES, ApiModule } from './api.module.js';
+import { RateLimitGuard } from './auth/rate-limit.guard.js';
 import { AuthGuard } from './common/auth.guard.js';
 import { createLogging } from './common/logging.js';
 import type { AppConfig } from './config/app-config.js';
@@ -28,13 +30,19 @@ export class AppModule {
         DatabaseModule,
         ScheduleModule.forRoot(),
         TerminusModule.forRoot({ logger: false }),
+        // RATE_LIMIT_PER_MINUTE=0 turns the limit off (benchmarks measure throughput from one address).
+        ThrottlerModule.forRoot({ throttlers: [{ ttl: 60_000, limit: config.rateLimitPerMinute }], skipIf: () => config.rateLimitPerMinute === 0 }),
         ApiModule,
         API_ROUTES,
         DispatchModule,
         MetricsModule,
       ],
       controllers: [HealthController],
-      providers: [{ provide: APP_GUARD, useClass: AuthGuard }],
+      // In this order: the rate limit first, so a flood of wrong keys gets 429s like any other flood.
+      providers: [
+        { provide: APP_GUARD, useClass: RateLimitGuard },
+        { provide: APP_GUARD, useClass: AuthGuard },
+      ],
     };
   }
 }

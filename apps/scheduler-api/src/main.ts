@@ -3,7 +3,10 @@ import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { Logger as PinoNestLogger } from 'nestjs-pino';
+import { Database } from '#persistence';
 import { AppModule } from './app.module.js';
+import { ApiKeysService } from './auth/api-keys.service.js';
+import { isLoopback, openApiRefusal } from './auth/open-api-check.js';
 import { expressErrorHandler } from './common/api-exception.filter.js';
 import { createLogging } from './common/logging.js';
 import { loadConfig, type AppConfig } from './config/app-config.js';
@@ -29,6 +32,22 @@ async function bootstrap(config: AppConfig): Promise<void> {
   });
   configureHttp(app, config);
   app.use(expressErrorHandler);
+  const authRequired = await app.get(ApiKeysService).authRequired();
+  const refusal = openApiRefusal({ host: config.host, authRequired, allowOpenApi: config.allowOpenApi });
+  if (refusal) {
+    // Not app.close(): nothing was started yet (that happens in listen), only the database opened.
+    await app.get(Database).close();
+    console.error(refusal);
+    process.exit(1);
+  }
+  if (!authRequired) {
+    Logger.warn(
+      isLoopback(config.host)
+        ? 'no API key and no AUTH_TOKEN: the API is open to anyone on this machine (npm run keys -- create … to require keys)'
+        : `no API key and no AUTH_TOKEN: the API on ${config.host} is open to anyone who can reach it (ALLOW_OPEN_API=true)`,
+      'Auth',
+    );
+  }
   await app.listen(config.port, config.host);
   // Our own signal handling rather than enableShutdownHooks(), which re-raises the signal after
   // closing: a SIGTERM'd scheduler that finished its in-flight dials should exit 0.

@@ -6,13 +6,15 @@ import { dialectFor } from './dialect.js';
 import { CallViewEntity } from './entities/call-view.entity.js';
 import { EventEntity } from './event-row.js';
 import { IdempotencyKeyEntity } from './entities/idempotency-key.entity.js';
+import { ApiKeyEntity } from './entities/api-key.entity.js';
 import { InitialSchema1763800000000 } from './migrations/1763800000000-initial-schema.js';
 import { LatenessBigint1763900000000 } from './migrations/1763900000000-lateness-bigint.js';
 import { CallDeadline1764500000000 } from './migrations/1764500000000-call-deadline.js';
 import { HistoryByChange1764600000000 } from './migrations/1764600000000-history-by-change.js';
+import { ApiKeys1764700000000 } from './migrations/1764700000000-api-keys.js';
 
-export const ENTITIES = [EventEntity, CallViewEntity, IdempotencyKeyEntity];
-export const MIGRATIONS = [InitialSchema1763800000000, LatenessBigint1763900000000, CallDeadline1764500000000, HistoryByChange1764600000000];
+export const ENTITIES = [EventEntity, CallViewEntity, IdempotencyKeyEntity, ApiKeyEntity];
+export const MIGRATIONS = [InitialSchema1763800000000, LatenessBigint1763900000000, CallDeadline1764500000000, HistoryByChange1764600000000, ApiKeys1764700000000];
 
 export interface SqliteTuning {
   // NORMAL survives a killed process (the guarantee we test); FULL also survives power loss.

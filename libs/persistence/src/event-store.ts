@@ -20,7 +20,10 @@ import { upcastRow } from './upcast-row.js';
 
 /** Who did it and why: stored with every event for the audit trail. */
 export interface EventMetadata {
+  // Who did it: the API key's name (or a service component such as the dispatcher).
   actor: string;
+  // Whom the actor says they acted for (X-Actor): a note, not an identity.
+  onBehalfOf?: string;
   correlationId?: string;
   causationId?: string;
   requestId?: string;

@@ -1,3 +1,4 @@
+export * from './api-key.repository.js';
 export * from './call-view.repository.js';
 export * from './call-view-rows.js';
 export * from './cursor.js';
@@ -8,6 +9,7 @@ export * from './event-log.js';
 export * from './event-row.js';
 export * from './event-store.js';
 export * from './hash-chain.js';
+export * from './entities/api-key.entity.js';
 export * from './entities/call-view.entity.js';
 export * from './entities/idempotency-key.entity.js';
 export * from './errors.js';

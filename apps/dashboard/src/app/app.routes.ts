@@ -27,5 +27,10 @@ export const routes: Routes = [
     title: 'Call detail · Call Scheduler',
     loadComponent: () => import('./call-detail/call-detail').then((m) => m.CallDetail),
   },
+  {
+    path: 'keys',
+    title: 'API keys · Call Scheduler',
+    loadComponent: () => import('./keys/keys').then((m) => m.Keys),
+  },
   { path: '**', redirectTo: 'overview' },
 ];

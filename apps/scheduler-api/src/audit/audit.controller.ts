@@ -1,12 +1,14 @@
 import { Controller, Get, Inject, Query, Req, Res } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
+import { Roles } from '../auth/auth.decorators.js';
 import { ApiErrors } from '../common/api-errors.decorator.js';
 import { clientAddress } from '../log/long-read-gate.js';
 import { AuditService } from './audit.service.js';
 import { VerifyReportDto } from './verify-report.dto.js';
 
 @ApiTags('audit')
+@Roles('admin')
 @Controller('audit')
 export class AuditController {
   constructor(@Inject(AuditService) private readonly audit: AuditService) {}

@@ -1,6 +1,7 @@
 import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Patch, Post, Query } from '@nestjs/common';
 import { ApiAcceptedResponse, ApiBody, ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { EventMetadata } from '#persistence';
+import { Roles } from '../auth/auth.decorators.js';
 import { ApiErrors } from '../common/api-errors.decorator.js';
 import { RequestMeta } from '../common/request-metadata.js';
 import { CallIdPipe } from './call-id.pipe.js';
@@ -13,12 +14,13 @@ import { IdempotencyKey } from './idempotency-key.decorator.js';
 const callId = new CallIdPipe();
 
 @ApiTags('calls')
-@ApiHeader({ name: 'X-Actor', required: false, description: 'who is acting, recorded in event metadata (default "api")' })
+@ApiHeader({ name: 'X-Actor', required: false, description: 'on whose behalf the key holder acts: recorded as onBehalfOf in event metadata (the actor is always the key\'s name)' })
 @Controller('calls')
 export class CallsController {
   constructor(@Inject(CallsService) private readonly calls: CallsService) {}
 
   @Post()
+  @Roles('operator')
   @ApiOperation({ operationId: 'scheduleCall', summary: 'Schedule a call (scheduledAt omitted = now)' })
   @ApiHeader({ name: 'Idempotency-Key', required: false, description: 'a repeat with the same key returns the first result' })
   @ApiCreatedResponse({ type: CallViewDto })
@@ -71,6 +73,7 @@ export class CallsController {
   }
 
   @Patch(':id')
+  @Roles('operator')
   @ApiOperation({ operationId: 'rescheduleCall', summary: 'Reschedule a pending call' })
   @ApiOkResponse({ type: CallViewDto })
   @ApiErrors(400, 404, 409)
@@ -79,6 +82,7 @@ export class CallsController {
   }
 
   @Post('retry')
+  @Roles('operator')
   @HttpCode(200)
   @ApiOperation({ operationId: 'retryCalls', summary: 'Retry every failed, missed or untracked call that ended in a time range; answers how many' })
   @ApiOkResponse({ schema: { type: 'object', required: ['count'], properties: { count: { type: 'integer', example: 12 } } } })
@@ -88,6 +92,7 @@ export class CallsController {
   }
 
   @Post(':id/retry')
+  @Roles('operator')
   @HttpCode(200)
   @ApiOperation({ operationId: 'retryCall', summary: 'A new attempt for a failed, missed or untracked call: now, or at a given time' })
   @ApiOkResponse({ type: CallViewDto })
@@ -99,6 +104,7 @@ export class CallsController {
   }
 
   @Post(':id/dispatch')
+  @Roles('operator')
   @HttpCode(202)
   @ApiOperation({ operationId: 'dispatchCall', summary: 'Dial now: a pending call, or an outcome-unknown call an operator decided to dial anyway' })
   @ApiAcceptedResponse({ type: CallViewDto })
@@ -108,6 +114,7 @@ export class CallsController {
   }
 
   @Delete(':id')
+  @Roles('operator')
   @ApiOperation({ operationId: 'cancelCall', summary: 'Cancel a pending (or outcome-unknown) call' })
   @ApiOkResponse({ type: CallViewDto })
   @ApiErrors(400, 404, 409)

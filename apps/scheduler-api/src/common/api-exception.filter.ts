@@ -86,8 +86,14 @@ export function toErrorBody(exception: unknown): ErrorBody {
     if (exception instanceof HttpException) {
       const statusCode = exception.getStatus();
       const response = exception.getResponse();
-      const extra = typeof response === 'object' ? (response as { message?: unknown; fields?: Record<string, string[]> }) : { message: response };
-      return { statusCode, error: reason(statusCode), message: oneMessage(extra.message ?? exception.message), ...(extra.fields ? { fields: extra.fields } : {}) };
+      const extra = typeof response === 'object' ? (response as { message?: unknown; code?: unknown; fields?: Record<string, string[]> }) : { message: response };
+      return {
+        statusCode,
+        error: reason(statusCode),
+        message: oneMessage(extra.message ?? exception.message),
+        ...(typeof extra.code === 'string' ? { code: extra.code } : {}),
+        ...(extra.fields ? { fields: extra.fields } : {}),
+      };
     }
     if (typeof parserError?.status === 'number' && parserError.status >= 400 && parserError.status < 500) {
       return { statusCode: parserError.status, error: reason(parserError.status), message: (exception as Error).message };

@@ -1,37 +1,47 @@
-import { Inject, Injectable, SetMetadata, UnauthorizedException, type CanActivate, type ExecutionContext } from '@nestjs/common';
+import { ForbiddenException, Inject, Injectable, UnauthorizedException, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import { timingSafeEqual } from 'node:crypto';
-import type { Request } from 'express';
-import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
+import type { Request, Response } from 'express';
+import { roleAllows, type Role } from '../auth/api-key.js';
+import { ACCEPTS_TICKET, IS_PUBLIC, REQUIRED_ROLE } from '../auth/auth.decorators.js';
+import { RequestAuthenticator } from '../auth/request-auth.js';
 
-const IS_PUBLIC = 'auth:public';
+export { Public } from '../auth/auth.decorators.js';
 
-/** Marks a controller or route as open even when AUTH_TOKEN is set (health checks, metrics scrapes). */
-export const Public = () => SetMetadata(IS_PUBLIC, true);
+const UNAUTHORIZED: Record<string, string> = {
+  missing: 'an API key is required: Authorization: Bearer <key>',
+  malformed: 'the Authorization header must be "Bearer <key>"',
+  invalid: 'this API key is not valid',
+  revoked: 'this API key was revoked',
+  ticket: 'the stream ticket is not valid, expired or already used: ask POST /api/stream/tickets for a new one',
+};
 
 /**
- * When AUTH_TOKEN is set, every Nest route requires `Authorization: Bearer <token>` (or
- * `?access_token=` for EventSource, which cannot send headers), except those marked @Public().
- * The decision is made by route, never by the request path: Express matches paths
- * case-insensitively, so a path test such as `startsWith('/api')` let `POST /API/calls` through.
+ * Authentication, then the role the route needs (@Roles; `viewer` by default). When no key was
+ * ever issued and AUTH_TOKEN is unset the API is open (start-up allows that on loopback or with
+ * ALLOW_OPEN_API only) and every request acts as `anonymous`. The decision is made by route,
+ * never by the request path: Express matches paths case-insensitively, so a path test such as
+ * `startsWith('/api')` let `POST /API/calls` through.
  */
 @Injectable()
 export class AuthGuard implements CanActivate {
   constructor(
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(RequestAuthenticator) private readonly authenticator: RequestAuthenticator,
     @Inject(Reflector) private readonly reflector: Reflector,
   ) {}
 
-  canActivate(context: ExecutionContext): boolean {
-    const expected = this.config.authToken;
-    if (!expected) return true;
-    if (this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, [context.getHandler(), context.getClass()])) return true;
+  async canActivate(context: ExecutionContext): Promise<boolean> {
+    const targets = [context.getHandler(), context.getClass()];
+    if (this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, targets)) return true;
     const req = context.switchToHttp().getRequest<Request>();
-    const bearer = /^Bearer (.+)$/i.exec(req.headers.authorization ?? '')?.[1];
-    const given = bearer ?? (typeof req.query.access_token === 'string' ? req.query.access_token : '');
-    const a = Buffer.from(given);
-    const b = Buffer.from(expected);
-    if (a.length === b.length && timingSafeEqual(a, b)) return true;
-    throw new UnauthorizedException('a valid bearer token is required (AUTH_TOKEN is set)');
+    const auth = await this.authenticator.resolve(req, this.reflector.getAllAndOverride<boolean>(ACCEPTS_TICKET, targets) ?? false);
+    if (!auth.ok) {
+      this.authenticator.failed(req, auth.reason);
+      context.switchToHttp().getResponse<Response>().setHeader('WWW-Authenticate', 'Bearer realm="call-scheduler"');
+      throw new UnauthorizedException(UNAUTHORIZED[auth.reason]);
+    }
+    const required = this.reflector.getAllAndOverride<Role>(REQUIRED_ROLE, targets) ?? 'viewer';
+    if (roleAllows(auth.principal.role, required)) return true;
+    this.authenticator.failed(req, 'forbidden', `: ${auth.principal.name} is ${auth.principal.role}, needs ${required}`);
+    throw new ForbiddenException(`this needs the ${required} role; the key "${auth.principal.name}" is ${auth.principal.role}`);
   }
 }

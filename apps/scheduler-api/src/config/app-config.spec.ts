@@ -15,7 +15,7 @@ describe('loadConfig', () => {
   it('has working defaults for an empty environment', () => {
     expect(loadConfig({})).toEqual({
       port: 3000,
-      host: '0.0.0.0',
+      host: '127.0.0.1',
       databaseUrl: 'sqlite:data/calls.db',
       callApiUrl: 'http://localhost:5000',
       callApiTimeoutMs: 5000,
@@ -37,6 +37,9 @@ describe('loadConfig', () => {
       shutdownGraceMs: 10_000,
       sqliteSynchronous: 'NORMAL',
       authToken: null,
+      allowOpenApi: false,
+      rateLimitPerMinute: 6000,
+      corsOrigins: [],
       dashboardDir: 'apps/dashboard/dist/dashboard/browser',
       logLevel: 'info',
     });
@@ -54,7 +57,7 @@ describe('loadConfig', () => {
   it('reads every variable it knows', () => {
     const config = loadConfig({
       PORT: '8080',
-      HOST: '127.0.0.1',
+      HOST: '0.0.0.0',
       DATABASE_URL: 'postgres://u:p@db/calls',
       CALL_API_URL: 'https://calls.example.com/',
       CALL_API_TIMEOUT_MS: '1500',
@@ -71,11 +74,14 @@ describe('loadConfig', () => {
       FOLLOW_NOT_FOUND_LIMIT: '2',
       SHUTDOWN_GRACE_MS: '0',
       SQLITE_SYNCHRONOUS: 'full',
-      AUTH_TOKEN: 's3cret',
+      AUTH_TOKEN: 'a-shared-admin-secret-of-32-chars',
+      ALLOW_OPEN_API: 'true',
+      RATE_LIMIT_PER_MINUTE: '120',
+      CORS_ORIGINS: 'https://ops.example.com, http://localhost:4200',
     });
     expect(config).toMatchObject({
       port: 8080,
-      host: '127.0.0.1',
+      host: '0.0.0.0',
       databaseUrl: 'postgres://u:p@db/calls',
       // A trailing slash would make "//api/call".
       callApiUrl: 'https://calls.example.com',
@@ -93,8 +99,19 @@ describe('loadConfig', () => {
       followNotFoundLimit: 2,
       shutdownGraceMs: 0,
       sqliteSynchronous: 'FULL',
-      authToken: 's3cret',
+      authToken: 'a-shared-admin-secret-of-32-chars',
+      allowOpenApi: true,
+      rateLimitPerMinute: 120,
+      corsOrigins: ['https://ops.example.com', 'http://localhost:4200'],
     });
+  });
+
+  it('refuses a short AUTH_TOKEN and origins that are not origins, naming the variables', () => {
+    const problems = problemsOf({ AUTH_TOKEN: 'e2e-secret', CORS_ORIGINS: 'https://ops.example.com/path', RATE_LIMIT_PER_MINUTE: '-1' });
+    expect(problems).toContain('AUTH_TOKEN must be at least 32 characters (got 10)');
+    expect(problems).toContain('CORS_ORIGINS must list origins like https://ops.example.com (got "https://ops.example.com/path")');
+    expect(problems).toContain('RATE_LIMIT_PER_MINUTE must be an integer >= 0');
+    expect(problems).not.toContain('e2e-secret');
   });
 
   it.each([

@@ -26,6 +26,12 @@ export interface AppConfig {
   shutdownGraceMs: number;
   sqliteSynchronous: 'NORMAL' | 'FULL';
   authToken: string | null;
+  // Listening on a non-loopback address with no key and no AUTH_TOKEN is refused unless this says so.
+  allowOpenApi: boolean;
+  // Requests a minute per key (per address without a valid key); 0 turns the limit off.
+  rateLimitPerMinute: number;
+  // Origins allowed to call the API from a browser; empty = CORS off (same origin only).
+  corsOrigins: string[];
   dashboardDir: string;
   // pino level: the lowest level written (trace … fatal), or silent.
   logLevel: LogLevel;
@@ -33,6 +39,8 @@ export interface AppConfig {
 
 export const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
+// AUTH_TOKEN is a shared admin secret: anything shorter is guessable at the rate an API allows.
+export const MIN_AUTH_TOKEN_LENGTH = 32;
 
 export const APP_CONFIG = Symbol('APP_CONFIG');
 
@@ -87,7 +95,9 @@ export function loadConfig(env: Env = process.env): AppConfig {
 
   const config: AppConfig = {
     port: int('PORT', 3000, 0, 65_535),
-    host: env.HOST || '0.0.0.0',
+    // Loopback unless told otherwise: a fresh install must not be reachable from the network
+    // before anyone has thought about keys (see the start-up check in auth/open-api-check.ts).
+    host: env.HOST || '127.0.0.1',
     databaseUrl,
     callApiUrl: url('CALL_API_URL', 'http://localhost:5000'),
     callApiTimeoutMs: int('CALL_API_TIMEOUT_MS', 5000, 1),
@@ -109,9 +119,15 @@ export function loadConfig(env: Env = process.env): AppConfig {
     shutdownGraceMs: int('SHUTDOWN_GRACE_MS', 10_000, 0),
     sqliteSynchronous: synchronous as 'NORMAL' | 'FULL',
     authToken: env.AUTH_TOKEN || null,
+    allowOpenApi: bool('ALLOW_OPEN_API', false),
+    rateLimitPerMinute: int('RATE_LIMIT_PER_MINUTE', 6000, 0),
+    corsOrigins: origins(env.CORS_ORIGINS, errors),
     dashboardDir: env.DASHBOARD_DIR || 'apps/dashboard/dist/dashboard/browser',
     logLevel: logLevel as LogLevel,
   };
+  if (config.authToken !== null && config.authToken.length < MIN_AUTH_TOKEN_LENGTH) {
+    errors.push(`AUTH_TOKEN must be at least ${MIN_AUTH_TOKEN_LENGTH} characters (got ${config.authToken.length}); e.g. openssl rand -base64 32`);
+  }
   if (config.retryMaxMs < config.retryBaseMs) {
     errors.push(`RETRY_MAX_MS must not be below RETRY_BASE_MS (${config.retryMaxMs} < ${config.retryBaseMs})`);
   }
@@ -123,6 +139,15 @@ export function loadConfig(env: Env = process.env): AppConfig {
   }
   if (errors.length > 0) throw new Error(`Invalid configuration:\n  - ${errors.join('\n  - ')}`);
   return config;
+}
+
+/** CORS_ORIGINS: comma-separated origins such as https://ops.example.com (scheme, host, port; no path). */
+function origins(raw: string | undefined, errors: string[]): string[] {
+  const list = (raw ?? '').split(',').map((o) => o.trim()).filter(Boolean);
+  for (const origin of list) {
+    if (!URL.canParse(origin) || new URL(origin).origin !== origin) errors.push(`CORS_ORIGINS must list origins like https://ops.example.com (got "${origin}")`);
+  }
+  return list;
 }
 
 /** "900000" (ms), "90s", "15m", "2h" → milliseconds; null when unreadable. */

@@ -128,7 +128,8 @@ export class CallApiClient implements OnApplicationShutdown {
     } catch (error) {
       const e = error as AxiosError;
       // axios reports its own timeout as ECONNABORTED; say what it is.
-      const code = e.code === 'ECONNABORTED' || e.code === 'ETIMEDOUT' ? 'ETIMEDOUT' : (e.cause)?.code ?? e.code;
+      const cause: NetworkError | undefined = e.cause;
+      const code = e.code === 'ECONNABORTED' || e.code === 'ETIMEDOUT' ? 'ETIMEDOUT' : (cause?.code ?? e.code);
       throw Object.assign(new Error(e.message), { code });
     }
   }

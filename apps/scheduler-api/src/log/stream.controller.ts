@@ -1,6 +1,10 @@
-import { BadRequestException, Controller, Get, Headers, Inject, Query, Req, Res } from '@nestjs/common';
-import { ApiHeader, ApiOkResponse, ApiOperation, ApiProduces, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { BadRequestException, Controller, Get, Headers, Inject, Post, Query, Req, Res } from '@nestjs/common';
+import { ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiOperation, ApiProduces, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
+import { principalOf } from '../auth/request-auth.js';
+import { AcceptsTicket } from '../auth/auth.decorators.js';
+import { StreamTicketDto } from '../auth/keys.dto.js';
+import { StreamTickets } from '../auth/stream-tickets.js';
 import { ApiErrors } from '../common/api-errors.decorator.js';
 import { clientAddress } from './long-read-gate.js';
 import { StreamService } from './stream.service.js';
@@ -8,9 +12,14 @@ import { StreamService } from './stream.service.js';
 @ApiTags('stream')
 @Controller('stream')
 export class StreamController {
-  constructor(@Inject(StreamService) private readonly stream: StreamService) {}
+  constructor(
+    @Inject(StreamService) private readonly stream: StreamService,
+    @Inject(StreamTickets) private readonly tickets: StreamTickets,
+  ) {}
 
   @Get()
+  @AcceptsTicket()
+  @ApiQuery({ name: 'ticket', required: false, description: 'a stream ticket from POST /api/stream/tickets (EventSource cannot send Authorization)' })
   @ApiOperation({
     operationId: 'streamChanges', summary: 'Server-Sent Events: every projection change, `event: change`, `id: <position>`, data {position, event, call}',
     description:
@@ -38,6 +47,14 @@ export class StreamController {
     @Res() res: Response,
   ) {
     return this.stream.follow(res, parsePosition(header ?? query), clientAddress(req));
+  }
+
+  @Post('tickets')
+  @ApiOperation({ summary: 'A single-use ticket for GET /api/stream?ticket=…, valid 60 s: the key itself never goes in a URL' })
+  @ApiCreatedResponse({ type: StreamTicketDto })
+  @ApiErrors(401)
+  ticket(@Req() req: Request) {
+    return this.tickets.issue(principalOf(req)!);
   }
 }
 

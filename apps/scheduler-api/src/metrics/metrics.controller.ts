@@ -1,11 +1,9 @@
 import { Controller, Get, Header, Inject } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
-import { Public } from '../common/auth.guard.js';
 import { MetricsService } from './metrics.service.js';
 
 @ApiTags('health')
-// Open like /health: scrapers and load balancers hold no token.
-@Public()
+// Not public: call counts are business data. Scrapers send a viewer key (Prometheus: authorization.credentials).
 @Controller('metrics')
 export class MetricsController {
   constructor(@Inject(MetricsService) private readonly metrics: MetricsService) {}

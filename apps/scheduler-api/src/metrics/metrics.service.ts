@@ -2,6 +2,7 @@ import { Inject, Injectable, type OnModuleDestroy, type OnModuleInit } from '@ne
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { Subscription } from 'rxjs';
 import { CallViewRepository, EventStore } from '#persistence';
+import { RequestAuthenticator } from '../auth/request-auth.js';
 import { CallApiCircuit } from '../dispatch/circuit/call-api-circuit.service.js';
 import { DispatcherService } from '../dispatch/dispatcher.service.js';
 import { StatusFollowerService } from '../dispatch/status-follower.service.js';
@@ -15,6 +16,12 @@ export class MetricsService implements OnModuleInit, OnModuleDestroy {
     name: 'call_dials_total',
     help: 'Dials by outcome: placed, unavailable (Call API unreachable: nothing placed, attempt not counted), failed, unknown',
     labelNames: ['outcome'],
+    registers: [this.registry],
+  });
+  private readonly authFailures = new Counter({
+    name: 'auth_failures_total',
+    help: 'Requests refused by authentication or authorisation, by reason: missing, malformed, invalid, revoked, ticket (bad stream ticket), forbidden (role too low)',
+    labelNames: ['reason'],
     registers: [this.registry],
   });
   private readonly events = new Counter({ name: 'call_events_total', help: 'Events appended, by type', labelNames: ['type'], registers: [this.registry] });
@@ -31,6 +38,7 @@ export class MetricsService implements OnModuleInit, OnModuleDestroy {
     @Inject(DispatcherService) private readonly dispatcher: DispatcherService,
     @Inject(StatusFollowerService) follower: StatusFollowerService,
     @Inject(CallApiCircuit) circuit: CallApiCircuit,
+    @Inject(RequestAuthenticator) private readonly authenticator: RequestAuthenticator,
   ) {
     collectDefaultMetrics({ register: this.registry });
     new Gauge({ name: 'call_dials_in_flight', help: 'Dials waiting for the Call API', registers: [this.registry], collect() {
@@ -61,6 +69,7 @@ export class MetricsService implements OnModuleInit, OnModuleDestroy {
         if (event.type === 'CallDispatched') this.lateness.observe(Number(event.data.latenessMs) / 1000);
       }),
       this.dispatcher.dialOutcome$.subscribe((outcome) => this.dials.inc({ outcome })),
+      this.authenticator.failures$.subscribe((reason) => this.authFailures.inc({ reason })),
     );
   }
 

@@ -51,6 +51,7 @@ describe('describeEvent', () => {
   it('reads the actor from metadata', () => {
     expect(actorOf(makeEvent({ metadata: { actor: 'operator' } }))).toBe('operator');
     expect(actorOf(makeEvent({ metadata: {} }))).toBe('system');
+    expect(actorOf(makeEvent({ metadata: { actor: 'otto', onBehalfOf: 'bob' } }))).toBe('otto (on behalf of bob)');
   });
   it('describes a deferral for an unreachable Call API as a wait that costs no attempt', () => {
     const d = describeEvent(makeEvent({ type: 'CallDispatchDeferred', data: { attempt: 1, reason: 'ECONNREFUSED', retryAt: 'R' } }), time);

@@ -22,9 +22,12 @@ function data<K extends keyof CallEventDataMap>(event: StoredEventView): Partial
 }
 
 /** Who caused an event: metadata.actor ("api", "dispatcher", "operator:ann"), or "system". */
+/** Who acted (the API key's name), and for whom when they said so (X-Actor, recorded as onBehalfOf). */
 export function actorOf(event: StoredEventView): string {
   const actor = event.metadata['actor'];
-  return typeof actor === 'string' && actor ? actor : 'system';
+  const name = typeof actor === 'string' && actor ? actor : 'system';
+  const behalf = event.metadata['onBehalfOf'];
+  return typeof behalf === 'string' && behalf ? `${name} (on behalf of ${behalf})` : name;
 }
 
 export function describeEvent(event: StoredEventView, time: FormatTime): EventDescription {

@@ -1,3 +1,5 @@
+import { provideHttpClient } from '@angular/common/http';
+import { HttpTestingController, provideHttpClientTesting } from '@angular/common/http/testing';
 import { TestBed } from '@angular/core/testing';
 import { FakeEventSource } from '../../testing/fake-event-source';
 import { makeCall, makeChange } from '../../testing/fixtures';
@@ -13,7 +15,11 @@ describe('LiveService', () => {
     vi.useFakeTimers();
     FakeEventSource.instances = [];
     TestBed.configureTestingModule({
-      providers: [{ provide: EVENT_SOURCE_FACTORY, useValue: (url: string) => new FakeEventSource(url) }],
+      providers: [
+        { provide: EVENT_SOURCE_FACTORY, useValue: (url: string) => new FakeEventSource(url) },
+        provideHttpClient(),
+        provideHttpClientTesting(),
+      ],
     });
     live = TestBed.inject(LiveService);
     received = [];
@@ -102,14 +108,29 @@ describe('LiveService', () => {
     expect(live.state()).toBe('open');
   });
 
-  it('passes the API token in the query, since EventSource cannot send headers', () => {
+  it('with an API key, opens each stream with a fresh single-use ticket, never the key, in the URL', () => {
+    const http = TestBed.inject(HttpTestingController);
     TestBed.inject(AuthService).setToken('t k');
     live.connect();
-    expect(FakeEventSource.latest().url).toBe('/api/stream?access_token=t%20k');
+    live.connect(); // while the ticket is on its way: still one request
+    expect(FakeEventSource.instances).toHaveLength(0);
+    http.expectOne({ method: 'POST', url: '/api/stream/tickets' }).flush({ ticket: 'a.b/c', expiresAt: '' });
+    expect(FakeEventSource.latest().url).toBe('/api/stream?ticket=a.b%2Fc');
+    FakeEventSource.latest().open();
     FakeEventSource.latest().emit('change', makeChange(makeCall(), { position: 3 }));
-    live.reconnect();
+    // A dropped stream is not left to the browser's own retry (it would reuse the spent ticket).
+    FakeEventSource.latest().fail();
     expect(FakeEventSource.instances[0].closed).toBe(true);
-    expect(FakeEventSource.latest().url).toBe('/api/stream?lastEventId=3&access_token=t%20k');
+    vi.advanceTimersByTime(1000);
+    http.expectOne('/api/stream/tickets').flush({ ticket: 't2', expiresAt: '' });
+    expect(FakeEventSource.latest().url).toBe('/api/stream?lastEventId=3&ticket=t2');
+    expect(FakeEventSource.instances.map((s) => s.url).join()).not.toContain('t%20k');
+    // No ticket (the key was refused): retried later, with backoff.
+    live.reconnect();
+    http.expectOne('/api/stream/tickets').flush({}, { status: 401, statusText: 'Unauthorized' });
+    expect(live.state()).toBe('reconnecting');
+    vi.advanceTimersByTime(1000);
+    http.expectOne('/api/stream/tickets');
     sessionStorage.clear();
   });
 

@@ -1,5 +1,6 @@
+import { HttpClient } from '@angular/common/http';
 import { DestroyRef, Injectable, InjectionToken, computed, inject, signal } from '@angular/core';
-import { type Observable, Subject } from 'rxjs';
+import { Observable, Subject, type Subscription } from 'rxjs';
 import type { CallView, StoredEventView } from '@call-scheduler/domain/call-view';
 import { AuthService } from '../shared/auth.service';
 
@@ -27,6 +28,7 @@ export const EVENT_SOURCE_FACTORY = new InjectionToken<(url: string) => EventSou
 });
 
 export const STREAM_URL = '/api/stream';
+export const TICKETS_URL = '/api/stream/tickets';
 const CLOSED = 2;
 const MAX_RETRY_MS = 30_000;
 const SEEN_LIMIT = 5000;
@@ -41,8 +43,12 @@ const SEEN_LIMIT = 5000;
 export class LiveService {
   private readonly createSource = inject(EVENT_SOURCE_FACTORY);
   private readonly auth = inject(AuthService);
+  private readonly http = inject(HttpClient);
   private readonly changeSubject = new Subject<CallChange>();
   private source: EventSourceLike | null = null;
+  // A ticket being fetched for the next stream (only with an API key).
+  private ticketRequest: Subscription | null = null;
+  private usesTicket = false;
   private retryTimer: ReturnType<typeof setTimeout> | null = null;
   private retryDelay = 1000;
   private readonly seen = new Set<number>();
@@ -65,7 +71,7 @@ export class LiveService {
   }
 
   connect(): void {
-    if (this.source) return;
+    if (this.source || this.ticketRequest) return;
     this.open();
   }
 
@@ -73,6 +79,8 @@ export class LiveService {
   reconnect(): void {
     if (this.retryTimer) clearTimeout(this.retryTimer);
     this.retryTimer = null;
+    this.ticketRequest?.unsubscribe();
+    this.ticketRequest = null;
     this.source?.close();
     this.source = null;
     this.retryDelay = 1000;
@@ -82,18 +90,39 @@ export class LiveService {
   disconnect(): void {
     if (this.retryTimer) clearTimeout(this.retryTimer);
     this.retryTimer = null;
+    this.ticketRequest?.unsubscribe();
+    this.ticketRequest = null;
     this.source?.close();
     this.source = null;
     this.stateSignal.set('idle');
   }
 
+  /**
+   * EventSource cannot send headers, and the API key must not travel in a URL (proxy logs): with
+   * a key, each stream first gets a single-use, short-lived ticket (POST, with the key in its
+   * header) and names it in the query.
+   */
   private open(): void {
-    const after = this.lastPositionSignal();
-    const token = this.auth.token();
-    // EventSource cannot send headers: the position and the token travel in the query.
-    const query = [...(after === null ? [] : [`lastEventId=${after}`]), ...(token ? [`access_token=${encodeURIComponent(token)}`] : [])].join('&');
-    const url = query ? `${STREAM_URL}?${query}` : STREAM_URL;
     if (this.stateSignal() !== 'reconnecting') this.stateSignal.set('connecting');
+    this.usesTicket = this.auth.token() !== null;
+    if (!this.usesTicket) return this.openSource(null);
+    this.ticketRequest = this.http.post<{ ticket: string }>(TICKETS_URL, {}).subscribe({
+      next: ({ ticket }) => {
+        this.ticketRequest = null;
+        this.openSource(ticket);
+      },
+      error: () => {
+        this.ticketRequest = null;
+        this.stateSignal.set('reconnecting');
+        this.retryLater();
+      },
+    });
+  }
+
+  private openSource(ticket: string | null): void {
+    const after = this.lastPositionSignal();
+    const query = [...(after === null ? [] : [`lastEventId=${after}`]), ...(ticket ? [`ticket=${encodeURIComponent(ticket)}`] : [])].join('&');
+    const url = query ? `${STREAM_URL}?${query}` : STREAM_URL;
     const source = this.createSource(url);
     this.source = source;
     source.onopen = () => {
@@ -116,9 +145,14 @@ export class LiveService {
   private onError(source: EventSourceLike): void {
     if (source !== this.source) return;
     this.stateSignal.set('reconnecting');
-    if (source.readyState !== CLOSED) return; // the browser is already retrying
+    // The browser retries by itself, but with the same URL: a used ticket would only be refused.
+    if (source.readyState !== CLOSED && !this.usesTicket) return;
     source.close();
     this.source = null;
+    this.retryLater();
+  }
+
+  private retryLater(): void {
     const delay = this.retryDelay;
     this.retryDelay = Math.min(this.retryDelay * 2, MAX_RETRY_MS);
     this.retryTimer = setTimeout(() => {

@@ -17,10 +17,10 @@ describe('apiRequestInterceptor', () => {
     ctl = TestBed.inject(HttpTestingController);
   });
 
-  it('names the dashboard on commands, not on reads', () => {
+  it('claims no identity of its own: the key says who acts (no X-Actor)', () => {
     http.delete('/api/calls/x').subscribe();
     http.get('/api/calls/x').subscribe();
-    expect(ctl.expectOne((r) => r.method === 'DELETE').request.headers.get('X-Actor')).toBe('dashboard');
+    expect(ctl.expectOne((r) => r.method === 'DELETE').request.headers.has('X-Actor')).toBe(false);
     expect(ctl.expectOne((r) => r.method === 'GET').request.headers.has('X-Actor')).toBe(false);
   });
 

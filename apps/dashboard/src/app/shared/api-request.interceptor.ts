@@ -3,17 +3,15 @@ import { inject } from '@angular/core';
 import { catchError, throwError } from 'rxjs';
 import { AuthService } from './auth.service';
 
-export const DASHBOARD_ACTOR = 'dashboard';
-
 /**
- * Every API request: names the dashboard as the actor of the commands it sends (so the audit
- * trail says who acted), carries the API token when there is one, and asks for one on a 401.
+ * Every API request carries the API key when there is one, and a 401 asks for one. No X-Actor:
+ * the server records the key's name as the actor of every command (a header saying "dashboard"
+ * would only be noted as "on behalf of").
  */
 export const apiRequestInterceptor: HttpInterceptorFn = (req, next) => {
   if (!req.url.startsWith('/api/')) return next(req);
   const auth = inject(AuthService);
   const headers: Record<string, string> = {};
-  if (req.method !== 'GET' && !req.headers.has('X-Actor')) headers['X-Actor'] = DASHBOARD_ACTOR;
   const token = auth.token();
   if (token && !req.headers.has('Authorization')) headers['Authorization'] = `Bearer ${token}`;
   return next(req.clone({ setHeaders: headers })).pipe(

@@ -1,19 +1,22 @@
 import { ChangeDetectionStrategy, Component, type ElementRef, afterNextRender, inject, viewChild } from '@angular/core';
 import { AuthService } from './auth.service';
 
-/** Shown when the API answers 401 (AUTH_TOKEN is set): asks for the token, then reloads with it. */
+/** Shown when the API answers 401 (keys or AUTH_TOKEN exist): asks for a key, then reloads with it. */
 @Component({
   selector: 'app-token-prompt',
   changeDetection: ChangeDetectionStrategy.OnPush,
   template: `
     <form class="card token-prompt" (submit)="save($event, token.value)" aria-labelledby="token-title">
-      <h2 id="token-title">This API needs an access token</h2>
-      <p class="hint" id="token-hint">The server was started with AUTH_TOKEN. The token is kept for this browser session only.</p>
+      <h2 id="token-title">This API needs an API key</h2>
+      <p class="hint" id="token-hint">
+        Ask an admin for a key (npm run keys -- create). What you do is recorded under its name. The key is kept for this
+        browser session only.
+      </p>
       <div class="field">
-        <label for="api-token">Access token</label>
+        <label for="api-token">API key</label>
         <input #token id="api-token" type="password" autocomplete="off" required aria-describedby="token-hint" />
       </div>
-      <button class="btn btn--primary" type="submit">Use this token</button>
+      <button class="btn btn--primary" type="submit">Use this key</button>
     </form>
   `,
 })

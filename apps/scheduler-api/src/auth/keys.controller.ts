@@ -1,0 +1,45 @@
+import { Body, ConflictException, Controller, Delete, Get, Inject, NotFoundException, Param, Post } from '@nestjs/common';
+import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiKeyNameTakenError } from '#persistence';
+import { ApiErrors } from '../common/api-errors.decorator.js';
+import { ApiKeysService } from './api-keys.service.js';
+import { Roles } from './auth.decorators.js';
+import { CreateKeyDto, IssuedKeyDto, KeyDto, RevokedKeyDto } from './keys.dto.js';
+
+@ApiTags('keys')
+@Roles('admin')
+@Controller('keys')
+export class KeysController {
+  constructor(@Inject(ApiKeysService) private readonly keys: ApiKeysService) {}
+
+  @Get()
+  @ApiOperation({ summary: 'Every API key ever issued: name, role, created, revoked (never the key)' })
+  @ApiOkResponse({ type: [KeyDto] })
+  @ApiErrors(401, 403)
+  list() {
+    return this.keys.list();
+  }
+
+  @Post()
+  @ApiOperation({ summary: 'Issue an API key; the answer holds the key, shown this once' })
+  @ApiCreatedResponse({ type: IssuedKeyDto })
+  @ApiErrors(400, 401, 403, 409)
+  async create(@Body() dto: CreateKeyDto) {
+    try {
+      return await this.keys.create(dto.name, dto.role);
+    } catch (error) {
+      if (error instanceof ApiKeyNameTakenError) throw new ConflictException({ message: error.message, code: 'API_KEY_NAME_TAKEN', fields: { name: [error.message] } });
+      throw error;
+    }
+  }
+
+  @Delete(':name')
+  @ApiOperation({ summary: 'Revoke the live key with this name: it is refused (401) from now on' })
+  @ApiOkResponse({ type: RevokedKeyDto })
+  @ApiErrors(401, 403, 404)
+  async revoke(@Param('name') name: string) {
+    const revokedAt = await this.keys.revoke(name);
+    if (!revokedAt) throw new NotFoundException({ message: `no live API key is named "${name}"`, code: 'API_KEY_NOT_FOUND' });
+    return { name, revokedAt };
+  }
+}

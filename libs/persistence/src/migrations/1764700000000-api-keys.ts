@@ -1,0 +1,35 @@
+import { Table, type MigrationInterface, type QueryRunner } from 'typeorm';
+
+const iso = (name: string, nullable = false) => ({ name, type: 'varchar', length: '32', isNullable: nullable });
+
+/**
+ * API keys (name, role, SHA-256 of the key). One live key per name: a partial unique index
+ * (SQLite and PostgreSQL both have them), so a revoked name can be issued again.
+ */
+export class ApiKeys1764700000000 implements MigrationInterface {
+  name = 'ApiKeys1764700000000';
+
+  async up(runner: QueryRunner): Promise<void> {
+    await runner.createTable(
+      new Table({
+        name: 'api_keys',
+        columns: [
+          { name: 'id', type: 'varchar', length: '36', isPrimary: true },
+          { name: 'name', type: 'varchar', length: '64' },
+          { name: 'role', type: 'varchar', length: '16' },
+          { name: 'key_hash', type: 'varchar', length: '64' },
+          iso('created_at'),
+          iso('revoked_at', true),
+        ],
+        indices: [
+          { name: 'uq_api_keys_hash', columnNames: ['key_hash'], isUnique: true },
+          { name: 'uq_api_keys_live_name', columnNames: ['name'], isUnique: true, where: 'revoked_at IS NULL' },
+        ],
+      }),
+    );
+  }
+
+  async down(runner: QueryRunner): Promise<void> {
+    await runner.dropTable('api_keys');
+  }
+}
