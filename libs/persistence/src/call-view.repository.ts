@@ -29,7 +29,7 @@ export class CallViewRepository {
    */
   findByIds(ids: readonly string[]): Promise<Map<string, CallView>> {
     const unique = [...new Set(ids)];
-    if (unique.length === 0) return Promise.resolve(new Map());
+    if (unique.length === 0) return Promise.resolve(new Map<string, CallView>());
     // Padded with repeats to a power of two: only a handful of distinct statements, which the
     // driver's prepared-statement cache keeps, instead of one per list length.
     let size = 1;
@@ -118,12 +118,7 @@ export class CallViewRepository {
   inStatuses(statuses: readonly CallStatus[], limit = 10_000): Promise<CallView[]> {
     return this.db.read(async (m) =>
       (
-        await m
-          .createQueryBuilder(CallViewEntity, 'c')
-          .where('c.status IN (:...statuses)', { statuses })
-          .orderBy('c.updated_at', 'ASC')
-          .limit(limit)
-          .getMany()
+        await m.createQueryBuilder(CallViewEntity, 'c').where('c.status IN (:...statuses)', { statuses }).orderBy('c.updated_at', 'ASC').limit(limit).getMany()
       ).map(toView),
     );
   }
@@ -142,14 +137,9 @@ export class CallViewRepository {
 
   recentlyDispatched(limit: number): Promise<CallView[]> {
     return this.db.read(async (m) =>
-      (
-        await m
-          .createQueryBuilder(CallViewEntity, 'c')
-          .where('c.dispatched_at IS NOT NULL')
-          .orderBy('c.dispatched_at', 'DESC')
-          .limit(limit)
-          .getMany()
-      ).map(toView),
+      (await m.createQueryBuilder(CallViewEntity, 'c').where('c.dispatched_at IS NOT NULL').orderBy('c.dispatched_at', 'DESC').limit(limit).getMany()).map(
+        toView,
+      ),
     );
   }
 
@@ -158,12 +148,7 @@ export class CallViewRepository {
   }
 }
 
-async function page(
-  qb: SelectQueryBuilder<CallViewEntity>,
-  limit: number,
-  keyOf: (v: CallView) => [string, string],
-  tag?: string,
-): Promise<Page<CallView>> {
+async function page(qb: SelectQueryBuilder<CallViewEntity>, limit: number, keyOf: (v: CallView) => [string, string], tag?: string): Promise<Page<CallView>> {
   // One row more than asked tells whether there is a next page without a COUNT.
   const rows = (await qb.limit(limit + 1).getMany()).map(toView);
   const items = rows.slice(0, limit);
@@ -175,7 +160,7 @@ let viewColumns: string | undefined;
 
 /** `phone_number AS "phoneNumber", …`: every column of call_views under its property name. */
 function viewSelect(m: EntityManager): string {
-  viewColumns ??= m.connection
+  viewColumns ??= m.dataSource
     .getMetadata(CallViewEntity)
     .columns.map((c) => (c.databaseName === c.propertyName ? c.databaseName : `${c.databaseName} AS "${c.propertyName}"`))
     .join(', ');

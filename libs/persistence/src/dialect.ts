@@ -35,9 +35,15 @@ const sqlite: Dialect = {
   param: () => '?',
   // IMMEDIATE takes the write lock up front: a second process waits (busy_timeout) instead of
   // failing mid-transaction with SQLITE_BUSY.
-  beginAppend: async (runner) => void (await runner.query('BEGIN IMMEDIATE')),
-  commit: async (runner) => void (await runner.query('COMMIT')),
-  rollback: async (runner) => void (await runner.query('ROLLBACK')),
+  beginAppend: async (runner) => {
+    await runner.query('BEGIN IMMEDIATE');
+  },
+  commit: async (runner) => {
+    await runner.query('COMMIT');
+  },
+  rollback: async (runner) => {
+    await runner.query('ROLLBACK');
+  },
   isUniqueViolation: (error) => /UNIQUE constraint failed|SQLITE_CONSTRAINT/.test(errorText(error)),
   // BUSY/LOCKED outlasted busy_timeout (another process holds the file); IOERR/CANTOPEN: the file or disk went away.
   isUnavailable: (error) => /\bSQLITE_(BUSY|LOCKED|IOERR\w*|CANTOPEN)\b/.test(errorCodes(error)),
@@ -54,7 +60,8 @@ const postgres: Dialect = {
   },
   commit: (runner) => runner.commitTransaction(),
   rollback: (runner) => runner.rollbackTransaction(),
-  isUniqueViolation: (error) => (error as { driverError?: { code?: string } })?.driverError?.code === '23505' || /duplicate key/.test(errorText(error)),
+  isUniqueViolation: (error) =>
+    (error as { driverError?: { code?: string } } | null | undefined)?.driverError?.code === '23505' || errorText(error).includes('duplicate key'),
   isUnavailable: (error) => PG_UNAVAILABLE_CODE.test(errorCodes(error)) || PG_UNAVAILABLE_MESSAGE.test(errorText(error)),
   // Instances starting together on a fresh database would each run the migrations and all but one
   // would fail (duplicate pg_type): the first takes a session lock, the others wait, then find nothing to do.
@@ -96,6 +103,7 @@ function errorCodes(error: unknown): string {
 }
 
 function errorText(error: unknown): string {
-  const e = error as { message?: string; driverError?: { code?: string; message?: string } };
+  // Anything can be thrown, null and undefined included.
+  const e = error as { message?: string; driverError?: { code?: string; message?: string } } | null | undefined;
   return `${e?.message ?? ''} ${e?.driverError?.code ?? ''} ${e?.driverError?.message ?? ''}`;
 }

@@ -5,7 +5,7 @@
  */
 export class DatabaseUnavailableError extends Error {
   constructor(readonly cause: unknown) {
-    super(`the database is unreachable: ${(cause as Error)?.message ?? String(cause)}`);
+    super(`the database is unreachable: ${(cause as Partial<Error> | null | undefined)?.message ?? String(cause)}`);
     this.name = 'DatabaseUnavailableError';
   }
 }

@@ -56,12 +56,17 @@ export function readStreamEvents(m: EntityManager, streamId: string): Promise<Ev
 
 /** One stream's newest row. */
 export async function readLastOfStream(m: EntityManager, streamId: string): Promise<EventRow | null> {
-  const [row] = await selectEvents(m, 'WHERE stream_id = :streamId ORDER BY version DESC LIMIT 1', { streamId });
-  return row ?? null;
+  const rows = await selectEvents(m, 'WHERE stream_id = :streamId ORDER BY version DESC LIMIT 1', { streamId });
+  return rows.at(0) ?? null;
 }
 
 /** One stream's rows before a position, in log order (a fold re-reading a stream it already passed). */
-export function readStreamBefore<F extends EventField>(m: EntityManager, streamId: string, before: number, fields?: readonly F[]): Promise<Pick<EventRow, F>[]> {
+export function readStreamBefore<F extends EventField>(
+  m: EntityManager,
+  streamId: string,
+  before: number,
+  fields?: readonly F[],
+): Promise<Pick<EventRow, F>[]> {
   return selectEvents(m, 'WHERE stream_id = :streamId AND position < :before ORDER BY position', { streamId, before }, fields);
 }
 
@@ -71,8 +76,8 @@ export function readEventsById(m: EntityManager, eventIds: readonly string[]): P
 }
 
 export async function readHead(m: EntityManager): Promise<LogHead | null> {
-  const [row] = await selectEvents(m, 'ORDER BY position DESC LIMIT 1', {}, ['position', 'hash']);
-  return row ?? null;
+  const rows = await selectEvents(m, 'ORDER BY position DESC LIMIT 1', {}, ['position', 'hash']);
+  return rows.at(0) ?? null;
 }
 
 /** The highest position in the log (0 when empty). */
@@ -100,7 +105,7 @@ export async function* eventPages<F extends EventField = EventField>(db: Databas
   let after = options.after ?? 0;
   for (;;) {
     const page = await turn(() => db.read((m) => readEventsAfter<F | 'position'>(m, after, pageSize, options)));
-    if (page.length > 0) yield page as Pick<EventRow, F>[];
+    if (page.length > 0) yield page;
     if (page.length < pageSize) return;
     after = page[page.length - 1].position;
     if (options.yieldBetweenPages) await nextTurn();

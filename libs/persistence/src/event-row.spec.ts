@@ -18,7 +18,19 @@ const row: EventRow = {
 describe('event row codec', () => {
   it('names every column once, in the export order', () => {
     expect(EVENT_FIELDS).toEqual(['position', 'eventId', 'streamId', 'version', 'type', 'schemaVersion', 'data', 'metadata', 'occurredAt', 'prevHash', 'hash']);
-    expect(EVENT_COLUMNS).toEqual(['position', 'event_id', 'stream_id', 'version', 'type', 'schema_version', 'data', 'metadata', 'occurred_at', 'prev_hash', 'hash']);
+    expect(EVENT_COLUMNS).toEqual([
+      'position',
+      'event_id',
+      'stream_id',
+      'version',
+      'type',
+      'schema_version',
+      'data',
+      'metadata',
+      'occurred_at',
+      'prev_hash',
+      'hash',
+    ]);
   });
 
   it('selects columns under their field names, quoted so PostgreSQL keeps the case', () => {
@@ -27,7 +39,19 @@ describe('event row codec', () => {
   });
 
   it('gives insert values in column order', () => {
-    expect(eventRowValues(row)).toEqual([row.position, row.eventId, row.streamId, row.version, row.type, row.schemaVersion, row.data, row.metadata, row.occurredAt, row.prevHash, row.hash]);
+    expect(eventRowValues(row)).toEqual([
+      row.position,
+      row.eventId,
+      row.streamId,
+      row.version,
+      row.type,
+      row.schemaVersion,
+      row.data,
+      row.metadata,
+      row.occurredAt,
+      row.prevHash,
+      row.hash,
+    ]);
   });
 
   it('reads the integers PostgreSQL returns as text as numbers, and leaves the text alone', () => {

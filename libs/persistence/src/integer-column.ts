@@ -7,5 +7,6 @@ import type { ValueTransformer } from 'typeorm';
  */
 export const integerColumn = {
   to: (value: number | null) => value,
-  from: <T extends string | number | null>(value: T): T extends null ? null : number => (value === null ? null : Number(value)) as T extends null ? null : number,
+  from: <T extends string | number | null>(value: T): T extends null ? null : number =>
+    (value === null ? null : Number(value)) as T extends null ? null : number,
 } satisfies ValueTransformer;

@@ -5,8 +5,8 @@ import type { EntityManager } from 'typeorm';
 
 /** Runs `sql` with `:name` parameters, translated to the driver's placeholders. */
 export function query<T>(manager: EntityManager, sql: string, params: Record<string, unknown> = {}): Promise<T[]> {
-  const [text, values] = manager.connection.driver.escapeQueryWithParameters(sql, params);
-  return manager.query(text, values) as Promise<T[]>;
+  const [text, values] = manager.dataSource.driver.escapeQueryWithParameters(sql, params);
+  return manager.query<T[]>(text, values);
 }
 
 export interface UpsertOn {
@@ -32,7 +32,7 @@ export async function insertRows(
   rows: readonly unknown[][],
   upsert?: UpsertOn,
 ): Promise<void> {
-  const driver = manager.connection.driver;
+  const driver = manager.dataSource.driver;
   let largest = 1;
   while (largest * 2 <= Math.min(MAX_ROWS, MAX_PARAMETERS / columns.length)) largest *= 2;
   const tail = upsert ? ` ON CONFLICT (${upsert.key}) DO UPDATE SET ${upsert.update.map((c) => `${c} = excluded.${c}`).join(', ')}` : '';

@@ -5,5 +5,5 @@ import { upcast, type Upcast } from '../../domain/src/index.js';
  * pure upcasters in libs/domain. Every read path (toStoredEvent, replay) goes through here.
  */
 export function upcastRow(type: string, schemaVersion: number, data: Record<string, unknown>): Upcast {
-  return upcast(type, Number(schemaVersion), data);
+  return upcast(type, schemaVersion, data);
 }

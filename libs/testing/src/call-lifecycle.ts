@@ -64,7 +64,8 @@ export function nextStep(state: CallState, script: CallScript, now: number, rand
     case 'dispatching': {
       const at = now + random.between(40, 900);
       const roll = random.next();
-      if (roll < 0.86) return { at, actor: 'dispatcher', command: { type: 'RecordDispatch', providerCallId: `CA${random.hex(32)}`, providerStatus: 'initiated' } };
+      if (roll < 0.86)
+        return { at, actor: 'dispatcher', command: { type: 'RecordDispatch', providerCallId: `CA${random.hex(32)}`, providerStatus: 'initiated' } };
       if (roll < 0.95) {
         const reason = random.pick(CERTAIN_FAILURES);
         return { at, actor: 'dispatcher', command: { type: 'RecordDispatchFailure', reason, certain: true, retryable: true }, random: random.next() };
@@ -84,7 +85,12 @@ export function nextStep(state: CallState, script: CallScript, now: number, rand
     case 'dispatched': {
       const at = now + random.between(0.5 * SECOND, 4 * SECOND);
       const roll = random.next();
-      if (roll < 0.005) return { at: at + 10 * MINUTE, actor: 'status-follower', command: { type: 'LoseTracking', reason: 'the Call API no longer knows the call (404 ten times)' } };
+      if (roll < 0.005)
+        return {
+          at: at + 10 * MINUTE,
+          actor: 'status-follower',
+          command: { type: 'LoseTracking', reason: 'the Call API no longer knows the call (404 ten times)' },
+        };
       return { at, actor: 'status-follower', command: { type: 'RecordStatus', providerStatus: roll < 0.035 ? 'failed' : 'ringing' } };
     }
     case 'ringing': {

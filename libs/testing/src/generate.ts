@@ -1,13 +1,5 @@
 import type { EntityManager } from 'typeorm';
-import {
-  decide,
-  DEFAULT_POLICY,
-  DomainError,
-  evolve,
-  initialState,
-  SCHEMA_VERSIONS,
-  type CallState,
-} from '../../domain/src/index.js';
+import { decide, DEFAULT_POLICY, DomainError, evolve, initialState, SCHEMA_VERSIONS, type CallState } from '../../domain/src/index.js';
 import {
   appendEventRows,
   GENESIS_HASH,
@@ -146,18 +138,18 @@ export async function generateCalls(db: Database, options: GenerateOptions): Pro
     if (arrival === Infinity && queue.size === 0) break;
     // All calls are in and what is left lies beyond the end of the simulation (calls parked days ahead).
     if (arrival === Infinity && queue.peekKey() > lastArrival + DRAIN_MS) break;
-    let call: SimCall;
-    if (arrival <= queue.peekKey()) {
+    // The queued call due first, unless a new call arrives before it (or nothing is queued).
+    let call = arrival <= queue.peekKey() ? undefined : queue.pop();
+    if (!call) {
       call = { state: initialState(random.uuid()), script: { reschedules: 0, parked: false }, step: null, lastEventId: null };
       call.step = nextStep(call.state, call.script, arrival, random, phoneNumbers);
       created += 1;
       lastArrival = arrival;
       nextArrival = arrival + Math.max(1, Math.round(-Math.log(1 - random.next()) * meanArrivalMs));
-    } else {
-      call = queue.pop()!;
     }
-    const step = call.step!;
-    call.step = run(call, step) ? nextStep(call.state, call.script, step.at, random, phoneNumbers) : null;
+    // Only calls with a next step are queued, and a new call always has one.
+    const step = call.step;
+    if (step) call.step = run(call, step) ? nextStep(call.state, call.script, step.at, random, phoneNumbers) : null;
     if (call.step) queue.push(call.step.at, call);
     else count(byStatus, call.state);
     if (rows.length >= batchEvents) await flush();

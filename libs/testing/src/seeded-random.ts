@@ -53,16 +53,7 @@ export class SeededRandom {
     const d = this.u32();
     // xxxxxxxx-xxxx-4xxx-yxxx-xxxxxxxxxxxx, y in 8..b
     return (
-      hex32(a) +
-      '-' +
-      hex16(b >>> 16) +
-      '-4' +
-      hex16(b & 0xfff).slice(1) +
-      '-' +
-      hex16(((c >>> 16) & 0x3fff) | 0x8000) +
-      '-' +
-      hex16(c & 0xffff) +
-      hex32(d)
+      hex32(a) + '-' + hex16(b >>> 16) + '-4' + hex16(b & 0xfff).slice(1) + '-' + hex16(((c >>> 16) & 0x3fff) | 0x8000) + '-' + hex16(c & 0xffff) + hex32(d)
     );
   }
 

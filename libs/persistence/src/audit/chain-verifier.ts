@@ -93,7 +93,7 @@ export class ChainVerifier {
         row,
       });
     }
-    if (this.anchor && row.position === this.anchor.position) this.anchorSeen = row.hash;
+    if (row.position === this.anchor?.position) this.anchorSeen = row.hash;
     // Resynchronise on the row as stored, so one bad row yields one finding, not a cascade.
     this.versions.set(row.streamId, row.version);
     this.prevHash = row.hash;
@@ -165,7 +165,11 @@ export function classify(findings: readonly Finding[], lastPosition: number): Pr
   if (q > f.expected) {
     const missing = q - f.expected;
     const range = missing === 1 ? `position ${f.expected} is` : `positions ${f.expected}–${q - 1} are`;
-    return { position: f.expected, kind: 'deleted', message: `${range} missing: ${missing} row(s) deleted (the next row, ${q}, does not link to ${f.expected - 1})` };
+    return {
+      position: f.expected,
+      kind: 'deleted',
+      message: `${range} missing: ${missing} row(s) deleted (the next row, ${q}, does not link to ${f.expected - 1})`,
+    };
   }
   if (q < f.expected) {
     return { position: q, kind: 'reordered', message: `position ${q} comes after position ${f.expected - 1}: rows are out of order or duplicated` };
@@ -176,12 +180,20 @@ export function classify(findings: readonly Finding[], lastPosition: number): Pr
     const writtenAt = searcher.originalPosition(f.row);
     if (writtenAt === null) {
       if (next && insertedBefore(next, searcher) === q) return insertedProblem(q);
-      return { position: q, kind: 'edited', message: `row ${q} (stream ${f.row.streamId} v${f.row.version}, ${f.row.type}) does not match its hash: its content or hash was edited` };
+      return {
+        position: q,
+        kind: 'edited',
+        message: `row ${q} (stream ${f.row.streamId} v${f.row.version}, ${f.row.type}) does not match its hash: its content or hash was edited`,
+      };
     }
     if (writtenAt === q - 1 && f.linksTo === q - 2) return insertedProblem(q - 1);
-    if (writtenAt > q && next && !next.selfOk && searcher.originalPosition(next.row!) === writtenAt + 1) {
+    if (writtenAt > q && next?.row && !next.selfOk && searcher.originalPosition(next.row) === writtenAt + 1) {
       const gone = writtenAt - q;
-      return { position: q, kind: 'deleted', message: `${gone} row(s) deleted at position ${q} and the later rows renumbered (the row now at ${q} was written at ${writtenAt})` };
+      return {
+        position: q,
+        kind: 'deleted',
+        message: `${gone} row(s) deleted at position ${q} and the later rows renumbered (the row now at ${q} was written at ${writtenAt})`,
+      };
     }
     const partner = rest.find((g) => g.position === writtenAt && g.row && !g.selfOk && searcher.originalPosition(g.row) === q);
     const swapped = partner ? `: rows ${q} and ${writtenAt} swapped places` : '';
@@ -199,7 +211,11 @@ export function classify(findings: readonly Finding[], lastPosition: number): Pr
 }
 
 function insertedProblem(position: number): Problem {
-  return { position, kind: 'inserted', message: `row ${position} is not part of the chain: the next row links to row ${position - 1}, so a row was inserted here` };
+  return {
+    position,
+    kind: 'inserted',
+    message: `row ${position} is not part of the chain: the next row links to row ${position - 1}, so a row was inserted here`,
+  };
 }
 
 // The position a row was inserted before, judging by this (following) row, or null.
@@ -217,7 +233,8 @@ class MoveSearch {
   constructor(private readonly lastPosition: number) {}
 
   originalPosition(row: EventRow): number | null {
-    if (this.memo.has(row)) return this.memo.get(row)!;
+    const known = this.memo.get(row);
+    if (known !== undefined) return known;
     const found = this.search(row);
     this.memo.set(row, found);
     return found;

@@ -73,5 +73,10 @@ function describe(row: Row, cols: ProjectionColumns): RowDifference {
 function sameValue(a: unknown, b: unknown): boolean {
   if (a === null || a === undefined) return b === null || b === undefined;
   if (b === null || b === undefined) return false;
-  return a === b || String(a) === String(b);
+  return a === b || (isScalar(a) && isScalar(b) && String(a) === String(b));
+}
+
+// Every projection column is text or an integer: the only values an engine hands back for them.
+function isScalar(value: unknown): value is string | number | bigint | boolean {
+  return typeof value === 'string' || typeof value === 'number' || typeof value === 'bigint' || typeof value === 'boolean';
 }

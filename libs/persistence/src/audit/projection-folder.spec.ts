@@ -13,7 +13,15 @@ class Log {
     for (const command of commands) {
       for (const event of decide(command, state, T0, DEFAULT_POLICY)) {
         state = evolve(state, event);
-        this.rows.push({ position: this.rows.length + 1, streamId: id, version: state.version, type: event.type, schemaVersion: SCHEMA_VERSIONS[event.type], data: JSON.stringify(event.data), occurredAt: event.occurredAt });
+        this.rows.push({
+          position: this.rows.length + 1,
+          streamId: id,
+          version: state.version,
+          type: event.type,
+          schemaVersion: SCHEMA_VERSIONS[event.type],
+          data: JSON.stringify(event.data),
+          occurredAt: event.occurredAt,
+        });
       }
     }
     this.states.set(id, state);
@@ -48,7 +56,9 @@ describe('ProjectionFolder', () => {
   });
 
   it('leaves the Call API availability stream out of the projection', async () => {
-    const rows: FoldRow[] = [{ position: 1, streamId: CALL_API_STREAM, version: 1, type: 'CallApiUnavailable', schemaVersion: 1, data: '{}', occurredAt: T0.toISOString() }];
+    const rows: FoldRow[] = [
+      { position: 1, streamId: CALL_API_STREAM, version: 1, type: 'CallApiUnavailable', schemaVersion: 1, data: '{}', occurredAt: T0.toISOString() },
+    ];
     const folder = await fold(rows);
     expect(folder.events).toBe(0);
     expect(folder.openCalls).toBe(0);
@@ -61,9 +71,9 @@ describe('ProjectionFolder', () => {
     // A later event of the same stream (a log this code did not write).
     const late: FoldRow = { ...log.rows[0], position: 10, version: 3 };
     const asked: [string, number][] = [];
-    await folder.applyPage([late], async (streamId, before) => {
+    await folder.applyPage([late], (streamId, before) => {
       asked.push([streamId, before]);
-      return log.rows;
+      return Promise.resolve(log.rows);
     });
     expect(asked).toEqual([['a', 10]]);
     folder.flushOpen();

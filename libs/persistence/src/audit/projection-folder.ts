@@ -1,4 +1,4 @@
-import { CALL_API_STREAM, CALL_EVENT_TYPES, evolve, initialState, isTerminal, type CallEvent, type CallState, type CallStatus } from '../../../domain/src/index.js';
+import { CALL_API_STREAM, CALL_EVENT_TYPES, evolve, initialState, isTerminal, type CallEvent, type CallState } from '../../../domain/src/index.js';
 import type { EventField, EventRow } from '../event-row.js';
 import { upcastRow } from '../upcast-row.js';
 
@@ -91,7 +91,7 @@ export class ProjectionFolder {
   }
 
   private place(state: CallState): void {
-    if (state.status !== 'new' && isTerminal(state.status as CallStatus)) {
+    if (state.status !== 'new' && isTerminal(state.status)) {
       this.open.delete(state.id);
       this.dirty.set(state.id, state);
       return;

@@ -6,10 +6,10 @@ export class LatenessBigint1763900000000 implements MigrationInterface {
   name = 'LatenessBigint1763900000000';
 
   async up(runner: QueryRunner): Promise<void> {
-    if (runner.connection.options.type === 'postgres') await runner.query('ALTER TABLE call_views ALTER COLUMN lateness_ms TYPE bigint');
+    if (runner.dataSource.options.type === 'postgres') await runner.query('ALTER TABLE call_views ALTER COLUMN lateness_ms TYPE bigint');
   }
 
   async down(runner: QueryRunner): Promise<void> {
-    if (runner.connection.options.type === 'postgres') await runner.query('ALTER TABLE call_views ALTER COLUMN lateness_ms TYPE integer');
+    if (runner.dataSource.options.type === 'postgres') await runner.query('ALTER TABLE call_views ALTER COLUMN lateness_ms TYPE integer');
   }
 }
