@@ -33,7 +33,7 @@ const sharedRules = {
 
 export default defineConfig(
   {
-    ignores: ['**/dist/**', '**/node_modules/**', '**/.angular/**', '**/coverage/**', 'test-artifacts/**', 'data/**', 'apps/dashboard/out-tsc/**', 'test/contract/generated/**', 'openapi.json'],
+    ignores: ['**/dist/**', '**/node_modules/**', '**/.angular/**', '**/coverage/**', 'test-artifacts/**', 'data/**', 'apps/dashboard/out-tsc/**', 'test/contract/**', 'openapi.json'],
   },
   {
     linterOptions: { reportUnusedDisableDirectives: 'error' },

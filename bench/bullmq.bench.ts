@@ -117,8 +117,16 @@ interface Result {
 async function schedule(side: Side): Promise<{ perSecond: number; p99: number; rss: number }> {
   return withTarget(side, async (target, client) => {
     const at = yearAhead();
-    await postAll(client, Array.from({ length: 500 }, (_, i) => ({ phoneNumber: phone(i), scheduledAt: at })), CLIENTS);
-    const { latencies, wallMs } = await postAll(client, Array.from({ length: SCHEDULE_CALLS }, (_, i) => ({ phoneNumber: phone(i), scheduledAt: at })), CLIENTS);
+    await postAll(
+      client,
+      Array.from({ length: 500 }, (_, i) => ({ phoneNumber: phone(i), scheduledAt: at })),
+      CLIENTS,
+    );
+    const { latencies, wallMs } = await postAll(
+      client,
+      Array.from({ length: SCHEDULE_CALLS }, (_, i) => ({ phoneNumber: phone(i), scheduledAt: at })),
+      CLIENTS,
+    );
     return { perSecond: (SCHEDULE_CALLS / wallMs) * 1000, p99: percentile(sortedCopy(latencies), 99), rss: target.peakRssMiB() };
   });
 }
@@ -127,7 +135,11 @@ async function burst(side: Side, schedulePerSecond: number): Promise<{ perSecond
   return withTarget(side, async (target, client, mock) => {
     const dueAt = Date.now() + 2000 + (BURST_CALLS / schedulePerSecond) * 1400;
     const scheduledAt = new Date(dueAt).toISOString();
-    await postAll(client, Array.from({ length: BURST_CALLS }, (_, i) => ({ phoneNumber: phone(i), scheduledAt })), CLIENTS);
+    await postAll(
+      client,
+      Array.from({ length: BURST_CALLS }, (_, i) => ({ phoneNumber: phone(i), scheduledAt })),
+      CLIENTS,
+    );
     const mockClient = new HttpClient(mock.url, 2);
     await sleep(dueAt - Date.now());
     const doneAt = await waitForDials(mockClient, BURST_CALLS, 180_000, 20);

@@ -21,7 +21,9 @@ const bearer = (key: string) => ({ Authorization: `Bearer ${key}` });
 
 /** `npm run keys -- create …` as its own process; the key is on the last line of its output. */
 async function createKey(databaseUrl: string, name: string, role: string): Promise<string> {
-  const { stdout } = await run(process.execPath, [KEYS_CLI, 'create', '--name', name, '--role', role], { env: { ...process.env, NODE_OPTIONS: '', DATABASE_URL: databaseUrl } });
+  const { stdout } = await run(process.execPath, [KEYS_CLI, 'create', '--name', name, '--role', role], {
+    env: { ...process.env, NODE_OPTIONS: '', DATABASE_URL: databaseUrl },
+  });
   const lines = stdout.trim().split('\n');
   expect(lines[0]).not.toContain(lines[lines.length - 1]);
   return lines[lines.length - 1];
@@ -132,7 +134,10 @@ describe('API keys, roles and inbound protection', () => {
       const issued = await send('POST', '/api/keys', keys.admin, { name: 'temp', role: 'operator' });
       expect(issued.status).toBe(201);
       const temp = issued.body.key as string;
-      expect((await send('POST', '/api/keys', keys.admin, { name: 'temp', role: 'viewer' })).body).toMatchObject({ statusCode: 409, code: 'API_KEY_NAME_TAKEN' });
+      expect((await send('POST', '/api/keys', keys.admin, { name: 'temp', role: 'viewer' })).body).toMatchObject({
+        statusCode: 409,
+        code: 'API_KEY_NAME_TAKEN',
+      });
       expect((await send('GET', '/api/calls/pending', temp)).status).toBe(200);
       const listed = (await send('GET', '/api/keys', keys.admin)).body as Record<string, unknown>[];
       expect(listed.find((k) => k.name === 'temp')).toEqual({ name: 'temp', role: 'operator', createdAt: expect.any(String), revokedAt: null });
@@ -211,7 +216,9 @@ describe('API keys, roles and inbound protection', () => {
       expect(limited[0].body).toMatchObject({ statusCode: 429, error: 'Too Many Requests', message: expect.stringContaining('this key') });
       expect((await request(scheduler.url, 'GET', '/api/calls/pending', undefined, bearer(calm))).status).toBe(200);
       // Wrong keys count against the address: a guessing flood is throttled too.
-      const guesses = await Promise.all(Array.from({ length: 30 }, (_, i) => request(scheduler.url, 'GET', '/api/calls/pending', undefined, bearer(`csk_guess${i}`))));
+      const guesses = await Promise.all(
+        Array.from({ length: 30 }, (_, i) => request(scheduler.url, 'GET', '/api/calls/pending', undefined, bearer(`csk_guess${i}`))),
+      );
       expect(guesses.filter((g) => g.status === 401)).toHaveLength(20);
       expect(guesses.filter((g) => g.status === 429)).toHaveLength(10);
       expect((await request(scheduler.url, 'GET', '/health')).status).toBe(200);

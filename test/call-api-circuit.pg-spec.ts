@@ -40,10 +40,10 @@ describe('the Call API circuit across three instances on PostgreSQL', () => {
       instances[0].url,
       Array.from({ length: CALLS }, (_, i) => ({ phoneNumber: phoneNumber(i), scheduledAt: new Date(due + i * 20).toISOString() })),
     );
-    await waitFor(
-      async () => ((await Promise.all(instances.map((i) => callApiStatus(i.url)))).every((s) => s === 'down') ? true : undefined),
-      { timeoutMs: 15_000, describe: async () => (await Promise.all(instances.map((i) => callApiStatus(i.url)))).join(', ') },
-    );
+    await waitFor(async () => ((await Promise.all(instances.map((i) => callApiStatus(i.url)))).every((s) => s === 'down') ? true : undefined), {
+      timeoutMs: 15_000,
+      describe: async () => (await Promise.all(instances.map((i) => callApiStatus(i.url)))).join(', '),
+    });
 
     mock = await startCallApiMock({ MOCK_TIME_SCALE: '0.05', MOCK_PORT: String(port) });
     await waitFor(

@@ -156,7 +156,10 @@ describe('findings from fuzzing every route (issue #8)', () => {
           type: expect.stringContaining('application/json'),
         });
       }
-      for (const [path, status] of [['/HEALTH', 200], ['/Metrics', 401]] as const) {
+      for (const [path, status] of [
+        ['/HEALTH', 200],
+        ['/Metrics', 401],
+      ] as const) {
         const res = await anonymous('GET', path, undefined, html);
         expect({ path, status: res.status, isShell: res.body === SHELL }).toEqual({ path, status, isShell: false });
       }

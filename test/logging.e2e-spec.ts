@@ -79,7 +79,10 @@ describe('structured logs and request ids', () => {
   });
 
   it('writes nothing but JSON lines, with no colour codes, start-up included', () => {
-    const lines = scheduler.output().split('\n').filter((line) => line.trim() !== '');
+    const lines = scheduler
+      .output()
+      .split('\n')
+      .filter((line) => line.trim() !== '');
     expect(scheduler.output()).not.toContain('\x1b[');
     const notJson = lines.filter((line) => logRecords(line).length === 0);
     expect(notJson).toEqual([]);

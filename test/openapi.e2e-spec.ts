@@ -22,7 +22,9 @@ describe('the OpenAPI document', () => {
 
   beforeAll(async () => {
     scheduler = await startScheduler({ callApiUrl: 'http://127.0.0.1:9', env: { AUTH_TOKEN: 'contract-secret-contract-secret' } });
-    served = (await (await fetch(`${scheduler.url}/api/docs-json`, { headers: { Authorization: 'Bearer contract-secret-contract-secret' } })).json()) as Document;
+    served = (await (
+      await fetch(`${scheduler.url}/api/docs-json`, { headers: { Authorization: 'Bearer contract-secret-contract-secret' } })
+    ).json()) as Document;
   }, 60_000);
 
   afterAll(async () => {
@@ -34,7 +36,10 @@ describe('the OpenAPI document', () => {
 
   it('is what `npm run openapi` writes, without a database or a server', () => {
     const out = join(mkdtempSync(join(tmpdir(), 'openapi-')), 'openapi.json');
-    execFileSync(process.execPath, [join(ROOT, 'scripts/openapi.mjs'), out], { cwd: ROOT, env: { ...process.env, NODE_OPTIONS: '', DATABASE_URL: 'postgres://nobody@127.0.0.1:9/none' } });
+    execFileSync(process.execPath, [join(ROOT, 'scripts/openapi.mjs'), out], {
+      cwd: ROOT,
+      env: { ...process.env, NODE_OPTIONS: '', DATABASE_URL: 'postgres://nobody@127.0.0.1:9/none' },
+    });
     expect(JSON.parse(readFileSync(out, 'utf8'))).toEqual(served);
   });
 

@@ -4,27 +4,10 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import fc from 'fast-check';
-import {
-  decide,
-  DEFAULT_POLICY,
-  DomainError,
-  evolve,
-  foldEvents,
-  type CallCommand,
-  type DispatchPolicy,
-} from '../libs/domain/src/index.js';
+import { decide, DEFAULT_POLICY, DomainError, evolve, foldEvents, type CallCommand, type DispatchPolicy } from '../libs/domain/src/index.js';
 import { replayProjection, verifyDatabase } from '../libs/persistence/src/audit/index.js';
 import { generateCalls } from '../libs/testing/src/index.js';
-import {
-  CallViewEntity,
-  chainHash,
-  Database,
-  EventStore,
-  GENESIS_HASH,
-  openDataSource,
-  toCallViewRow,
-  toDomainEvent,
-} from '../libs/persistence/src/index.js';
+import { CallViewEntity, chainHash, Database, EventStore, GENESIS_HASH, openDataSource, toCallViewRow, toDomainEvent } from '../libs/persistence/src/index.js';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const REPLAY_CLI = join(ROOT, 'dist/apps/scheduler-api/src/cli/replay.js');

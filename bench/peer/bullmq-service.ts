@@ -20,7 +20,14 @@ function dial(phoneNumber: string): Promise<number> {
   const body = JSON.stringify({ phone_number: phoneNumber });
   return new Promise((resolve, reject) => {
     const req = request(
-      { host: callApi.hostname, port: callApi.port, path: '/api/call', method: 'POST', agent, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } },
+      {
+        host: callApi.hostname,
+        port: callApi.port,
+        path: '/api/call',
+        method: 'POST',
+        agent,
+        headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) },
+      },
       (res) => {
         res.resume();
         res.on('end', () => resolve(res.statusCode ?? 0));

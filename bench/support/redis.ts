@@ -12,9 +12,13 @@ import { capture, freePort, stopChild, type RunningProcess } from './processes.j
 export async function startRedis(): Promise<RunningProcess> {
   const dir = mkdtempSync(join(tmpdir(), 'cs-bench-redis-'));
   const port = await freePort();
-  const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--appendonly', 'yes', '--appendfsync', 'everysec', '--save', ''], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = spawn(
+    'redis-server',
+    ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--appendonly', 'yes', '--appendfsync', 'everysec', '--save', ''],
+    {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   const output = capture(child);
   await new Promise<void>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`redis-server did not start:\n${output()}`)), 10_000);

@@ -66,11 +66,18 @@ const policy: fc.Arbitrary<DispatchPolicy> = fc.record({
 
 // Each step: a command, how far the clock moved before it, and the decider's random draw.
 const draw = fc.double({ min: 0, max: 1, maxExcluded: true, noNaN: true });
-const history = fc.array(fc.tuple(command, fc.oneof({ weight: 9, arbitrary: fc.integer({ min: 0, max: 5_000 }) }, { weight: 1, arbitrary: fc.integer({ min: 0, max: 60 * 60_000 }) }), draw), {
-  minLength: 1,
-  maxLength: 60,
-  size: 'medium',
-});
+const history = fc.array(
+  fc.tuple(
+    command,
+    fc.oneof({ weight: 9, arbitrary: fc.integer({ min: 0, max: 5_000 }) }, { weight: 1, arbitrary: fc.integer({ min: 0, max: 60 * 60_000 }) }),
+    draw,
+  ),
+  {
+    minLength: 1,
+    maxLength: 60,
+    size: 'medium',
+  },
+);
 
 interface Run {
   state: CallState;

@@ -18,8 +18,7 @@ import { normalisePhoneNumber } from './phone-number.js';
  */
 export function decide(command: CallCommand, state: CallState, now: Date, policy: DispatchPolicy, random = 0): CallEvent[] {
   const at = now.toISOString();
-  const event = <K extends CallEventType>(type: K, data: CallEventDataMap[K]) =>
-    ({ type, data, occurredAt: at }) as CallEvent;
+  const event = <K extends CallEventType>(type: K, data: CallEventDataMap[K]) => ({ type, data, occurredAt: at }) as CallEvent;
 
   switch (command.type) {
     case 'ScheduleCall': {
@@ -99,9 +98,7 @@ export function decide(command: CallCommand, state: CallState, now: Date, policy
         return [event('CallOutcomeUnknown', { attempt: state.attempts, reason: command.reason })];
       }
       const canRetry = command.retryable && state.attempts - state.attemptBase < policy.maxAttempts;
-      const retryAt = canRetry
-        ? new Date(now.getTime() + retryDelayMs(state.attempts, policy.retryBaseMs, policy.retryMaxMs, random)).toISOString()
-        : null;
+      const retryAt = canRetry ? new Date(now.getTime() + retryDelayMs(state.attempts, policy.retryBaseMs, policy.retryMaxMs, random)).toISOString() : null;
       return [event('CallDispatchFailed', { attempt: state.attempts, reason: command.reason, certain: command.certain, retryAt })];
     }
     case 'RecordDispatchUnavailable':

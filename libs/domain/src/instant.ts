@@ -19,11 +19,7 @@ export const LATEST_INSTANT_MS = Date.UTC(9999, 11, 31, 23, 59, 59, 999);
 export function parseInstant(value: string, field = 'scheduledAt', code = DomainErrorCode.InvalidScheduledAt): Date {
   const match = typeof value === 'string' ? ISO_WITH_OFFSET.exec(value) : null;
   if (!match) {
-    throw new DomainError(
-      code,
-      `${field} must be an ISO-8601 date-time with an offset, e.g. 2026-01-02T09:00:00+01:00 or ...Z`,
-      field,
-    );
+    throw new DomainError(code, `${field} must be an ISO-8601 date-time with an offset, e.g. 2026-01-02T09:00:00+01:00 or ...Z`, field);
   }
   const [, y, mo, d, h, mi, s = '0', fraction = '', sign, offsetH, offsetM] = match;
   const [year, month, day, hour, minute, second] = [y, mo, d, h, mi, s].map(Number);

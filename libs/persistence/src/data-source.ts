@@ -14,7 +14,13 @@ import { HistoryByChange1764600000000 } from './migrations/1764600000000-history
 import { ApiKeys1764700000000 } from './migrations/1764700000000-api-keys.js';
 
 export const ENTITIES = [EventEntity, CallViewEntity, IdempotencyKeyEntity, ApiKeyEntity];
-export const MIGRATIONS = [InitialSchema1763800000000, LatenessBigint1763900000000, CallDeadline1764500000000, HistoryByChange1764600000000, ApiKeys1764700000000];
+export const MIGRATIONS = [
+  InitialSchema1763800000000,
+  LatenessBigint1763900000000,
+  CallDeadline1764500000000,
+  HistoryByChange1764600000000,
+  ApiKeys1764700000000,
+];
 
 export interface SqliteTuning {
   // NORMAL survives a killed process (the guarantee we test); FULL also survives power loss.

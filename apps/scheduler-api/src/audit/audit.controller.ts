@@ -15,7 +15,8 @@ export class AuditController {
 
   @Get('verify')
   @ApiOperation({
-    operationId: 'verifyAudit', summary: 'Verify the tamper-evident log: hash chain, gapless positions, stream versions (same as `npm run audit -- verify`)',
+    operationId: 'verifyAudit',
+    summary: 'Verify the tamper-evident log: hash chain, gapless positions, stream versions (same as `npm run audit -- verify`)',
     description: 'A long read (429/503 with Retry-After when too many run); identical concurrent requests share one scan, different ones run one at a time.',
   })
   @ApiQuery({ name: 'anchor', required: false, description: 'POSITION:HASH recorded earlier: that row must still have that hash' })

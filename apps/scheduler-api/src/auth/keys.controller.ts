@@ -28,7 +28,8 @@ export class KeysController {
     try {
       return await this.keys.create(dto.name, dto.role);
     } catch (error) {
-      if (error instanceof ApiKeyNameTakenError) throw new ConflictException({ message: error.message, code: 'API_KEY_NAME_TAKEN', fields: { name: [error.message] } });
+      if (error instanceof ApiKeyNameTakenError)
+        throw new ConflictException({ message: error.message, code: 'API_KEY_NAME_TAKEN', fields: { name: [error.message] } });
       throw error;
     }
   }

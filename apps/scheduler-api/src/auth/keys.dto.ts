@@ -9,7 +9,11 @@ export class CreateKeyDto {
   @IsString()
   name!: string;
 
-  @ApiProperty({ enum: ROLES, example: 'operator', description: 'viewer: read; operator: also schedule, cancel, retry, dispatch, reschedule; admin: also keys and audit' })
+  @ApiProperty({
+    enum: ROLES,
+    example: 'operator',
+    description: 'viewer: read; operator: also schedule, cancel, retry, dispatch, reschedule; admin: also keys and audit',
+  })
   @IsDefined({ message: '$property is required' })
   @IsIn(ROLES, { message: `$property must be one of ${ROLES.join(', ')}` })
   role!: Role;

@@ -2,7 +2,10 @@ import { isIP } from 'node:net';
 
 /** 127.0.0.0/8, ::1 (and IPv4-mapped loopback), localhost: reachable from this machine only. */
 export function isLoopback(host: string): boolean {
-  const h = host.trim().toLowerCase().replace(/^\[|\]$/g, '');
+  const h = host
+    .trim()
+    .toLowerCase()
+    .replace(/^\[|\]$/g, '');
   if (h === 'localhost' || h.endsWith('.localhost')) return true;
   if (h === '::1') return true;
   const v4 = h.startsWith('::ffff:') ? h.slice(7) : h;

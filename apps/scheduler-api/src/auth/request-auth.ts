@@ -44,7 +44,9 @@ export class RequestAuthenticator {
   /** Counts and logs a refusal: one warn line with the address and the reason, never the key. */
   failed(req: Request, reason: AuthFailureReason, detail = ''): void {
     this.failureSubject.next(reason);
-    this.logger.warn(`${reason === 'forbidden' ? 'request not allowed' : 'authentication failed'} (${reason}${detail}) from ${clientAddress(req)}: ${req.method} ${req.path}`);
+    this.logger.warn(
+      `${reason === 'forbidden' ? 'request not allowed' : 'authentication failed'} (${reason}${detail}) from ${clientAddress(req)}: ${req.method} ${req.path}`,
+    );
   }
 
   private async authenticate(req: Request, acceptsTicket: boolean): Promise<RequestAuth> {

@@ -32,7 +32,9 @@ export class StreamTickets {
   async issue(principal: Principal): Promise<Ticket> {
     const expires = this.clock.now().getTime() + TICKET_TTL_MS;
     const signer = await this.keys.ticketSigner(principal.name, principal.via);
-    const payload = Buffer.from(JSON.stringify({ n: principal.name, v: principal.via, e: expires, r: randomBytes(12).toString('base64url') })).toString('base64url');
+    const payload = Buffer.from(JSON.stringify({ n: principal.name, v: principal.via, e: expires, r: randomBytes(12).toString('base64url') })).toString(
+      'base64url',
+    );
     // With the API open there is nothing to sign with, and nothing to protect: the ticket is never checked.
     const signature = signer ? sign(payload, signer.secret) : 'open';
     return { ticket: `${payload}.${signature}`, expiresAt: new Date(expires).toISOString() };

@@ -14,7 +14,11 @@ import { IdempotencyKey } from './idempotency-key.decorator.js';
 const callId = new CallIdPipe();
 
 @ApiTags('calls')
-@ApiHeader({ name: 'X-Actor', required: false, description: 'on whose behalf the key holder acts: recorded as onBehalfOf in event metadata (the actor is always the key\'s name)' })
+@ApiHeader({
+  name: 'X-Actor',
+  required: false,
+  description: "on whose behalf the key holder acts: recorded as onBehalfOf in event metadata (the actor is always the key's name)",
+})
 @Controller('calls')
 export class CallsController {
   constructor(@Inject(CallsService) private readonly calls: CallsService) {}
@@ -25,11 +29,7 @@ export class CallsController {
   @ApiHeader({ name: 'Idempotency-Key', required: false, description: 'a repeat with the same key returns the first result' })
   @ApiCreatedResponse({ type: CallViewDto })
   @ApiErrors(400, 413, 422)
-  schedule(
-    @Body() dto: ScheduleCallDto,
-    @IdempotencyKey() key: string | undefined,
-    @RequestMeta() meta: EventMetadata,
-  ) {
+  schedule(@Body() dto: ScheduleCallDto, @IdempotencyKey() key: string | undefined, @RequestMeta() meta: EventMetadata) {
     return this.calls.schedule(dto, key, meta);
   }
 

@@ -13,14 +13,7 @@ import {
   type CallView,
   type Page,
 } from '#domain';
-import {
-  CallViewRepository,
-  EventStore,
-  IdempotencyKeyTakenError,
-  toDomainEvent,
-  type EventMetadata,
-  type StoredEvent,
-} from '#persistence';
+import { CallViewRepository, EventStore, IdempotencyKeyTakenError, toDomainEvent, type EventMetadata, type StoredEvent } from '#persistence';
 import { Clock } from '../common/clock.js';
 import { CallCommandsService } from '../commands/call-commands.service.js';
 import type { CallQuery, HistoryQuery, PageQuery } from './dto/list-calls.query.js';

@@ -2,14 +2,7 @@ import { createWriteStream } from 'node:fs';
 import { finished } from 'node:stream/promises';
 import { parseArgs } from 'node:util';
 import { generateCalls } from '#testing';
-import {
-  exportLog,
-  lastPosition,
-  parseAnchor,
-  verifyDatabase,
-  verifyFile,
-  type VerifyReport,
-} from '#persistence/audit';
+import { exportLog, lastPosition, parseAnchor, verifyDatabase, verifyFile, type VerifyReport } from '#persistence/audit';
 import { fmt, openDatabase, peakRssMb, periodicGc, Progress, runCli } from './cli-support.js';
 
 const USAGE = `usage: npm run audit -- <command>

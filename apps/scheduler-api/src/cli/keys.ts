@@ -59,7 +59,13 @@ async function list(): Promise<number> {
     }
     const rows = [['NAME', 'ROLE', 'CREATED', 'REVOKED'], ...keys.map((k) => [k.name, k.role, k.createdAt, k.revokedAt ?? '-'])];
     const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
-    for (const row of rows) process.stdout.write(`${row.map((cell, i) => cell.padEnd(widths[i])).join('  ').trimEnd()}\n`);
+    for (const row of rows)
+      process.stdout.write(
+        `${row
+          .map((cell, i) => cell.padEnd(widths[i]))
+          .join('  ')
+          .trimEnd()}\n`,
+      );
     return 0;
   } finally {
     await db.close();

@@ -38,7 +38,19 @@ class FakeStore {
 
   private row(streamId: string, version: number, eventId: string, event: CallEvent): StoredEvent {
     const data = event.data as unknown as Record<string, unknown>;
-    return { position: this.rows.length + 1, eventId, streamId, version, type: event.type, data, metadata: {}, occurredAt: event.occurredAt, schemaVersion: 1, prevHash: '', hash: '' };
+    return {
+      position: this.rows.length + 1,
+      eventId,
+      streamId,
+      version,
+      type: event.type,
+      data,
+      metadata: {},
+      occurredAt: event.occurredAt,
+      schemaVersion: 1,
+      prevHash: '',
+      hash: '',
+    };
   }
 }
 
@@ -92,7 +104,7 @@ describe('CallCommandsService recording an answer in hand through a database out
     expect(result.state.status).toBe('dispatched');
   });
 
-  it('without persistUntilStored an outage is the caller\'s to handle', async () => {
+  it("without persistUntilStored an outage is the caller's to handle", async () => {
     const claim = await dialling(store, commands, 'c3');
     store.faults.push('before-commit');
     await expect(commands.executeWithRetry('c3', recordDispatch, { metadata }, claim)).rejects.toBeInstanceOf(DatabaseUnavailableError);

@@ -1,15 +1,6 @@
 import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import {
-  CallNotFoundError,
-  ConcurrencyError,
-  decide,
-  evolve,
-  foldEvents,
-  type CallCommand,
-  type CallState,
-  type DispatchPolicy,
-} from '#domain';
+import { CallNotFoundError, ConcurrencyError, decide, evolve, foldEvents, type CallCommand, type CallState, type DispatchPolicy } from '#domain';
 import { DatabaseUnavailableError, EventStore, toDomainEvent, type EventMetadata, type StoredEvent } from '#persistence';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { Clock } from '../common/clock.js';
@@ -101,7 +92,12 @@ export class CallCommandsService implements OnApplicationShutdown {
     if (events.length === 0) return { state, events: [] };
     const next = events.reduce(evolve, state);
     const append = (eventIds?: string[]) =>
-      this.store.append(state.id, state.version, events, { metadata: { causationId, ...options.metadata }, state: next, idempotency: options.idempotency, eventIds });
+      this.store.append(state.id, state.version, events, {
+        metadata: { causationId, ...options.metadata },
+        state: next,
+        idempotency: options.idempotency,
+        eventIds,
+      });
     if (!options.persistUntilStored) return { state: next, events: await append() };
     // Ids fixed once: if a try committed but its answer was lost with the connection, the next try
     // finds these ids stored and returns them instead of appending the same decision twice.

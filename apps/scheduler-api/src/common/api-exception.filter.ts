@@ -86,7 +86,8 @@ export function toErrorBody(exception: unknown): ErrorBody {
     if (exception instanceof HttpException) {
       const statusCode = exception.getStatus();
       const response = exception.getResponse();
-      const extra = typeof response === 'object' ? (response as { message?: unknown; code?: unknown; fields?: Record<string, string[]> }) : { message: response };
+      const extra =
+        typeof response === 'object' ? (response as { message?: unknown; code?: unknown; fields?: Record<string, string[]> }) : { message: response };
       return {
         statusCode,
         error: reason(statusCode),

@@ -6,7 +6,12 @@ import { principalOf } from '../auth/request-auth.js';
 import { requestIdOf } from './logging.js';
 
 const clean = (value: unknown, max: number) =>
-  typeof value === 'string' && value.trim() ? value.trim().replace(/[^\w.:@/ -]/g, '').slice(0, max) || undefined : undefined;
+  typeof value === 'string' && value.trim()
+    ? value
+        .trim()
+        .replace(/[^\w.:@/ -]/g, '')
+        .slice(0, max) || undefined
+    : undefined;
 
 /**
  * Who asked, for the audit trail. The actor is the authenticated key's name (`admin` for

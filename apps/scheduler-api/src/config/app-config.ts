@@ -143,9 +143,13 @@ export function loadConfig(env: Env = process.env): AppConfig {
 
 /** CORS_ORIGINS: comma-separated origins such as https://ops.example.com (scheme, host, port; no path). */
 function origins(raw: string | undefined, errors: string[]): string[] {
-  const list = (raw ?? '').split(',').map((o) => o.trim()).filter(Boolean);
+  const list = (raw ?? '')
+    .split(',')
+    .map((o) => o.trim())
+    .filter(Boolean);
   for (const origin of list) {
-    if (!URL.canParse(origin) || new URL(origin).origin !== origin) errors.push(`CORS_ORIGINS must list origins like https://ops.example.com (got "${origin}")`);
+    if (!URL.canParse(origin) || new URL(origin).origin !== origin)
+      errors.push(`CORS_ORIGINS must list origins like https://ops.example.com (got "${origin}")`);
   }
   return list;
 }

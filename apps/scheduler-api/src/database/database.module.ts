@@ -14,8 +14,7 @@ import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
     {
       provide: Database,
       inject: [APP_CONFIG],
-      useFactory: async (config: AppConfig) =>
-        new Database(await openDataSource(config.databaseUrl, { synchronous: config.sqliteSynchronous })),
+      useFactory: async (config: AppConfig) => new Database(await openDataSource(config.databaseUrl, { synchronous: config.sqliteSynchronous })),
     },
     { provide: EventStore, inject: [Database], useFactory: (db: Database) => new EventStore(db) },
     { provide: CallViewRepository, inject: [Database], useFactory: (db: Database) => new CallViewRepository(db) },

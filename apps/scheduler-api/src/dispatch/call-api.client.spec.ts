@@ -22,14 +22,18 @@ const CALL = {
   updated_at: '2025-11-01T14:00:00.123456',
 };
 
-const json = (status: number, value: unknown): Handler => (_req, res) => {
-  res.writeHead(status, { 'Content-Type': 'application/json' });
-  res.end(JSON.stringify(value) + '\n');
-};
-const html = (status: number, title: string): Handler => (_req, res) => {
-  res.writeHead(status, { 'Content-Type': 'text/html; charset=utf-8' });
-  res.end(`<!doctype html>\n<html lang=en>\n<title>${title}</title>\n<h1>${title}</h1>\n`);
-};
+const json =
+  (status: number, value: unknown): Handler =>
+  (_req, res) => {
+    res.writeHead(status, { 'Content-Type': 'application/json' });
+    res.end(JSON.stringify(value) + '\n');
+  };
+const html =
+  (status: number, title: string): Handler =>
+  (_req, res) => {
+    res.writeHead(status, { 'Content-Type': 'text/html; charset=utf-8' });
+    res.end(`<!doctype html>\n<html lang=en>\n<title>${title}</title>\n<h1>${title}</h1>\n`);
+  };
 
 describe('CallApiClient', () => {
   let server: Server;
@@ -109,7 +113,7 @@ describe('CallApiClient', () => {
       await expect(client.placeCall('+14155550100', 'k')).resolves.toMatchObject({ ok: false, certain: false, retryable: true });
     });
 
-    it('treats 503 as unavailable: nothing was placed, not the call\'s fault', async () => {
+    it("treats 503 as unavailable: nothing was placed, not the call's fault", async () => {
       handler = html(503, '503 Service Unavailable');
       await expect(client.placeCall('+14155550100', 'k')).resolves.toEqual({
         ok: false,
@@ -119,7 +123,7 @@ describe('CallApiClient', () => {
       });
     });
 
-    it.each([502, 504])('treats a gateway\'s %i as unavailable', async (status) => {
+    it.each([502, 504])("treats a gateway's %i as unavailable", async (status) => {
       handler = html(status, 'Bad Gateway');
       await expect(client.placeCall('+14155550100', 'k')).resolves.toMatchObject({ ok: false, unavailable: true });
     });

@@ -15,9 +15,7 @@ export type PlaceCallResult =
   // certain: the provider surely placed nothing. retryable: trying again may succeed.
   | { ok: false; unavailable: false; certain: boolean; retryable: boolean; reason: string };
 
-export type CallStatusResult =
-  | { ok: true; status: string; duration: number | null }
-  | { ok: false; notFound: boolean; reason: string };
+export type CallStatusResult = { ok: true; status: string; duration: number | null } | { ok: false; notFound: boolean; reason: string };
 
 // Answers that say the provider (or the gateway in front of it) did not take the work: 429 and 503
 // refuse it, 502 and 504 come from a gateway that could not reach it. Nothing was placed.
@@ -83,7 +81,8 @@ export class CallApiClient implements OnApplicationShutdown {
       return { ok: false, unavailable: false, certain: false, retryable: true, reason: `HTTP ${status} without a call id` };
     }
     const reason = `HTTP ${status}${describeBody(body, response.text)}`;
-    if (UNAVAILABLE_STATUSES.has(status)) return { ok: false, unavailable: true, reason, retryAfterMs: parseRetryAfter(response.retryAfter, this.clock.now().getTime()) };
+    if (UNAVAILABLE_STATUSES.has(status))
+      return { ok: false, unavailable: true, reason, retryAfterMs: parseRetryAfter(response.retryAfter, this.clock.now().getTime()) };
     if (status >= 500) return { ok: false, unavailable: false, certain: false, retryable: true, reason };
     return { ok: false, unavailable: false, certain: true, retryable: false, reason };
   }

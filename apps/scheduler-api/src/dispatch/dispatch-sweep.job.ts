@@ -22,7 +22,10 @@ export class DispatchSweepJob implements OnModuleInit, OnModuleDestroy {
   ) {}
 
   onModuleInit(): void {
-    this.registry.addInterval('dispatch-sweep', setInterval(() => void this.dispatcher.sweep(), this.config.dispatchIntervalMs));
+    this.registry.addInterval(
+      'dispatch-sweep',
+      setInterval(() => void this.dispatcher.sweep(), this.config.dispatchIntervalMs),
+    );
   }
 
   onModuleDestroy(): void {

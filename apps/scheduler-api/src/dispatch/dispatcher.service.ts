@@ -185,7 +185,12 @@ export class DispatcherService implements OnApplicationBootstrap, BeforeApplicat
       // Shutdown began while it waited: nothing was sent, so the attempt is given back, due now.
       const retryAt = this.clock.now().toISOString();
       const reason = 'not dialled: the dispatcher shut down first';
-      await this.commands.executeWithRetry(call.id, { type: 'RecordDispatchUnavailable', reason, retryAt }, { metadata: this.metadata, persistUntilStored: true }, claim);
+      await this.commands.executeWithRetry(
+        call.id,
+        { type: 'RecordDispatchUnavailable', reason, retryAt },
+        { metadata: this.metadata, persistUntilStored: true },
+        claim,
+      );
       return;
     }
     const result = await this.callApi.placeCall(claim.state.phoneNumber, key);
@@ -211,7 +216,12 @@ export class DispatcherService implements OnApplicationBootstrap, BeforeApplicat
       // Nothing was placed: the call waits, its attempt not counted, for the Call API to come back.
       const retryAt = new Date(this.clock.now().getTime() + Math.max(result.retryAfterMs ?? 0, this.config.retryBaseMs)).toISOString();
       this.logger.warn(`call ${call.id} attempt ${attempt}: Call API unavailable (${result.reason}); waits until ${retryAt} or the Call API is back`);
-      await this.commands.executeWithRetry(call.id, { type: 'RecordDispatchUnavailable', reason: result.reason, retryAt }, { metadata: this.metadata, persistUntilStored: true }, claim);
+      await this.commands.executeWithRetry(
+        call.id,
+        { type: 'RecordDispatchUnavailable', reason: result.reason, retryAt },
+        { metadata: this.metadata, persistUntilStored: true },
+        claim,
+      );
     } else {
       this.circuit.reached();
       const recorded = await this.commands.executeWithRetry(

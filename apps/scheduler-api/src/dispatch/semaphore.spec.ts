@@ -89,9 +89,9 @@ describe('Semaphore', () => {
 
   it('frees the slot when a task throws synchronously', async () => {
     const semaphore = new Semaphore(1);
-    const failing = semaphore.run((() => {
+    const failing = semaphore.run(() => {
       throw new Error('boom');
-    }));
+    });
     await expect(failing).rejects.toThrow('boom');
     await expect(semaphore.run(async () => 'ran')).resolves.toBe('ran');
   });

@@ -18,7 +18,7 @@ function setup(options: { views?: Partial<CallViewRepository>; commands?: Partia
     options.views as CallViewRepository,
     options.callApi as CallApiClient,
     config,
-    options.clock ?? ({ now: () => new Date() }),
+    options.clock ?? { now: () => new Date() },
   );
 }
 

@@ -103,21 +103,29 @@ export class StatusFollowerService implements OnApplicationBootstrap, BeforeAppl
           entry.known,
         );
         entry.known = result;
-        if (isTerminal(result.state.status)) { this.untrack(callId); return; }
+        if (isTerminal(result.state.status)) {
+          this.untrack(callId);
+          return;
+        }
         entry.delay = result.events.length > 0 ? this.config.followIntervalMs : this.slower(entry.delay);
         // `return await` (not `return`): a failing loseTracking must land in the catch below and be
         // tried again at the next poll, not escape as an unhandled rejection.
         if (this.clock.now().getTime() - entry.since > this.config.followGiveUpMs) {
-          await this.loseTracking(callId, entry, `no final status after ${formatDuration(this.config.followGiveUpMs)} (last: ${answer.status})`); return;
+          await this.loseTracking(callId, entry, `no final status after ${formatDuration(this.config.followGiveUpMs)} (last: ${answer.status})`);
+          return;
         }
       } else if (answer.notFound && ++entry.notFound >= this.config.followNotFoundLimit) {
-        await this.loseTracking(callId, entry, `${answer.reason}, ${entry.notFound} times in a row; its final status is unknown`); return;
+        await this.loseTracking(callId, entry, `${answer.reason}, ${entry.notFound} times in a row; its final status is unknown`);
+        return;
       } else {
         entry.delay = this.slower(entry.delay);
       }
     } catch (error) {
       // The call moved on without us (ended elsewhere): stop following.
-      if (error instanceof IllegalTransitionError) { this.untrack(callId); return; }
+      if (error instanceof IllegalTransitionError) {
+        this.untrack(callId);
+        return;
+      }
       if (!(error instanceof ConcurrencyError)) this.logger.warn(`following ${callId}: ${(error as Error).message}`);
       entry.delay = this.slower(entry.delay);
     }

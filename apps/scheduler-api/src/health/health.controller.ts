@@ -25,7 +25,12 @@ const HEALTH_OK = {
   details: { database: { status: 'up', engine: 'sqlite' }, callApi: { status: 'up' } },
 };
 const DATABASE_DOWN = { status: 'down', engine: 'postgres', message: 'connect ECONNREFUSED 127.0.0.1:5432', since: '2026-12-01T21:14:05.000Z' };
-const HEALTH_DOWN = { status: 'error', info: { callApi: { status: 'up' } }, error: { database: DATABASE_DOWN }, details: { database: DATABASE_DOWN, callApi: { status: 'up' } } };
+const HEALTH_DOWN = {
+  status: 'error',
+  info: { callApi: { status: 'up' } },
+  error: { database: DATABASE_DOWN },
+  details: { database: DATABASE_DOWN, callApi: { status: 'up' } },
+};
 
 // Open and unthrottled: load balancers and monitors poll it, hold no key, and it reveals no data.
 @Public()
@@ -47,7 +52,9 @@ export class HealthController {
 
   @Get()
   @ApiOperation({
-    operationId: 'getHealth', summary: 'Liveness and dependencies: `database` (503 when down) and `callApi` (reported down with since/waiting; the service stays live: 200, status "degraded")',
+    operationId: 'getHealth',
+    summary:
+      'Liveness and dependencies: `database` (503 when down) and `callApi` (reported down with since/waiting; the service stays live: 200, status "degraded")',
   })
   @ApiOkResponse({ description: 'ok, or degraded while the Call API is unavailable', schema: HEALTH_SCHEMA, example: HEALTH_OK })
   @ApiServiceUnavailableResponse({ description: 'the database is unreachable', schema: HEALTH_SCHEMA, example: HEALTH_DOWN })

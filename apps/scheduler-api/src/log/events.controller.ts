@@ -14,8 +14,10 @@ export class EventsController {
 
   @Get()
   @ApiOperation({
-    operationId: 'listEvents', summary: 'The global event log by position; Accept: application/x-ndjson streams all of it',
-    description: 'A page after the end is empty. The NDJSON export is a long read: at most 2 per client address (429) and a bounded number at once (503), each with Retry-After.',
+    operationId: 'listEvents',
+    summary: 'The global event log by position; Accept: application/x-ndjson streams all of it',
+    description:
+      'A page after the end is empty. The NDJSON export is a long read: at most 2 per client address (429) and a bounded number at once (503), each with Retry-After.',
   })
   @ApiProduces('application/json', 'application/x-ndjson')
   @ApiOkResponse({ type: [StoredEventDto] })

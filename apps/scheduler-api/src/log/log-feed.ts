@@ -40,7 +40,7 @@ export class LogFeed {
       const poll = async () => {
         try {
           last ??= await this.store.lastPosition();
-          for (let full = true; full && !stopped; ) {
+          for (let full = true; full && !stopped;) {
             const page = await this.store.readAll(last, PAGE);
             const views = await this.calls.findByIds(page.map((e) => e.streamId));
             for (const event of page) {

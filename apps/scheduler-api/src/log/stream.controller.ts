@@ -21,7 +21,8 @@ export class StreamController {
   @AcceptsTicket()
   @ApiQuery({ name: 'ticket', required: false, description: 'a stream ticket from POST /api/stream/tickets (EventSource cannot send Authorization)' })
   @ApiOperation({
-    operationId: 'streamChanges', summary: 'Server-Sent Events: every projection change, `event: change`, `id: <position>`, data {position, event, call}',
+    operationId: 'streamChanges',
+    summary: 'Server-Sent Events: every projection change, `event: change`, `id: <position>`, data {position, event, call}',
     description:
       'Reconnect with Last-Event-ID (or ?lastEventId=) to receive the stored events after that position first (400 when it is past the head). ' +
       'A catch-up is a long read: at most 2 per client address (429) and a bounded number at once (503), each with Retry-After. ' +
@@ -40,12 +41,7 @@ export class StreamController {
       },
     },
   })
-  follow(
-    @Headers('last-event-id') header: string | undefined,
-    @Query('lastEventId') query: string | undefined,
-    @Req() req: Request,
-    @Res() res: Response,
-  ) {
+  follow(@Headers('last-event-id') header: string | undefined, @Query('lastEventId') query: string | undefined, @Req() req: Request, @Res() res: Response) {
     return this.stream.follow(res, parsePosition(header ?? query), clientAddress(req));
   }
 

@@ -39,8 +39,16 @@ class FakeResponse extends EventEmitter {
 }
 
 const view = (id: string): CallView => ({ id, version: 1, status: 'pending' }) as CallView;
-const stored = (position: number, streamId = 'c1'): StoredEventView =>
-  ({ position, streamId, version: position, type: 'CallScheduled', data: {}, metadata: {}, occurredAt: '', schemaVersion: 1 });
+const stored = (position: number, streamId = 'c1'): StoredEventView => ({
+  position,
+  streamId,
+  version: position,
+  type: 'CallScheduled',
+  data: {},
+  metadata: {},
+  occurredAt: '',
+  schemaVersion: 1,
+});
 const change = (position: number): CallChange => ({ position, event: stored(position), call: view('c1') });
 
 function setup(log: StoredEventView[]) {

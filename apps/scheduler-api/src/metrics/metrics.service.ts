@@ -41,15 +41,30 @@ export class MetricsService implements OnModuleInit, OnModuleDestroy {
     @Inject(RequestAuthenticator) private readonly authenticator: RequestAuthenticator,
   ) {
     collectDefaultMetrics({ register: this.registry });
-    new Gauge({ name: 'call_dials_in_flight', help: 'Dials waiting for the Call API', registers: [this.registry], collect() {
-      this.set(dispatcher.inFlightCount);
-    } });
-    new Gauge({ name: 'calls_followed', help: 'Live calls whose status is being polled', registers: [this.registry], collect() {
-      this.set(follower.followingCount);
-    } });
-    new Gauge({ name: 'call_api_up', help: 'The Call API circuit: 1 closed (dialling), 0 open or half-open', registers: [this.registry], collect() {
-      this.set(circuit.status().up ? 1 : 0);
-    } });
+    new Gauge({
+      name: 'call_dials_in_flight',
+      help: 'Dials waiting for the Call API',
+      registers: [this.registry],
+      collect() {
+        this.set(dispatcher.inFlightCount);
+      },
+    });
+    new Gauge({
+      name: 'calls_followed',
+      help: 'Live calls whose status is being polled',
+      registers: [this.registry],
+      collect() {
+        this.set(follower.followingCount);
+      },
+    });
+    new Gauge({
+      name: 'call_api_up',
+      help: 'The Call API circuit: 1 closed (dialling), 0 open or half-open',
+      registers: [this.registry],
+      collect() {
+        this.set(circuit.status().up ? 1 : 0);
+      },
+    });
     new Gauge({
       name: 'calls_by_status',
       help: 'Calls in the projection, by status',

@@ -15,11 +15,7 @@ describe('LiveService', () => {
     vi.useFakeTimers();
     FakeEventSource.instances = [];
     TestBed.configureTestingModule({
-      providers: [
-        { provide: EVENT_SOURCE_FACTORY, useValue: (url: string) => new FakeEventSource(url) },
-        provideHttpClient(),
-        provideHttpClientTesting(),
-      ],
+      providers: [{ provide: EVENT_SOURCE_FACTORY, useValue: (url: string) => new FakeEventSource(url) }, provideHttpClient(), provideHttpClientTesting()],
     });
     live = TestBed.inject(LiveService);
     received = [];

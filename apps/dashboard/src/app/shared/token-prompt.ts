@@ -9,8 +9,7 @@ import { AuthService } from './auth.service';
     <form class="card token-prompt" (submit)="save($event, token.value)" aria-labelledby="token-title">
       <h2 id="token-title">This API needs an API key</h2>
       <p class="hint" id="token-hint">
-        Ask an admin for a key (npm run keys -- create). What you do is recorded under its name. The key is kept for this
-        browser session only.
+        Ask an admin for a key (npm run keys -- create). What you do is recorded under its name. The key is kept for this browser session only.
       </p>
       <div class="field">
         <label for="api-token">API key</label>

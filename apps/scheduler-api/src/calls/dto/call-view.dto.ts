@@ -12,7 +12,8 @@ export class CallViewDto implements CallView {
   @ApiProperty({ type: String, nullable: true }) providerCallId!: string | null;
   @ApiProperty({ type: String, nullable: true, description: "the Call API's own word for the status" }) providerStatus!: string | null;
   @ApiProperty({ type: String, nullable: true }) lastError!: string | null;
-  @ApiProperty({ type: Number, nullable: true, description: 'dial time minus the time it was wanted (scheduledAt, or an operator\'s "now"), ms' }) latenessMs!: number | null;
+  @ApiProperty({ type: Number, nullable: true, description: 'dial time minus the time it was wanted (scheduledAt, or an operator\'s "now"), ms' }) latenessMs!:
+    number | null;
   @ApiProperty({ type: Number, nullable: true, description: 'call duration in seconds, once ended' }) duration!: number | null;
   @ApiProperty({ type: String, nullable: true, format: 'date-time', description: 'when the dispatcher acts next' })
   nextAttemptAt!: string | null;

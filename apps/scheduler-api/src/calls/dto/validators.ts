@@ -2,7 +2,12 @@ import { registerDecorator, type ValidationArguments, type ValidationOptions } f
 import { isValidTimezone, normalisePhoneNumber, parseInstant } from '#domain';
 
 // Field checks reuse the domain's own rules, so the API and the decider can never disagree.
-function fromDomainRule(name: string, check: (value: unknown) => boolean, message: string | ((args: ValidationArguments) => string), options?: ValidationOptions) {
+function fromDomainRule(
+  name: string,
+  check: (value: unknown) => boolean,
+  message: string | ((args: ValidationArguments) => string),
+  options?: ValidationOptions,
+) {
   return (target: object, propertyName: string) =>
     registerDecorator({ name, target: target.constructor, propertyName, options: { message, ...options }, validator: { validate: check } });
 }

@@ -8,10 +8,7 @@ export interface CircuitOptions {
 }
 
 /** What changed, for the caller to record and log. */
-export type CircuitTransition =
-  | { kind: 'opened'; since: number; reason: string; failures: number }
-  | { kind: 'closed'; since: number; at: number }
-  | null;
+export type CircuitTransition = { kind: 'opened'; since: number; reason: string; failures: number } | { kind: 'closed'; since: number; at: number } | null;
 
 /**
  * The Call API circuit breaker, pure: time comes in as arguments. Closed: dial. After
