@@ -23,7 +23,7 @@ describe('the OpenAPI document', () => {
   beforeAll(async () => {
     scheduler = await startScheduler({ callApiUrl: 'http://127.0.0.1:9', env: { AUTH_TOKEN: 'contract-secret-contract-secret-32ch' } });
     served = (await (
-      await fetch(`${scheduler.url}/api/docs-json`, { headers: { Authorization: 'Bearer contract-secret-contract-secret' } })
+      await fetch(`${scheduler.url}/api/docs-json`, { headers: { Authorization: 'Bearer contract-secret-contract-secret-32ch' } })
     ).json()) as Document;
   }, 60_000);
 
