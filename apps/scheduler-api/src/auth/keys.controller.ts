@@ -13,7 +13,7 @@ export class KeysController {
   constructor(@Inject(ApiKeysService) private readonly keys: ApiKeysService) {}
 
   @Get()
-  @ApiOperation({ summary: 'Every API key ever issued: name, role, created, revoked (never the key)' })
+  @ApiOperation({ operationId: 'listApiKeys', summary: 'Every API key ever issued: name, role, created, revoked (never the key)' })
   @ApiOkResponse({ type: [KeyDto] })
   @ApiErrors(401, 403)
   list() {
@@ -21,7 +21,7 @@ export class KeysController {
   }
 
   @Post()
-  @ApiOperation({ summary: 'Issue an API key; the answer holds the key, shown this once' })
+  @ApiOperation({ operationId: 'createApiKey', summary: 'Issue an API key; the answer holds the key, shown this once' })
   @ApiCreatedResponse({ type: IssuedKeyDto })
   @ApiErrors(400, 401, 403, 409)
   async create(@Body() dto: CreateKeyDto) {
@@ -35,7 +35,7 @@ export class KeysController {
   }
 
   @Delete(':name')
-  @ApiOperation({ summary: 'Revoke the live key with this name: it is refused (401) from now on' })
+  @ApiOperation({ operationId: 'revokeApiKey', summary: 'Revoke the live key with this name: it is refused (401) from now on' })
   @ApiOkResponse({ type: RevokedKeyDto })
   @ApiErrors(401, 403, 404)
   async revoke(@Param('name') name: string) {

@@ -46,7 +46,10 @@ export class StreamController {
   }
 
   @Post('tickets')
-  @ApiOperation({ summary: 'A single-use ticket for GET /api/stream?ticket=…, valid 60 s: the key itself never goes in a URL' })
+  @ApiOperation({
+    operationId: 'issueStreamTicket',
+    summary: 'A single-use ticket for GET /api/stream?ticket=…, valid 60 s: the key itself never goes in a URL',
+  })
   @ApiCreatedResponse({ type: StreamTicketDto })
   @ApiErrors(401)
   ticket(@Req() req: Request) {
