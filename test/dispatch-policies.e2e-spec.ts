@@ -281,7 +281,8 @@ describe('dispatch policies', () => {
       const starts = (id: string) => streams.get(id)!.filter((e) => e.type === 'CallDispatchStarted').length;
       const handedBack = (id: string) => streams.get(id)!.filter((e) => e.type === 'CallDispatchDeferred').length;
       expect(calls.filter((c) => starts(c.id) !== 1 + handedBack(c.id))).toEqual([]);
-      expect(calls.filter((c) => handedBack(c.id) > 0).length).toBeLessThanOrEqual(2);
+      // Only calls claimed and still waiting at the send gate when the stop came: at most one per dial slot.
+      expect(calls.filter((c) => handedBack(c.id) > 0).length).toBeLessThanOrEqual(Number(env.DISPATCH_CONCURRENCY));
       // A clean stop, not one that ends by the signal (checked last so the above is reported either way).
       expect({ exitCode, signal: stopped.signalCode }).toEqual({ exitCode: 0, signal: null });
     }, 60_000);
