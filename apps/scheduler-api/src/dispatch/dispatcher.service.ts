@@ -66,7 +66,7 @@ export class DispatcherService implements OnApplicationBootstrap, BeforeApplicat
   ) {
     // Claims are paced evenly (a backlog does not go out as one burst); the send gate is the hard
     // limit, with a margin on its window: requests reach the provider some ms after their token.
-    this.limiter = new RateLimiter(config.dispatchRate, { burstMs: RATE_BURST_MS });
+    this.limiter = new RateLimiter(config.dispatchRate, { windowMs: 1000 + RATE_WINDOW_MARGIN_MS, burstMs: RATE_BURST_MS });
     this.sendGate = new RateLimiter(config.dispatchRate, { windowMs: 1000 + RATE_WINDOW_MARGIN_MS });
   }
 
