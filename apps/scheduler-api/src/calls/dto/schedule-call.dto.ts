@@ -1,7 +1,16 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { ArrayMaxSize, ArrayMinSize, IsArray, IsDefined, IsIn, IsOptional, IsString, MaxLength } from 'class-validator';
+import { applyDecorators } from '@nestjs/common';
 import { IsE164Phone, IsIanaTimezone, IsInstantWithOffset } from './validators.js';
+
+/** An optional instant field: ISO-8601 with an offset, checked by the domain's own parser. */
+function OptionalInstant(example: string, description: string) {
+  // class-validator checks bottom-up: type first, then length, then the instant rules.
+  return applyDecorators(ApiPropertyOptional({ example, description }), IsOptional(), IsInstantWithOffset(), MaxLength(40), IsString());
+}
+
+const DEADLINE = 'ISO-8601 with offset: place the call by then or record it missed; default MISFIRE_GRACE after its time';
 
 export class ScheduleCallDto {
   @ApiProperty({ example: '+14155550100', description: 'International format; stored as E.164' })
@@ -12,11 +21,7 @@ export class ScheduleCallDto {
   @IsString()
   phoneNumber!: string;
 
-  @ApiPropertyOptional({ example: '2026-12-01T09:30:00+01:00', description: 'ISO-8601 with offset; omitted = now' })
-  @IsOptional()
-  @IsInstantWithOffset()
-  @MaxLength(40)
-  @IsString()
+  @OptionalInstant('2026-12-01T09:30:00+01:00', 'ISO-8601 with offset; omitted = now')
   scheduledAt?: string;
 
   @ApiPropertyOptional({ example: 'Europe/Paris', description: "IANA zone of the person's local time, for display" })
@@ -26,14 +31,7 @@ export class ScheduleCallDto {
   @IsString()
   timezone?: string;
 
-  @ApiPropertyOptional({
-    example: '2026-12-01T10:00:00+01:00',
-    description: 'ISO-8601 with offset: place the call by then or record it missed; default MISFIRE_GRACE after its time',
-  })
-  @IsOptional()
-  @IsInstantWithOffset()
-  @MaxLength(40)
-  @IsString()
+  @OptionalInstant('2026-12-01T10:00:00+01:00', DEADLINE)
   deadline?: string;
 }
 
@@ -44,33 +42,15 @@ export class RescheduleCallDto {
   @IsString()
   scheduledAt!: string;
 
-  @ApiPropertyOptional({
-    example: '2026-12-01T10:00:00+01:00',
-    description: 'ISO-8601 with offset: place the call by then or record it missed; default MISFIRE_GRACE after its time',
-  })
-  @IsOptional()
-  @IsInstantWithOffset()
-  @MaxLength(40)
-  @IsString()
+  @OptionalInstant('2026-12-01T10:00:00+01:00', DEADLINE)
   deadline?: string;
 }
 
 export class RetryCallDto {
-  @ApiPropertyOptional({ example: '2026-12-02T09:00:00+01:00', description: 'ISO-8601 with offset; omitted = now' })
-  @IsOptional()
-  @IsInstantWithOffset()
-  @MaxLength(40)
-  @IsString()
+  @OptionalInstant('2026-12-02T09:00:00+01:00', 'ISO-8601 with offset; omitted = now')
   at?: string;
 
-  @ApiPropertyOptional({
-    example: '2026-12-01T10:00:00+01:00',
-    description: 'ISO-8601 with offset: place the call by then or record it missed; default MISFIRE_GRACE after its time',
-  })
-  @IsOptional()
-  @IsInstantWithOffset()
-  @MaxLength(40)
-  @IsString()
+  @OptionalInstant('2026-12-01T10:00:00+01:00', DEADLINE)
   deadline?: string;
 }
 
@@ -86,18 +66,10 @@ export class BulkRetryDto extends RetryCallDto {
   @IsArray()
   status!: (typeof RETRYABLE_STATUSES)[number][];
 
-  @ApiPropertyOptional({ example: '2026-12-01T00:00:00Z', description: 'only calls that ended at or after this instant (ISO-8601 with offset)' })
-  @IsOptional()
-  @IsInstantWithOffset()
-  @MaxLength(40)
-  @IsString()
+  @OptionalInstant('2026-12-01T00:00:00Z', 'only calls that ended at or after this instant (ISO-8601 with offset)')
   since?: string;
 
-  @ApiPropertyOptional({ example: '2026-12-02T00:00:00Z', description: 'only calls that ended before this instant' })
-  @IsOptional()
-  @IsInstantWithOffset()
-  @MaxLength(40)
-  @IsString()
+  @OptionalInstant('2026-12-02T00:00:00Z', 'only calls that ended before this instant')
   until?: string;
 }
 

@@ -8,8 +8,9 @@ function fromDomainRule(
   message: string | ((args: ValidationArguments) => string),
   options?: ValidationOptions,
 ) {
-  return (target: object, propertyName: string) =>
-    registerDecorator({ name, target: target.constructor, propertyName, options: { message, ...options }, validator: { validate: check } });
+  return (target: object, propertyName: string | symbol) => {
+    registerDecorator({ name, target: target.constructor, propertyName: String(propertyName), options: { message, ...options }, validator: { validate: check } });
+  };
 }
 
 const passes = (fn: () => unknown) => {
