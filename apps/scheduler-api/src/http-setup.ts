@@ -82,12 +82,21 @@ function protectDocs(app: NestExpressApplication): void {
   const keys = app.get(ApiKeysService);
   const authenticator = app.get(RequestAuthenticator);
   app.use(async (req: Request, res: Response, next: NextFunction) => {
-    if (!DOCS_PATHS.test(req.path)) return next();
+    if (!DOCS_PATHS.test(req.path)) {
+      next();
+      return;
+    }
     try {
-      if (!(await keys.authRequired())) return next();
+      if (!(await keys.authRequired())) {
+        next();
+        return;
+      }
       const secret = docsSecret(req.headers.authorization);
       const result = secret ? await keys.authenticate(secret) : ({ ok: false, reason: 'missing' } as const);
-      if (result.ok) return next();
+      if (result.ok) {
+        next();
+        return;
+      }
       authenticator.failed(req, result.reason);
       res.setHeader('WWW-Authenticate', 'Basic realm="Call Scheduler API docs", charset="UTF-8"');
       res.status(401).json({
@@ -121,8 +130,10 @@ function serveDashboard(app: NestExpressApplication, dir: string): void {
   app.useStaticAssets(dir, { index: false });
   // Client-side routes (/pending, /calls/:id…) get the app shell; /api and /health stay the API's.
   app.use((req: Request, res: Response, next: NextFunction) => {
-    if (req.method !== 'GET' || SERVER_PATHS.test(req.path)) return next();
-    if (!req.accepts('html')) return next();
+    if (req.method !== 'GET' || SERVER_PATHS.test(req.path) || !req.accepts('html')) {
+      next();
+      return;
+    }
     res.sendFile(index);
   });
 }

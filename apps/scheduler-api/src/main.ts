@@ -57,8 +57,8 @@ async function bootstrap(config: AppConfig): Promise<void> {
       Logger.log(`${signal}: no new dials; waiting for in-flight ones`, 'Shutdown');
       app.close().then(
         () => process.exit(0),
-        (error: Error) => {
-          console.error(`shutdown failed: ${error.message}`);
+        (error: unknown) => {
+          console.error(`shutdown failed: ${(error as Error).message}`);
           process.exit(1);
         },
       );
@@ -84,7 +84,8 @@ try {
   console.error((error as Error).message);
   process.exit(1);
 }
-bootstrap(config).catch((error: Error) => {
-  console.error(`scheduler-api failed to start: ${error.stack ?? error.message}`);
+bootstrap(config).catch((error: unknown) => {
+  const e = error as Error;
+  console.error(`scheduler-api failed to start: ${e.stack ?? e.message}`);
   process.exit(1);
 });

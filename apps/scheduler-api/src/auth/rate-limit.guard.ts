@@ -31,9 +31,11 @@ export class RateLimitGuard extends ThrottlerGuard {
     super(options, storage, reflector);
   }
 
-  protected override async getTracker(req: Record<string, any>, context?: ExecutionContext): Promise<string> {
-    const request = req as Request;
-    const acceptsTicket = context ? (this.reflector.getAllAndOverride<boolean>(ACCEPTS_TICKET, [context.getHandler(), context.getClass()]) ?? false) : false;
+  protected override async getTracker(req: Record<string, unknown>, context?: ExecutionContext): Promise<string> {
+    const request = req as unknown as Request;
+    const acceptsTicket = context
+      ? (this.reflector.getAllAndOverride<boolean | undefined>(ACCEPTS_TICKET, [context.getHandler(), context.getClass()]) ?? false)
+      : false;
     const auth = await this.authenticator.resolve(request, acceptsTicket);
     return auth.ok && auth.principal.via !== 'open' ? `key:${auth.principal.name}` : `address:${clientAddress(request)}`;
   }
@@ -43,8 +45,8 @@ export class RateLimitGuard extends ThrottlerGuard {
     return `${name}:${tracker}`;
   }
 
-  protected override async throwThrottlingException(_context: ExecutionContext, detail: ThrottlerLimitDetail): Promise<void> {
+  protected override throwThrottlingException(_context: ExecutionContext, detail: ThrottlerLimitDetail): Promise<void> {
     const who = detail.tracker.startsWith('key:') ? 'this key' : 'this address';
-    throw new ThrottlerException(`too many requests from ${who}: at most ${detail.limit} a minute; retry after ${detail.timeToBlockExpire} s`);
+    return Promise.reject(new ThrottlerException(`too many requests from ${who}: at most ${detail.limit} a minute; retry after ${detail.timeToBlockExpire} s`));
   }
 }

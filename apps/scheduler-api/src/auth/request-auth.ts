@@ -58,7 +58,8 @@ export class RequestAuthenticator {
       const result = await this.keys.authenticate(bearer);
       return result.ok ? result : { ok: false, reason: result.reason };
     }
-    const ticket = req.query?.ticket;
+    // A request built outside Express (a test double, an adapter) may carry no parsed query.
+    const ticket = (req.query as Request['query'] | undefined)?.ticket;
     if (acceptsTicket && typeof ticket === 'string' && ticket !== '') {
       const principal = await this.tickets.redeem(ticket);
       return principal ? { ok: true, principal } : { ok: false, reason: 'ticket' };

@@ -42,11 +42,13 @@ export class StreamTickets {
 
   /** The principal of a valid, unexpired, unused ticket (and marks it used); null otherwise. */
   async redeem(ticket: string): Promise<Principal | null> {
-    const [payload, signature, extra] = ticket.split('.');
-    if (!payload || !signature || extra !== undefined) return null;
+    const parts = ticket.split('.');
+    if (parts.length !== 2) return null;
+    const [payload, signature] = parts;
+    if (!payload || !signature) return null;
     let claims: { n?: unknown; v?: unknown; e?: unknown };
     try {
-      claims = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8'));
+      claims = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as typeof claims;
     } catch {
       return null;
     }

@@ -123,9 +123,9 @@ export class CallsService {
 
   async stats() {
     const [counts, recent] = await Promise.all([this.views.countsByStatus(), this.views.recentlyDispatched(100)]);
-    const recentLateness = recent
-      .filter((c) => c.dispatchedAt && c.latenessMs !== null)
-      .map((c) => ({ callId: c.id, dispatchedAt: c.dispatchedAt!, latenessMs: c.latenessMs! }));
+    const recentLateness = recent.flatMap((c) =>
+      c.dispatchedAt && c.latenessMs !== null ? [{ callId: c.id, dispatchedAt: c.dispatchedAt, latenessMs: c.latenessMs }] : [],
+    );
     return { counts, recentLateness };
   }
 

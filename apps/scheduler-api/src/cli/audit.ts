@@ -16,7 +16,9 @@ const USAGE = `usage: npm run audit -- <command>
 The database is DATABASE_URL's, as for the service (default sqlite:data/calls.db).`;
 
 runCli(async () => {
-  const [command, ...rest] = process.argv.slice(2);
+  const args = process.argv.slice(2);
+  const command = args.at(0);
+  const rest = args.slice(1);
   switch (command) {
     case 'verify':
       return verify(rest);

@@ -37,7 +37,8 @@ export const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
  * (logs and CI output stay readable).
  */
 export class Progress {
-  private readonly tty = Boolean(process.stdout.isTTY);
+  // Typed boolean, but undefined when stdout is not a terminal.
+  private readonly tty = (process.stdout.isTTY as boolean | undefined) === true;
   private last = 0;
   private drawn = false;
 

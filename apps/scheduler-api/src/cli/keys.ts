@@ -14,7 +14,9 @@ The database is DATABASE_URL's, as for the service (default sqlite:data/calls.db
 Once a key exists, every API request needs one (Authorization: Bearer <key>).`;
 
 runCli(async () => {
-  const [command, ...rest] = process.argv.slice(2);
+  const args = process.argv.slice(2);
+  const command = args.at(0);
+  const rest = args.slice(1);
   switch (command) {
     case 'create':
       return create(rest);

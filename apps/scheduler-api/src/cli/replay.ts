@@ -62,7 +62,8 @@ function printReport(r: ReplayReport): void {
   for (const d of r.firstDifferences) {
     if (d.kind === 'missing') lines.push(`  ${d.id}: in the log but missing from call_views`);
     else if (d.kind === 'extra') lines.push(`  ${d.id}: in call_views but not in the log`);
-    else lines.push(`  ${d.id}: ${d.columns!.map((c) => `${c.column} live=${JSON.stringify(c.live)} replayed=${JSON.stringify(c.replayed)}`).join('; ')}`);
+    else
+      lines.push(`  ${d.id}: ${(d.columns ?? []).map((c) => `${c.column} live=${JSON.stringify(c.live)} replayed=${JSON.stringify(c.replayed)}`).join('; ')}`);
   }
   if (r.differences > r.firstDifferences.length) lines.push(`  … and ${fmt(r.differences - r.firstDifferences.length)} more`);
   if (r.anomalies > 0) {

@@ -14,7 +14,14 @@ class FakeStore {
   readonly faults: Fault[] = [];
   readonly eventIdsSeen: (string[] | undefined)[] = [];
 
-  async append(streamId: string, expectedVersion: number, events: CallEvent[], options: AppendOptions): Promise<StoredEvent[]> {
+  // Runs at once and turns a throw into a rejection, as an async method would.
+  append(streamId: string, expectedVersion: number, events: CallEvent[], options: AppendOptions): Promise<StoredEvent[]> {
+    return new Promise((resolve) => {
+      resolve(this.appendNow(streamId, expectedVersion, events, options));
+    });
+  }
+
+  private appendNow(streamId: string, expectedVersion: number, events: CallEvent[], options: AppendOptions): StoredEvent[] {
     this.eventIdsSeen.push(options.eventIds);
     const ids = options.eventIds ?? events.map((_, i) => `auto-${this.rows.length + i}`);
     const retried = this.rows.filter((r) => ids.includes(r.eventId));
@@ -28,8 +35,8 @@ class FakeStore {
     return stored;
   }
 
-  async readStream(streamId: string): Promise<StoredEvent[]> {
-    return this.stream(streamId);
+  readStream(streamId: string): Promise<StoredEvent[]> {
+    return Promise.resolve(this.stream(streamId));
   }
 
   stream(streamId: string): StoredEvent[] {

@@ -50,7 +50,7 @@ describe('ApiExceptionFilter', () => {
   it('maps every domain error code to a 4xx status, with the code and a string message', () => {
     for (const code of Object.values(DomainErrorCode)) {
       const sent = send(new DomainError(code, `broken ${code}`));
-      expect({ code, status: sent.status }).toEqual({ code, status: expect.any(Number) });
+      expect({ code, status: sent.status }).toEqual({ code, status: expect.any(Number) as unknown });
       expect(sent.status).toBeGreaterThanOrEqual(400);
       expect(sent.status).toBeLessThan(500);
       expect(sent.body).toMatchObject({ code, message: `broken ${code}` });
@@ -60,7 +60,7 @@ describe('ApiExceptionFilter', () => {
   it('answers a reused Idempotency-Key with 422 IDEMPOTENCY_MISMATCH', () => {
     const sent = send(new IdempotencyMismatchError());
     expect(sent.status).toBe(422);
-    expect(sent.body).toMatchObject({ statusCode: 422, code: 'IDEMPOTENCY_MISMATCH', message: expect.stringContaining('Idempotency-Key') });
+    expect(sent.body).toMatchObject({ statusCode: 422, code: 'IDEMPOTENCY_MISMATCH', message: expect.stringContaining('Idempotency-Key') as unknown });
   });
 
   it('answers a foreign cursor with 400 INVALID_CURSOR naming the cursor field', () => {

@@ -60,7 +60,7 @@ function sendError(exception: unknown, res: Response): void {
 
 function healthCheckResult(exception: unknown): object | null {
   if (!(exception instanceof ServiceUnavailableException)) return null;
-  const response = exception.getResponse() as { status?: unknown; details?: unknown };
+  const response = exception.getResponse() as { status?: unknown; details?: unknown } | null | undefined;
   return response?.status === 'error' && typeof response.details === 'object' ? response : null;
 }
 
@@ -76,7 +76,8 @@ export function toErrorBody(exception: unknown): ErrorBody {
       logger.warn(exception.message);
       return { statusCode: 503, error: reason(503), message: 'the database is unreachable; try again shortly', code: DATABASE_UNAVAILABLE };
     }
-    const parserError = exception as { type?: string; status?: number; limit?: number };
+    // Anything may be thrown, null and undefined included.
+    const parserError = exception as { type?: string; status?: number; limit?: number } | null | undefined;
     if (parserError?.type === 'entity.parse.failed') {
       return { statusCode: 400, error: reason(400), message: 'request body is not valid JSON', fields: { body: ['is not valid JSON'] } };
     }

@@ -33,13 +33,13 @@ export class AuthGuard implements CanActivate {
     const targets = [context.getHandler(), context.getClass()];
     if (this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, targets)) return true;
     const req = context.switchToHttp().getRequest<Request>();
-    const auth = await this.authenticator.resolve(req, this.reflector.getAllAndOverride<boolean>(ACCEPTS_TICKET, targets) ?? false);
+    const auth = await this.authenticator.resolve(req, this.reflector.getAllAndOverride<boolean | undefined>(ACCEPTS_TICKET, targets) ?? false);
     if (!auth.ok) {
       this.authenticator.failed(req, auth.reason);
       context.switchToHttp().getResponse<Response>().setHeader('WWW-Authenticate', 'Bearer realm="call-scheduler"');
       throw new UnauthorizedException(UNAUTHORIZED[auth.reason]);
     }
-    const required = this.reflector.getAllAndOverride<Role>(REQUIRED_ROLE, targets) ?? 'viewer';
+    const required = this.reflector.getAllAndOverride<Role | undefined>(REQUIRED_ROLE, targets) ?? 'viewer';
     if (roleAllows(auth.principal.role, required)) return true;
     this.authenticator.failed(req, 'forbidden', `: ${auth.principal.name} is ${auth.principal.role}, needs ${required}`);
     throw new ForbiddenException(`this needs the ${required} role; the key "${auth.principal.name}" is ${auth.principal.role}`);

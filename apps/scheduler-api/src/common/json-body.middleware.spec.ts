@@ -53,7 +53,7 @@ describe('requireJsonObjectBody', () => {
   });
 
   it.each(['__proto__', 'constructor'])('refuses the key %s, which class-transformer would drop silently', (key) => {
-    const body = JSON.parse(`{"phoneNumber":"+14155550100",${JSON.stringify(key)}:{}}`);
+    const body: unknown = JSON.parse(`{"phoneNumber":"+14155550100",${JSON.stringify(key)}:{}}`);
     expect(fieldsOf(outcome('POST', body))).toEqual({ [key]: [`property ${key} should not exist`] });
   });
 

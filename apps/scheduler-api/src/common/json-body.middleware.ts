@@ -47,8 +47,8 @@ export function requireJsonObjectBody(req: Request, _res: Response, next: NextFu
 export function nestingDepth(value: unknown, limit = Number.POSITIVE_INFINITY): number {
   let deepest = 0;
   const pending: [unknown, number][] = [[value, 0]];
-  while (pending.length > 0) {
-    const [current, depth] = pending.pop()!;
+  for (let next = pending.pop(); next !== undefined; next = pending.pop()) {
+    const [current, depth] = next;
     if (current === null || typeof current !== 'object') continue;
     const level = depth + 1;
     if (level > deepest) {

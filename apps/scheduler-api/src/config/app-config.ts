@@ -158,6 +158,6 @@ function origins(raw: string | undefined, errors: string[]): string[] {
 export function parseDuration(raw: string): number | null {
   const match = /^(\d+(?:\.\d+)?)\s*(ms|s|m|h)?$/i.exec(raw.trim());
   if (!match) return null;
-  const factor = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[(match[2] ?? 'ms').toLowerCase() as 'ms'];
+  const factor = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[((match[2] as string | undefined) ?? 'ms').toLowerCase() as 'ms'];
   return Math.round(Number(match[1]) * factor);
 }

@@ -104,7 +104,7 @@ describe('CallApiClient', () => {
         unavailable: false,
         certain: false,
         retryable: true,
-        reason: expect.stringContaining('201 without a call id'),
+        reason: expect.stringContaining('201 without a call id') as unknown,
       });
     });
 
@@ -198,7 +198,13 @@ describe('CallApiClient', () => {
       const started = Date.now();
       const result = await client.placeCall('+14155550100', 'k');
       const elapsed = Date.now() - started;
-      expect(result).toEqual({ ok: false, unavailable: false, certain: false, retryable: true, reason: expect.stringMatching(/no answer within the timeout/) });
+      expect(result).toEqual({
+        ok: false,
+        unavailable: false,
+        certain: false,
+        retryable: true,
+        reason: expect.stringMatching(/no answer within the timeout/) as unknown,
+      });
       expect(elapsed).toBeGreaterThanOrEqual(TIMEOUT_MS - 20);
       expect(elapsed).toBeLessThan(TIMEOUT_MS + 1000);
     });
@@ -210,7 +216,7 @@ describe('CallApiClient', () => {
         unavailable: false,
         certain: false,
         retryable: true,
-        reason: expect.stringMatching(/ECONNRESET|socket hang up/),
+        reason: expect.stringMatching(/ECONNRESET|socket hang up/) as unknown,
       });
     });
 
@@ -222,7 +228,7 @@ describe('CallApiClient', () => {
       await expect(clientFor(`http://127.0.0.1:${port}`).placeCall('+14155550100', 'k')).resolves.toEqual({
         ok: false,
         unavailable: true,
-        reason: expect.stringContaining('ECONNREFUSED'),
+        reason: expect.stringContaining('ECONNREFUSED') as unknown,
         retryAfterMs: null,
       });
     });
@@ -270,7 +276,7 @@ describe('CallApiClient', () => {
 
     it('reports 404 as not found', async () => {
       handler = json(404, { error: 'Call not found' });
-      await expect(client.getCall(CALL.id)).resolves.toEqual({ ok: false, notFound: true, reason: expect.stringContaining('404') });
+      await expect(client.getCall(CALL.id)).resolves.toEqual({ ok: false, notFound: true, reason: expect.stringContaining('404') as unknown });
     });
 
     it('reports a 500 page as a passing failure, not as not found', async () => {
@@ -292,7 +298,7 @@ describe('CallApiClient', () => {
       await expect(client.getCall(CALL.id)).resolves.toEqual({
         ok: false,
         notFound: false,
-        reason: expect.stringMatching(/no answer within the timeout/),
+        reason: expect.stringMatching(/no answer within the timeout/) as unknown,
       });
     });
   });

@@ -122,7 +122,7 @@ export class CallApiClient implements OnApplicationShutdown {
         headers,
         ...(agent ? { httpAgent: agent, httpsAgent: agent } : {}),
       });
-      const retryAfter = res.headers['retry-after'];
+      const retryAfter: unknown = res.headers['retry-after'];
       return { status: res.status, text: typeof res.data === 'string' ? res.data : '', retryAfter: typeof retryAfter === 'string' ? retryAfter : null };
     } catch (error) {
       const e = error as AxiosError;
@@ -166,6 +166,6 @@ function parseJson(text: string): Record<string, unknown> | null {
 
 function describeBody(json: Record<string, unknown> | null, text: string): string {
   if (typeof json?.error === 'string') return `: ${json.error}`;
-  const title = /<title>([^<]*)<\/title>/i.exec(text ?? '')?.[1];
+  const title = /<title>([^<]*)<\/title>/i.exec(text)?.[1];
   return title ? `: ${title.trim()}` : '';
 }

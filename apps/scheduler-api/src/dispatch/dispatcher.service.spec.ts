@@ -1,7 +1,6 @@
 import { Subject } from 'rxjs';
 import type { CallView } from '#domain';
 import type { CallCommandsService } from '../commands/call-commands.service.js';
-import type { Clock } from '../common/clock.js';
 import { loadConfig } from '../config/app-config.js';
 import type { CallApiClient, PlaceCallResult } from './call-api.client.js';
 import { CallApiCircuit } from './circuit/call-api-circuit.service.js';
@@ -46,26 +45,29 @@ function setup(env: Record<string, string> = {}) {
   const claimedDueAt = new Map<string, string>();
 
   const commands = {
-    execute: async (id: string, command: { type: string; dueAt?: string }) => {
+    execute: (id: string, command: { type: string; dueAt?: string }) => {
       log.push(`${command.type} ${id}`);
       if (command.dueAt !== undefined) claimedDueAt.set(id, command.dueAt);
       if (command.type === 'StartDispatch') {
         pending = pending.filter((c) => c.id !== id);
-        return { state: { phoneNumber: `+1415555${id.padStart(4, '0')}` }, events: [{ type: 'CallDispatchStarted', data: { idempotencyKey: `${id}:1` } }] };
+        return Promise.resolve({
+          state: { phoneNumber: `+1415555${id.padStart(4, '0')}` },
+          events: [{ type: 'CallDispatchStarted', data: { idempotencyKey: `${id}:1` } }],
+        });
       }
-      return { state: {}, events: [] };
+      return Promise.resolve({ state: {}, events: [] });
     },
-    executeWithRetry: async (id: string, command: { type: string; reason?: string; certain?: boolean; retryable?: boolean }) => {
+    executeWithRetry: (id: string, command: { type: string; reason?: string; certain?: boolean; retryable?: boolean }) => {
       const detail = command.type === 'RecordDispatchFailure' ? ` (${command.reason}, certain=${command.certain}, retryable=${command.retryable})` : '';
       log.push(`${command.type} ${id}${detail}`);
-      return { state: {}, events: [] };
+      return Promise.resolve({ state: {}, events: [] });
     },
     policy: { misfireGraceMs: 15 * 60_000 },
   };
   const views = {
-    due: async (_now: Date, limit: number) => pending.slice(0, limit),
-    nextDueAt: async () => null,
-    inStatuses: async () => dispatching,
+    due: (_now: Date, limit: number) => Promise.resolve(pending.slice(0, limit)),
+    nextDueAt: () => Promise.resolve(null),
+    inStatuses: () => Promise.resolve(dispatching),
   };
   const callApi = {
     placeCall: async (phoneNumber: string, key: string): Promise<PlaceCallResult> => {
@@ -82,10 +84,10 @@ function setup(env: Record<string, string> = {}) {
   const circuitLog: string[] = [];
   const store = {
     changes$: new Subject(),
-    readLast: async () => null,
-    append: async (stream: string, _version: number, events: { type: string }[]) => circuitLog.push(`${stream} ${events[0].type}`),
+    readLast: () => Promise.resolve(null),
+    append: (stream: string, _version: number, events: { type: string }[]) => Promise.resolve(circuitLog.push(`${stream} ${events[0].type}`)),
   };
-  const circuit = new CallApiCircuit(store as never, { countDue: async () => pending.length } as never, callApi as never, clock, config);
+  const circuit = new CallApiCircuit(store as never, { countDue: () => Promise.resolve(pending.length) } as never, callApi as never, clock, config);
 
   const dispatcher = new DispatcherService(
     commands as unknown as CallCommandsService,
@@ -138,7 +140,7 @@ describe('DispatcherService', () => {
 
   it('records a failed dial with its classification and does not follow it', async () => {
     const t = setup();
-    t.answers.set('2', async () => ({ ok: false, unavailable: false, certain: true, retryable: false, reason: 'HTTP 400' }));
+    t.answers.set('2', () => Promise.resolve<PlaceCallResult>({ ok: false, unavailable: false, certain: true, retryable: false, reason: 'HTTP 400' }));
     t.setPending([call('2')]);
     await t.dispatcher.sweep();
     await settle(t.dispatcher);
@@ -209,7 +211,7 @@ describe('DispatcherService', () => {
 
   it('records an unreachable Call API as unavailable (attempt not counted), not as a failure', async () => {
     const t = setup();
-    t.answers.set('20', async () => ({ ok: false, unavailable: true, reason: 'ECONNREFUSED', retryAfterMs: null }));
+    t.answers.set('20', () => Promise.resolve<PlaceCallResult>({ ok: false, unavailable: true, reason: 'ECONNREFUSED', retryAfterMs: null }));
     t.setPending([call('20')]);
     await t.dispatcher.sweep();
     await settle(t.dispatcher);
@@ -220,7 +222,8 @@ describe('DispatcherService', () => {
 
   it('opens the circuit after three unavailable answers in a row: no more dials, the opening is recorded', async () => {
     const t = setup({ DISPATCH_CONCURRENCY: '1' });
-    for (const id of ['21', '22', '23']) t.answers.set(id, async () => ({ ok: false, unavailable: true, reason: 'HTTP 503', retryAfterMs: null }));
+    for (const id of ['21', '22', '23'])
+      t.answers.set(id, () => Promise.resolve<PlaceCallResult>({ ok: false, unavailable: true, reason: 'HTTP 503', retryAfterMs: null }));
     t.setPending([call('21'), call('22'), call('23'), call('24')]);
     for (let i = 0; i < 4; i++) {
       await t.dispatcher.sweep();
@@ -235,7 +238,7 @@ describe('DispatcherService', () => {
 
   it('while the circuit is open, records missed only the calls past their deadline, with the reason', async () => {
     const t = setup({ CIRCUIT_FAILURE_THRESHOLD: '1' });
-    t.answers.set('25', async () => ({ ok: false, unavailable: true, reason: 'ECONNREFUSED', retryAfterMs: null }));
+    t.answers.set('25', () => Promise.resolve<PlaceCallResult>({ ok: false, unavailable: true, reason: 'ECONNREFUSED', retryAfterMs: null }));
     t.setPending([call('25')]);
     await t.dispatcher.sweep();
     await settle(t.dispatcher);
@@ -249,7 +252,7 @@ describe('DispatcherService', () => {
 
   it('honours Retry-After: no dial before it has passed', async () => {
     const t = setup();
-    t.answers.set('28', async () => ({ ok: false, unavailable: true, reason: 'HTTP 429', retryAfterMs: 30_000 }));
+    t.answers.set('28', () => Promise.resolve<PlaceCallResult>({ ok: false, unavailable: true, reason: 'HTTP 429', retryAfterMs: 30_000 }));
     t.setPending([call('28')]);
     await t.dispatcher.sweep();
     await settle(t.dispatcher);

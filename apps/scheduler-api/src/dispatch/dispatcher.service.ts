@@ -92,6 +92,16 @@ export class DispatcherService implements OnApplicationBootstrap, BeforeApplicat
     if (this.inFlight.size > 0) this.logger.warn(`${this.inFlight.size} dial(s) still in flight at shutdown; they will be resolved on restart`);
   }
 
+  // stop() and overlapping sweep() calls set these flags while a sweep awaits; read through a call,
+  // TypeScript would keep the value it narrowed before the await.
+  private isStopping(): boolean {
+    return this.stopping;
+  }
+
+  private anotherSweepWanted(): boolean {
+    return this.sweepAgain && !this.stopping;
+  }
+
   get inFlightCount(): number {
     return this.inFlight.size;
   }
@@ -114,7 +124,7 @@ export class DispatcherService implements OnApplicationBootstrap, BeforeApplicat
           await this.recoverLostAttempts();
         }
         await this.dispatchDue();
-      } while (this.sweepAgain && !this.stopping);
+      } while (this.anotherSweepWanted());
       await this.armNext();
       if (this.failingSince !== null) {
         this.logger.log(`dispatch resumed after ${this.clock.now().getTime() - this.failingSince} ms of failed sweeps`);
@@ -141,14 +151,14 @@ export class DispatcherService implements OnApplicationBootstrap, BeforeApplicat
       // Read only as many rows as can be started (plus those being claimed, which still look due).
       const due = (await this.views.due(now, free + this.claiming.size)).filter((c) => !this.inFlight.has(c.id)).slice(0, free);
       for (const call of due) {
-        if (this.stopping) return;
+        if (this.isStopping()) return;
         // A call past its deadline is recorded missed: no dial, so no circuit trial and no rate token.
         if (!this.isMisfire(call, now)) {
           if (!this.circuit.acquire()) return; // open, paused, or its one trial dial is out
           await this.limiter.take();
         }
         // Shutdown may have begun while we waited for the token; it only waits for dials it saw.
-        if (this.stopping) return;
+        if (this.isStopping()) return;
         this.start(call);
       }
       if (due.length < free) return;
@@ -158,7 +168,7 @@ export class DispatcherService implements OnApplicationBootstrap, BeforeApplicat
   private start(call: CallView): void {
     this.claiming.add(call.id);
     const run = this.dispatchOne(call)
-      .catch((error: Error) => this.logger.error(`dispatch of ${call.id} failed: ${error.message}`))
+      .catch((error: unknown) => this.logger.error(`dispatch of ${call.id} failed: ${(error as Error).message}`))
       .finally(() => {
         this.claiming.delete(call.id);
         this.inFlight.delete(call.id);
@@ -174,7 +184,12 @@ export class DispatcherService implements OnApplicationBootstrap, BeforeApplicat
     );
     const started = claim?.events.find((e) => e.type === 'CallDispatchStarted');
     const missed = claim?.events.find((e) => e.type === 'CallMissed');
-    if (missed) this.logger.warn({ msg: `call ${call.id} missed: ${String(missed.data.reason ?? 'past its deadline')}`, callId: call.id, outcome: 'missed' });
+    if (missed)
+      this.logger.warn({
+        msg: `call ${call.id} missed: ${typeof missed.data.reason === 'string' ? missed.data.reason : 'past its deadline'}`,
+        callId: call.id,
+        outcome: 'missed',
+      });
     if (!claim || !started) return; // claimed elsewhere, no longer pending, or missed
     const key = String(started.data.idempotencyKey);
     const attempt = claim.state.attempts;

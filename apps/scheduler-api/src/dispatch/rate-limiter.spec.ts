@@ -7,9 +7,10 @@ function fakeTime() {
   const sleeps: number[] = [];
   return {
     now: () => now,
-    sleep: async (ms: number) => {
+    sleep: (ms: number) => {
       sleeps.push(ms);
       now += ms;
+      return Promise.resolve();
     },
     advance: (ms: number) => (now += ms),
     sleeps,

@@ -43,7 +43,7 @@ describe('Semaphore', () => {
     const order: number[] = [];
     const first = deferred();
     const runs = [semaphore.run(() => first.promise.then(() => order.push(0)))];
-    for (let i = 1; i <= 4; i++) runs.push(semaphore.run(async () => order.push(i)));
+    for (let i = 1; i <= 4; i++) runs.push(semaphore.run(() => Promise.resolve(order.push(i))));
     await tick();
     expect(order).toEqual([]);
     first.resolve();
@@ -74,15 +74,13 @@ describe('Semaphore', () => {
 
   it('returns each task’s result', async () => {
     const semaphore = new Semaphore(2);
-    await expect(Promise.all([1, 2, 3].map((n) => semaphore.run(async () => n * 10)))).resolves.toEqual([10, 20, 30]);
+    await expect(Promise.all([1, 2, 3].map((n) => semaphore.run(() => Promise.resolve(n * 10))))).resolves.toEqual([10, 20, 30]);
   });
 
   it('frees the slot when a task fails, and passes the error on', async () => {
     const semaphore = new Semaphore(1);
-    const failing = semaphore.run(async () => {
-      throw new Error('provider down');
-    });
-    const next = semaphore.run(async () => 'ran');
+    const failing = semaphore.run(() => Promise.reject(new Error('provider down')));
+    const next = semaphore.run(() => Promise.resolve('ran'));
     await expect(failing).rejects.toThrow('provider down');
     await expect(next).resolves.toBe('ran');
   });
@@ -93,6 +91,6 @@ describe('Semaphore', () => {
       throw new Error('boom');
     });
     await expect(failing).rejects.toThrow('boom');
-    await expect(semaphore.run(async () => 'ran')).resolves.toBe('ran');
+    await expect(semaphore.run(() => Promise.resolve('ran'))).resolves.toBe('ran');
   });
 });

@@ -53,12 +53,12 @@ describe('StatusFollowerService during a database outage', () => {
 
   it('catches a failed LoseTracking and tries again at the next poll', async () => {
     const commands: string[] = [];
-    const executeWithRetry = async (_id: string, command: { type: string }) => {
+    const executeWithRetry = (_id: string, command: { type: string }) => {
       commands.push(command.type);
-      if (commands.length === 1) throw outage();
-      return { state: { status: 'outcome-unknown' }, events: [] };
+      if (commands.length === 1) return Promise.reject(outage());
+      return Promise.resolve({ state: { status: 'outcome-unknown' }, events: [] });
     };
-    const callApi = { getCall: async () => ({ ok: false, notFound: true, reason: 'the Call API does not know it' }) };
+    const callApi = { getCall: () => Promise.resolve({ ok: false, notFound: true, reason: 'the Call API does not know it' }) };
     follower = setup({ commands: { executeWithRetry } as unknown as CallCommandsService, callApi: callApi as unknown as CallApiClient });
 
     follower.follow('c1', 'p1');
@@ -70,11 +70,11 @@ describe('StatusFollowerService during a database outage', () => {
 
   it('gives a call up after FOLLOW_GIVE_UP_MS by the Clock, not by the wall time', async () => {
     const commands: string[] = [];
-    const executeWithRetry = async (_id: string, command: { type: string }) => {
+    const executeWithRetry = (_id: string, command: { type: string }) => {
       commands.push(command.type);
-      return { state: { status: command.type === 'LoseTracking' ? 'untracked' : 'ringing' }, events: [] };
+      return Promise.resolve({ state: { status: command.type === 'LoseTracking' ? 'untracked' : 'ringing' }, events: [] });
     };
-    const callApi = { getCall: async () => ({ ok: true, status: 'ringing', duration: null }) };
+    const callApi = { getCall: () => Promise.resolve({ ok: true, status: 'ringing', duration: null }) };
     let now = Date.parse('2026-01-01T00:00:00Z');
     const clock = { now: () => new Date(now) };
     follower = setup({ commands: { executeWithRetry } as unknown as CallCommandsService, callApi: callApi as unknown as CallApiClient, clock });

@@ -85,7 +85,9 @@ export class StatusFollowerService implements OnApplicationBootstrap, BeforeAppl
     if (this.stopping) return;
     // poll() catches its own failures; the catch here is the last guard so a timer can never end the process.
     entry.timer = setTimeout(() => {
-      this.polls.run(() => this.poll(callId, entry)).catch((error: Error) => this.logger.error(`following ${callId}: ${error.stack ?? error.message}`));
+      this.polls
+        .run(() => this.poll(callId, entry))
+        .catch((error: unknown) => this.logger.error(`following ${callId}: ${(error as Error).stack ?? (error as Error).message}`));
     }, entry.delay);
   }
 

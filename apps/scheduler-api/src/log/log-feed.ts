@@ -1,6 +1,5 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { Observable, share } from 'rxjs';
-import type { StoredEventView } from '#domain';
 import { CallViewRepository, Database, EventStore, toEventView, type CallChange } from '#persistence';
 
 const POLL_MS = 250;

@@ -21,7 +21,9 @@ class FakeResponse extends EventEmitter {
   setHeader(name: string, value: string) {
     this.headers[name.toLowerCase()] = value;
   }
-  flushHeaders() {}
+  flushHeaders() {
+    // headers go out with the first write in this fake
+  }
   write(chunk: string) {
     this.chunks.push(chunk);
     return true;
@@ -53,17 +55,17 @@ const change = (position: number): CallChange => ({ position, event: stored(posi
 
 function setup(log: StoredEventView[]) {
   const changes$ = new Subject<CallChange>();
-  let release: () => void = () => {};
+  let release: () => void = () => undefined;
   const readsBlocked = new Promise<void>((resolve) => (release = resolve));
   const store = {
     changes$,
-    lastPosition: async () => log.at(-1)?.position ?? 0,
+    lastPosition: () => Promise.resolve(log.at(-1)?.position ?? 0),
     readAll: async (after: number, limit: number) => {
       await readsBlocked;
       return log.filter((e) => e.position > after).slice(0, limit);
     },
   } as unknown as EventStore;
-  const calls = { findByIds: async (ids: string[]) => new Map(ids.map((id) => [id, view(id)])) } as unknown as CallViewRepository;
+  const calls = { findByIds: (ids: string[]) => Promise.resolve(new Map(ids.map((id) => [id, view(id)]))) } as unknown as CallViewRepository;
   const gate = new LongReadGate({ active: 1, queued: 1, perClient: 2, retryAfterSeconds: 2 });
   return { service: new StreamService(store, calls, { changes$ } as unknown as LogFeed, gate, new Clock()), changes$, release, gate };
 }
@@ -78,7 +80,7 @@ describe('StreamService', () => {
     expect(res.chunks.join('')).toContain('event: ready\nid: 2\n');
     changes$.next(change(3));
     expect(res.ids()).toEqual([3]);
-    const data = JSON.parse(/\ndata: (.*)\n/.exec(res.chunks.at(-1)!)![1]);
+    const data: unknown = JSON.parse(/\ndata: (.*)\n/.exec(res.chunks.at(-1)!)![1]);
     expect(data).toEqual({ position: 3, event: stored(3), call: view('c1') });
     res.end();
   });

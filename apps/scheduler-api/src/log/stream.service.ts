@@ -68,7 +68,8 @@ export class StreamService implements BeforeApplicationShutdown {
     res.write(`retry: ${RETRY_MS}\n\n`);
     this.open.add(res);
 
-    let closed = false;
+    // Set by the 'close' handler while this method awaits.
+    let closed = false as boolean;
     let last = afterPosition ?? 0;
     let backlog: CallChange[] | null = [];
     // Returns false when the socket's buffer is full (the replay then waits for 'drain').
@@ -92,16 +93,16 @@ export class StreamService implements BeforeApplicationShutdown {
     res.on('close', cleanup);
 
     try {
-      if (afterPosition === null) {
+      if (afterPosition === null || read === null) {
         // A fresh client starts at the head. The id lets it resume from here if the connection
         // drops before the first change arrives.
         last = await this.store.lastPosition();
         if (!closed) res.write(`event: ready\nid: ${last}\ndata: ${JSON.stringify({ position: last })}\n\n`);
       } else {
         // Queued behind other long reads: the headers are out, the first frame comes later.
-        await read!.started;
-        last = await this.replay(read!, res, afterPosition, () => closed);
-        read!.release();
+        await read.started;
+        last = await this.replay(read, res, afterPosition, () => closed);
+        read.release();
       }
     } catch (error) {
       this.logger.warn(`stream replay failed: ${(error as Error).message}`);

@@ -72,7 +72,7 @@ export class MetricsService implements OnModuleInit, OnModuleDestroy {
       registers: [this.registry],
       async collect() {
         this.reset();
-        for (const [status, count] of Object.entries(await views.countsByStatus())) this.set({ status }, count ?? 0);
+        for (const [status, count] of Object.entries(await views.countsByStatus())) this.set({ status }, count);
       },
     });
   }

@@ -58,7 +58,7 @@ export const RETRYABLE_STATUSES = ['failed', 'missed', 'untracked'] as const;
 
 export class BulkRetryDto extends RetryCallDto {
   @ApiProperty({ example: ['failed', 'missed'], description: 'which calls: failed, missed and/or untracked (an array, or one comma-separated string)' })
-  @Transform(({ value }) => (typeof value === 'string' ? value.split(',').map((s) => s.trim()) : value))
+  @Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? value.split(',').map((s) => s.trim()) : value))
   @IsDefined({ message: '$property is required' })
   @IsIn(RETRYABLE_STATUSES, { each: true, message: `$property must be one or more of ${RETRYABLE_STATUSES.join(', ')}` })
   @ArrayMaxSize(3)
