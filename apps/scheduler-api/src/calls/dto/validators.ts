@@ -9,7 +9,13 @@ function fromDomainRule(
   options?: ValidationOptions,
 ) {
   return (target: object, propertyName: string | symbol) => {
-    registerDecorator({ name, target: target.constructor, propertyName: String(propertyName), options: { message, ...options }, validator: { validate: check } });
+    registerDecorator({
+      name,
+      target: target.constructor,
+      propertyName: String(propertyName),
+      options: { message, ...options },
+      validator: { validate: check },
+    });
   };
 }
 
