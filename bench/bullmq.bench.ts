@@ -49,7 +49,7 @@ async function startOurs(callApiUrl: string): Promise<Target> {
       return text
         .split('\n')
         .filter((line) => line.includes('"CallDispatched"'))
-        .map((line) => Number((JSON.parse(line) as { data: { latenessMs: number } }).data.latenessMs));
+        .map((line) => (JSON.parse(line) as { data: { latenessMs: number } }).data.latenessMs);
     },
     peakRssMiB: () => scheduler.peakRssMiB(),
     async stop() {
@@ -71,7 +71,12 @@ async function startBullmq(callApiUrl: string): Promise<Target> {
   const output = capture(child);
   await new Promise<void>((ok, fail) => {
     const timer = setTimeout(() => fail(new Error(`bullmq peer did not start:\n${output()}`)), 15_000);
-    child.stdout!.on('data', () => /listening/.test(output()) && (clearTimeout(timer), ok()));
+    child.stdout.on('data', () => {
+      if (output().includes('listening')) {
+        clearTimeout(timer);
+        ok();
+      }
+    });
     child.once('exit', (code) => fail(new Error(`bullmq peer exited with ${code}:\n${output()}`)));
   });
   const url = `http://127.0.0.1:${port}`;

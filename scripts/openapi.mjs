@@ -6,6 +6,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { URL } from 'node:url';
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 

@@ -236,8 +236,8 @@ describe('API keys, roles and inbound protection', () => {
         stdio: ['ignore', 'pipe', 'pipe'],
       });
       let output = '';
-      child.stdout.on('data', (c) => (output += c));
-      child.stderr.on('data', (c) => (output += c));
+      child.stdout.on('data', (c: Buffer) => (output += c.toString()));
+      child.stderr.on('data', (c: Buffer) => (output += c.toString()));
       const code = await new Promise<number | null>((done) => {
         const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);
         child.once('exit', (c) => {

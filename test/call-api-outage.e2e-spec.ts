@@ -108,11 +108,12 @@ async function expectEveryCallDialledOnce(run: Run): Promise<LoggedEvent[]> {
 /** The figures the closing note quotes: printed so a run can be compared with the note. */
 function report(scenario: string, events: LoggedEvent[], dials: { total: number; maxPerSecond: number }, drainedInMs: number): void {
   const recovered = circuitEvents(events).find((e) => e.type === 'CallApiRecovered');
+  const downtimeMs = recovered?.data.downtimeMs;
   const count = (type: string) => events.filter((e) => e.type === type).length;
   console.log(
     `${scenario}: ${CALLS} calls, ${dials.total} dials (each number once), busiest second at the stand-in ${dials.maxPerSecond} dials ` +
       `(DISPATCH_RATE ${RATE}), ${count('CallDispatchDeferred')} deferrals, 0 failed/missed/unknown, ` +
-      `circuit down ${String(recovered?.data.downtimeMs ?? '?')} ms, all completed ${drainedInMs} ms after it was back`,
+      `circuit down ${typeof downtimeMs === 'number' ? downtimeMs : '?'} ms, all completed ${drainedInMs} ms after it was back`,
   );
 }
 

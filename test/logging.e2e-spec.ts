@@ -20,8 +20,7 @@ describe('structured logs and request ids', () => {
   });
 
   const inDays = (days: number) => new Date(Date.now() + days * 86_400_000).toISOString();
-  const accessLine = (requestId: string) =>
-    eventually(async () => logRecords(scheduler.output()).find((r) => r.context === 'Access' && r.requestId === requestId));
+  const accessLine = (requestId: string) => eventually(() => logRecords(scheduler.output()).find((r) => r.context === 'Access' && r.requestId === requestId));
 
   it('returns the X-Request-Id it was given, and logs and records the same id', async () => {
     const id = 'trace-42.checkout:7';
@@ -74,7 +73,7 @@ describe('structured logs and request ids', () => {
   it('logs a placed dial with its call id', async () => {
     const res = await request(scheduler.url, 'POST', '/api/calls', { phoneNumber: phoneNumber(4201) });
     expect(res.status).toBe(201);
-    const line = await eventually(async () => logRecords(scheduler.output()).find((r) => r.context === 'Dispatcher' && r.callId === res.body.id));
+    const line = await eventually(() => logRecords(scheduler.output()).find((r) => r.context === 'Dispatcher' && r.callId === res.body.id));
     expect(line).toMatchObject({ level: 'info', outcome: 'placed', attempt: 1 });
   });
 
@@ -97,7 +96,7 @@ describe('structured logs and request ids', () => {
     try {
       await request(quiet.url, 'GET', '/api/calls/pending', undefined, { 'X-Request-Id': 'quiet-ok' });
       await request(quiet.url, 'GET', '/api/calls/not-a-uuid', undefined, { 'X-Request-Id': 'quiet-bad' });
-      await eventually(async () => logRecords(quiet.output()).find((r) => r.requestId === 'quiet-bad'));
+      await eventually(() => logRecords(quiet.output()).find((r) => r.requestId === 'quiet-bad'));
       const levels = new Set(logRecords(quiet.output()).map((r: LogRecord) => r.level));
       expect([...levels].filter((level) => level === 'info' || level === 'debug')).toEqual([]);
       expect(logRecords(quiet.output()).find((r) => r.requestId === 'quiet-ok')).toBeUndefined();

@@ -12,7 +12,9 @@ interface Operation {
   security?: Record<string, string[]>[];
   responses: Record<string, unknown>;
 }
-type Document = { paths: Record<string, Partial<Record<(typeof METHODS)[number], Operation>>> };
+interface Document {
+  paths: Record<string, Partial<Record<(typeof METHODS)[number], Operation>>>;
+}
 
 // The document clients generate from (npm run openapi, linted in CI) is the one the server serves,
 // and what it says about security is what the guard does.

@@ -290,7 +290,6 @@ export function eventStoreContract(engine: string, factory: TestDatabaseFactory)
           const [row] = await rawLog();
           const error = await dataSource.manager
             // A plain copy of the row's columns is what insert() takes; the prototype is not wanted.
-            // eslint-disable-next-line @typescript-eslint/no-misused-spread
             .insert(EventEntity, { ...row, position: 99, eventId: randomUUID() })
             .then(() => null)
             .catch((e: unknown) => e);

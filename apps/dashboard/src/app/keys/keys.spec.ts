@@ -24,8 +24,8 @@ describe('Keys page', () => {
     const fixture = await render();
     const el = fixture.nativeElement as HTMLElement;
     expect(el.querySelector('[data-key=otto]')?.textContent).toContain('operator');
-    (el.querySelector('#key-name') as HTMLInputElement).value = 'vera';
-    (el.querySelector('#key-role') as HTMLSelectElement).value = 'viewer';
+    el.querySelector<HTMLInputElement>('#key-name')!.value = 'vera';
+    el.querySelector<HTMLSelectElement>('#key-role')!.value = 'viewer';
     el.querySelector('form')!.dispatchEvent(new Event('submit'));
     const post = http.expectOne({ method: 'POST', url: '/api/keys' });
     expect(post.request.body).toEqual({ name: 'vera', role: 'viewer' });
@@ -33,7 +33,7 @@ describe('Keys page', () => {
     await settle(fixture);
     http.expectOne('/api/keys').flush([]);
     await settle(fixture);
-    expect((el.querySelector('[data-testid=issued-key] input') as HTMLInputElement).value).toBe('csk_secret');
+    expect(el.querySelector<HTMLInputElement>('[data-testid=issued-key] input')!.value).toBe('csk_secret');
   });
 
   it('tells a non-admin that only admins manage keys', async () => {
