@@ -67,7 +67,8 @@ describe('API keys, roles and inbound protection', () => {
       keys.operator = await createKey(databaseUrl, 'otto', 'operator');
       keys.admin = await createKey(databaseUrl, 'ada', 'admin');
       scheduler = await startScheduler({ callApiUrl: mock.url, databaseUrl });
-    });
+      // Three CLI processes and a service start here: seconds on a busy machine.
+    }, 60_000);
     afterAll(async () => {
       await scheduler?.stop();
     });
