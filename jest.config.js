@@ -13,6 +13,9 @@ const common = {
   testEnvironment: 'node',
 };
 
+// Real processes start, and hooks that start them, take seconds on a busy 2-core machine.
+const E2E_TIMEOUT_MS = 30_000;
+
 export default {
   projects: [
     {
@@ -20,7 +23,7 @@ export default {
       displayName: 'unit',
       testMatch: ['<rootDir>/libs/**/*.spec.ts', '<rootDir>/apps/scheduler-api/**/*.spec.ts', '<rootDir>/apps/call-api-mock/**/*.spec.ts'],
     },
-    { ...common, displayName: 'e2e', testMatch: ['<rootDir>/test/**/*.e2e-spec.ts'] },
-    { ...common, displayName: 'pg', testMatch: ['<rootDir>/test/**/*.pg-spec.ts'] },
+    { ...common, displayName: 'e2e', testMatch: ['<rootDir>/test/**/*.e2e-spec.ts'], testTimeout: E2E_TIMEOUT_MS },
+    { ...common, displayName: 'pg', testMatch: ['<rootDir>/test/**/*.pg-spec.ts'], testTimeout: E2E_TIMEOUT_MS },
   ],
 };
