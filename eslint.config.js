@@ -33,7 +33,17 @@ const sharedRules = {
 
 export default defineConfig(
   {
-    ignores: ['**/dist/**', '**/node_modules/**', '**/.angular/**', '**/coverage/**', 'test-artifacts/**', 'data/**', 'apps/dashboard/out-tsc/**', 'test/contract/**', 'openapi.json'],
+    ignores: [
+      '**/dist/**',
+      '**/node_modules/**',
+      '**/.angular/**',
+      '**/coverage/**',
+      'test-artifacts/**',
+      'data/**',
+      'apps/dashboard/out-tsc/**',
+      'test/contract/**',
+      'openapi.json',
+    ],
   },
   {
     linterOptions: { reportUnusedDisableDirectives: 'error' },
