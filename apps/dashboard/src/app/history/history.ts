@@ -6,6 +6,7 @@ import { LocalTimePipe } from '../shared/local-time.pipe';
 import { StatusChip, statusLabel } from '../shared/status-chip';
 import { USER_TIME_ZONE } from '../shared/time';
 import { BulkRetry } from './bulk-retry';
+import { ListPager } from '../shared/list-pager';
 import { HistoryService, normaliseSearch } from './history.service';
 
 const SEARCH_DEBOUNCE_MS = 300;
@@ -18,7 +19,7 @@ function asStatus(value: string | undefined): CallStatus | null {
 /** History, filtered by `?status=` and `?q=` in the URL, so a filtered view can be bookmarked and shared. */
 @Component({
   selector: 'app-history',
-  imports: [RouterLink, LocalTimePipe, StatusChip, BulkRetry],
+  imports: [RouterLink, LocalTimePipe, StatusChip, BulkRetry, ListPager],
   changeDetection: ChangeDetectionStrategy.OnPush,
   templateUrl: './history.html',
 })

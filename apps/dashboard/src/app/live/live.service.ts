@@ -77,24 +77,24 @@ export class LiveService {
 
   /** Drops the current stream and opens a new one at once (e.g. after a new API token). */
   reconnect(): void {
-    if (this.retryTimer) clearTimeout(this.retryTimer);
-    this.retryTimer = null;
-    this.ticketRequest?.unsubscribe();
-    this.ticketRequest = null;
-    this.source?.close();
-    this.source = null;
+    this.close();
     this.retryDelay = 1000;
     this.open();
   }
 
   disconnect(): void {
+    this.close();
+    this.stateSignal.set('idle');
+  }
+
+  /** Stops everything under way: the retry timer, a ticket request, the open stream. */
+  private close(): void {
     if (this.retryTimer) clearTimeout(this.retryTimer);
     this.retryTimer = null;
     this.ticketRequest?.unsubscribe();
     this.ticketRequest = null;
     this.source?.close();
     this.source = null;
-    this.stateSignal.set('idle');
   }
 
   /**

@@ -1,12 +1,13 @@
 import { ChangeDetectionStrategy, Component, type OnInit, inject } from '@angular/core';
 import { RouterLink } from '@angular/router';
 import { USER_TIME_ZONE } from '../shared/time';
+import { ListPager } from '../shared/list-pager';
 import { PendingRow } from './pending-row';
 import { PendingService } from './pending.service';
 
 @Component({
   selector: 'app-pending',
-  imports: [RouterLink, PendingRow],
+  imports: [RouterLink, PendingRow, ListPager],
   changeDetection: ChangeDetectionStrategy.OnPush,
   template: `
     <div class="page-header">
@@ -49,14 +50,7 @@ import { PendingService } from './pending.service';
       </table>
     </div>
 
-    <div class="pager">
-      <span class="muted" aria-live="polite">
-        {{ pending.loading() ? 'Loading…' : pending.items().length + ' shown' + (pending.hasMore() ? ', more to load' : '') }}
-      </span>
-      @if (pending.hasMore()) {
-        <button type="button" class="btn" [disabled]="pending.loading()" (click)="pending.loadMore()">Load more</button>
-      }
-    </div>
+    <app-list-pager [list]="pending" />
   `,
 })
 export class Pending implements OnInit {
