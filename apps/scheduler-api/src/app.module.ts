@@ -25,10 +25,7 @@ export class AppModule {
       // /api/… comes from ApiModule's routes; /health and /metrics stay at the root.
       imports: [
         // useExisting: the HTTP middleware is mounted in main.ts, ahead of the body checks, so their 4xx are logged too.
-        // forRoutes: [] — nestjs-pino's own per-request middleware would run every request inside an
-        // AsyncLocalStorage, and that turns on promise hooks for the whole process (every promise
-        // of the dispatcher pays for it). The request id reaches events through requestIdOf().
-        LoggerModule.forRoot({ pinoHttp: { logger }, useExisting: true, forRoutes: [] }),
+        LoggerModule.forRoot({ pinoHttp: { logger }, useExisting: true }),
         ConfigModule.forRoot(config),
         DatabaseModule,
         ScheduleModule.forRoot(),
