@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { join, resolve } from 'node:path';
 import { postAll, waitForDials } from './dispatch.bench.js';
 import { HttpClient } from './support/http-client.js';
-import { capture, freePort, peakRssMiB, requireBuilt, startMock, startScheduler, stopChild, type RunningProcess } from './support/processes.js';
+import { capture, freePort, peakRssMiB, requireBuilt, startMock, startScheduler, stopChild, waitForOutput, type RunningProcess } from './support/processes.js';
 import { startRedis } from './support/redis.js';
 import { fmt, load, median, percentile, sortedCopy } from './support/stats.js';
 
@@ -69,16 +69,7 @@ async function startBullmq(callApiUrl: string): Promise<Target> {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const output = capture(child);
-  await new Promise<void>((ok, fail) => {
-    const timer = setTimeout(() => fail(new Error(`bullmq peer did not start:\n${output()}`)), 15_000);
-    child.stdout.on('data', () => {
-      if (output().includes('listening')) {
-        clearTimeout(timer);
-        ok();
-      }
-    });
-    child.once('exit', (code) => fail(new Error(`bullmq peer exited with ${code}:\n${output()}`)));
-  });
+  await waitForOutput(child, output, /bullmq-peer listening/, 'bullmq peer');
   const url = `http://127.0.0.1:${port}`;
   const client = new HttpClient(url, 2);
   return {

@@ -33,18 +33,24 @@ export async function startMock(env: Record<string, string> = {}): Promise<Runni
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const output = capture(child);
-  const url = await new Promise<string>((resolvePromise, reject) => {
-    const timer = setTimeout(() => reject(new Error(`call-api-mock did not start:\n${output()}`)), 10_000);
-    child.stdout.on('data', () => {
-      const match = /call-api-mock listening on (http:\/\/\S+)/.exec(output());
+  const [, url] = await waitForOutput(child, output, /call-api-mock listening on (http:\/\/\S+)/, 'call-api-mock');
+  return { url, pid: child.pid!, child, output, stop: () => stopChild(child) };
+}
+
+/** Resolves with the match once the child has printed `pattern`; rejects if it exits, fails to spawn or takes too long. */
+export function waitForOutput(child: ChildProcess, output: () => string, pattern: RegExp, name: string, timeoutMs = 15_000): Promise<RegExpExecArray> {
+  return new Promise((resolvePromise, reject) => {
+    const timer = setTimeout(() => reject(new Error(`${name} did not start:\n${output()}`)), timeoutMs);
+    child.stdout!.on('data', () => {
+      const match = pattern.exec(output());
       if (match) {
         clearTimeout(timer);
-        resolvePromise(match[1]);
+        resolvePromise(match);
       }
     });
-    child.once('exit', (code) => reject(new Error(`call-api-mock exited with ${code}:\n${output()}`)));
+    child.once('error', (error) => reject(new Error(`${name} could not be started: ${error.message}`)));
+    child.once('exit', (code) => reject(new Error(`${name} exited with ${code}:\n${output()}`)));
   });
-  return { url, pid: child.pid!, child, output, stop: () => stopChild(child) };
 }
 
 /** Starts the scheduler on a fresh SQLite file (removed on stop), or on `existingDatabaseUrl`, and waits for /health. */

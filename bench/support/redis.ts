@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { capture, freePort, stopChild, type RunningProcess } from './processes.js';
+import { capture, freePort, stopChild, waitForOutput, type RunningProcess } from './processes.js';
 
 /**
  * A Redis of its own for the BullMQ peer, on a free port in a temporary directory, with the
@@ -20,17 +20,7 @@ export async function startRedis(): Promise<RunningProcess> {
     },
   );
   const output = capture(child);
-  await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`redis-server did not start:\n${output()}`)), 10_000);
-    child.stdout.on('data', () => {
-      if (output().includes('Ready to accept connections')) {
-        clearTimeout(timer);
-        resolve();
-      }
-    });
-    child.once('error', (error) => reject(new Error(`redis-server could not be started (apt-get install redis-server): ${error.message}`)));
-    child.once('exit', (code) => reject(new Error(`redis-server exited with ${code}:\n${output()}`)));
-  });
+  await waitForOutput(child, output, /Ready to accept connections/, 'redis-server (apt-get install redis-server)');
   return {
     url: `redis://127.0.0.1:${port}`,
     pid: child.pid!,
