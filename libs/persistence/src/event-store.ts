@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Subject } from 'rxjs';
+import type { EntityManager } from 'typeorm';
 import {
   ConcurrencyError,
   SCHEMA_VERSIONS,
@@ -52,6 +53,14 @@ export interface AppendOptions {
   eventIds?: string[];
 }
 
+/** One append: what `append` takes, as one value (for callers that batch appends in a transaction). */
+export interface AppendRequest {
+  streamId: string;
+  expectedVersion: number;
+  events: readonly (CallEvent | CallApiEvent)[];
+  options: AppendOptions;
+}
+
 export class EventStore {
   readonly changes$ = new Subject<CallChange>();
 
@@ -66,53 +75,68 @@ export class EventStore {
    */
   async append(streamId: string, expectedVersion: number, events: readonly (CallEvent | CallApiEvent)[], options: AppendOptions): Promise<StoredEvent[]> {
     if (events.length === 0) return [];
-    const eventIds = options.eventIds ?? events.map(() => randomUUID());
-    const stored = await this.db.write(async (manager) => {
-      // Only a retry can carry ids that are already stored; fresh ids skip the look-up.
-      if (options.eventIds) {
-        const retried = await readEventsById(manager, eventIds);
-        if (retried.length === events.length) return retried;
-      }
+    const request: AppendRequest = { streamId, expectedVersion, events, options };
+    const stored = await this.db.write((manager) => this.appendInTransaction(manager, request));
+    return this.published(request, stored);
+  }
 
-      // No version read: UNIQUE(stream_id, version) refuses version expectedVersion+1 if another
-      // writer appended since the caller read the stream.
-      const metadata = JSON.stringify(options.metadata);
-      const drafts = events.map((event, i) => ({
-        eventId: eventIds[i],
-        streamId,
-        version: expectedVersion + i + 1,
-        type: event.type,
-        schemaVersion: SCHEMA_VERSIONS[event.type],
-        data: JSON.stringify(event.data),
-        metadata,
-        occurredAt: event.occurredAt,
-      }));
-      let rows: EventRow[];
+  /**
+   * The part of an append that runs inside a write transaction the caller holds: events, projection
+   * row and idempotency key. Callers that batch several appends into one transaction (claims,
+   * group commit) call it once per request, then `published` after the commit.
+   */
+  async appendInTransaction(manager: EntityManager, request: AppendRequest): Promise<EventRow[]> {
+    const { streamId, expectedVersion, events, options } = request;
+    const eventIds = options.eventIds ?? events.map(() => randomUUID());
+    // Only a retry can carry ids that are already stored; fresh ids skip the look-up.
+    if (options.eventIds) {
+      const retried = await readEventsById(manager, eventIds);
+      if (retried.length === events.length) return retried;
+    }
+
+    // No version read: UNIQUE(stream_id, version) refuses version expectedVersion+1 if another
+    // writer appended since the caller read the stream.
+    const metadata = JSON.stringify(options.metadata);
+    const drafts = events.map((event, i) => ({
+      eventId: eventIds[i],
+      streamId,
+      version: expectedVersion + i + 1,
+      type: event.type,
+      schemaVersion: SCHEMA_VERSIONS[event.type],
+      data: JSON.stringify(event.data),
+      metadata,
+      occurredAt: event.occurredAt,
+    }));
+    let rows: EventRow[];
+    try {
+      rows = await appendEventRows(manager, drafts);
+    } catch (error) {
+      if (this.db.dialect.isUniqueViolation(error)) throw new ConcurrencyError(streamId, expectedVersion);
+      throw error;
+    }
+    if (options.state) {
+      this.columns ??= projectionColumns(this.db.dataSource);
+      await upsertViewRows(manager, LIVE_TABLE, this.columns, [options.state]);
+    }
+    if (options.idempotency) {
+      const { key, requestHash } = options.idempotency;
       try {
-        rows = await appendEventRows(manager, drafts);
+        await manager.insert(IdempotencyKeyEntity, { key, callId: streamId, requestHash, createdAt: events[0].occurredAt });
       } catch (error) {
-        if (this.db.dialect.isUniqueViolation(error)) throw new ConcurrencyError(streamId, expectedVersion);
+        // A concurrent request with the same key committed first: the caller answers with its call.
+        if (this.db.dialect.isUniqueViolation(error)) throw new IdempotencyKeyTakenError(key);
         throw error;
       }
-      if (options.state) {
-        this.columns ??= projectionColumns(this.db.dataSource);
-        await upsertViewRows(manager, LIVE_TABLE, this.columns, [options.state]);
-      }
-      if (options.idempotency) {
-        const { key, requestHash } = options.idempotency;
-        try {
-          await manager.insert(IdempotencyKeyEntity, { key, callId: streamId, requestHash, createdAt: events[0].occurredAt });
-        } catch (error) {
-          // A concurrent request with the same key committed first: the caller answers with its call.
-          if (this.db.dialect.isUniqueViolation(error)) throw new IdempotencyKeyTakenError(key);
-          throw error;
-        }
-      }
-      return rows;
-    });
+    }
+    return rows;
+  }
+
+  /** After the commit: the stored events, and each one published as a change (live feed, dispatcher). */
+  published(request: AppendRequest, stored: readonly EventRow[]): StoredEvent[] {
     const result = stored.map(toStoredEvent);
-    if (options.state) {
-      const call = toCallView(options.state);
+    const { state } = request.options;
+    if (state) {
+      const call = toCallView(state);
       for (const event of result) this.changes$.next({ position: event.position, event: toEventView(event), call });
     }
     return result;
