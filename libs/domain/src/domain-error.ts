@@ -10,6 +10,8 @@ export enum DomainErrorCode {
   InvalidCursor = 'INVALID_CURSOR',
   Concurrency = 'CONCURRENCY',
   IdempotencyMismatch = 'IDEMPOTENCY_MISMATCH',
+  // A bulk import's file: an unknown or missing column, a malformed row or reference.
+  InvalidImport = 'INVALID_IMPORT',
 }
 
 /** A rule of the domain was broken. `field` names the input at fault, when there is one. */

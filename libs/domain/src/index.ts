@@ -1,6 +1,7 @@
 export * from './as-of.js';
 export * from './backoff.js';
 export * from './call-api-events.js';
+export * from './call-import.js';
 export * from './call-state.js';
 export * from './call-status.js';
 export * from './call-view.js';

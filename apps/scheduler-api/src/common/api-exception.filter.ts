@@ -13,6 +13,7 @@ const DOMAIN_STATUS: Record<DomainErrorCode, number> = {
   [DomainErrorCode.InvalidTimezone]: HttpStatus.BAD_REQUEST,
   [DomainErrorCode.InvalidAsOf]: HttpStatus.BAD_REQUEST,
   [DomainErrorCode.InvalidCursor]: HttpStatus.BAD_REQUEST,
+  [DomainErrorCode.InvalidImport]: HttpStatus.BAD_REQUEST,
 };
 
 // Long enough for a restarting database or a pool to recover, short enough that clients notice when it has.

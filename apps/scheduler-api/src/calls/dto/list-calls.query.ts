@@ -31,6 +31,14 @@ export class HistoryQuery extends PageQuery {
   @IsString()
   @IsE164Phone()
   phoneNumber?: string;
+
+  @ApiPropertyOptional({
+    enum: ['json', 'csv'],
+    description: 'csv: every matching call from the cursor on (at most `limit` if given) as a streamed CSV file; the same as Accept: text/csv',
+  })
+  @IsOptional()
+  @IsIn(['json', 'csv'])
+  format?: 'json' | 'csv';
 }
 
 export class CallQuery {
