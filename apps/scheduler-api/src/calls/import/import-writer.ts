@@ -1,7 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { evolve, initialState, type CallEvent } from '#domain';
-import { CallViewRepository, Database, EventStore, IdempotencyKeyTakenError, type AppendRequest, type EventMetadata } from '#persistence';
-import { appendBatch } from './append-batch.js';
+import { CallViewRepository, EventStore, IdempotencyKeyTakenError, type AppendRequest, type EventMetadata } from '#persistence';
 import type { ImportError, ImportPreviewRow } from './import-result.js';
 
 // Appends per write transaction: large enough that commits stop dominating, small enough that the
@@ -34,7 +33,6 @@ export class ImportWriter {
   constructor(
     @Inject(CallViewRepository) private readonly views: CallViewRepository,
     @Inject(EventStore) private readonly store: EventStore,
-    @Inject(Database) private readonly db: Database,
   ) {}
 
   /**
@@ -64,29 +62,24 @@ export class ImportWriter {
     return recorded;
   }
 
-  /** Writes the accepted rows in batches; answers how many calls were created. */
+  /**
+   * Writes the accepted rows, BATCH_SIZE appends per transaction (EventStore.appendAll: each in
+   * its own savepoint); answers how many calls were created.
+   */
   async write(read: ReadResult, metadata: EventMetadata): Promise<number> {
     const rows = read.accepted;
     let created = 0;
     for (let i = 0; i < rows.length; i += BATCH_SIZE) {
-      let batch = rows.slice(i, i + BATCH_SIZE);
-      while (batch.length > 0) {
-        try {
-          await appendBatch(
-            this.db,
-            this.store,
-            batch.map((a) => appendRequest(a, metadata)),
-          );
-          created += batch.length;
-          break;
-        } catch (error) {
-          // A POST with one of these references committed since the look-up: that row is now a
-          // repeat (or a clash); the rest of the batch goes again.
-          if (!(error instanceof IdempotencyKeyTakenError)) throw error;
-          const recorded = await this.dropRecorded(read, batch);
-          batch = batch.filter((a) => !recorded.has(a));
-        }
-      }
+      const batch = rows.slice(i, i + BATCH_SIZE);
+      const outcomes = await this.store.appendAll(batch.map((a) => appendRequest(a, metadata)));
+      const taken: Accepted[] = [];
+      outcomes.forEach((outcome, k) => {
+        if (outcome.ok) created += 1;
+        // A POST with this reference committed since the look-up: the row is now a repeat (or a clash).
+        else if (outcome.error instanceof IdempotencyKeyTakenError) taken.push(batch[k]);
+        else throw outcome.error;
+      });
+      if (taken.length > 0) await this.dropRecorded(read, taken);
     }
     return created;
   }
