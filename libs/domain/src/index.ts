@@ -10,6 +10,7 @@ export * from './decide.js';
 export * from './domain-error.js';
 export * from './events.js';
 export * from './format-duration.js';
+export * from './import-result.js';
 export * from './instant.js';
 export * from './phone-number.js';
 export * from './upcasters.js';

@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsBoolean, IsIn, IsOptional } from 'class-validator';
-import { IMPORT_MODES, type ImportError, type ImportMode, type ImportPreviewRow, type ImportResult } from '../import/import-result.js';
+import { IMPORT_MODES, type ImportError, type ImportMode, type ImportPreviewRow, type ImportResult } from '#domain';
 
 export class ImportQuery {
   @ApiPropertyOptional({

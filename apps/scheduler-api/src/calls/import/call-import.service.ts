@@ -3,13 +3,23 @@ import { parse } from 'csv-parse';
 import { randomUUID } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { decide, DomainError, DomainErrorCode, importColumns, importRow, initialState, type ImportColumns } from '#domain';
+import {
+  decide,
+  DomainError,
+  DomainErrorCode,
+  importColumns,
+  importRow,
+  initialState,
+  type ImportColumns,
+  type ImportMode,
+  type ImportPreviewRow,
+  type ImportResult,
+} from '#domain';
 import type { EventMetadata } from '#persistence';
 import { Clock } from '../../common/clock.js';
 import { CallCommandsService } from '../../commands/call-commands.service.js';
 import { scheduleRequestHash } from '../schedule-request-hash.js';
 import { importTooLarge, limitBytes, MAX_IMPORT_ROWS } from './import-limits.js';
-import type { ImportMode, ImportPreviewRow, ImportResult } from './import-result.js';
 import { ImportWriter, type ReadResult } from './import-writer.js';
 
 const PREVIEW_ROWS = 20;

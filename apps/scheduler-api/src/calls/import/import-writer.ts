@@ -1,7 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { evolve, initialState, type CallEvent } from '#domain';
+import { evolve, initialState, type CallEvent, type ImportError, type ImportPreviewRow } from '#domain';
 import { CallViewRepository, EventStore, IdempotencyKeyTakenError, type AppendRequest, type EventMetadata } from '#persistence';
-import type { ImportError, ImportPreviewRow } from './import-result.js';
 
 // Appends per write transaction: large enough that commits stop dominating, small enough that the
 // dispatcher's own appends never wait long for the append lock.

@@ -1,3 +1,4 @@
+// The bulk import's answer (POST /api/calls/import): the API returns it and the dashboard shows it.
 export const IMPORT_MODES = ['all-or-nothing', 'accept-valid'] as const;
 export type ImportMode = (typeof IMPORT_MODES)[number];
 
