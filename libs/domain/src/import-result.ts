@@ -29,7 +29,7 @@ export interface ImportResult {
   // Whether anything could have been written: false for a dry run and for a refused all-or-nothing import.
   written: boolean;
   rows: number;
-  // New calls (in a dry run: that would be created).
+  // New calls (in a dry run: the valid new rows, whatever the mode).
   created: number;
   // Rows whose reference was already imported (or repeated in the file) with the same values.
   existing: number;

@@ -13,6 +13,11 @@ export const routes: Routes = [
     loadComponent: () => import('./schedule/schedule').then((m) => m.Schedule),
   },
   {
+    path: 'import',
+    title: 'Import calls · Call Scheduler',
+    loadComponent: () => import('./import/call-import').then((m) => m.CallImport),
+  },
+  {
     path: 'pending',
     title: 'Pending calls · Call Scheduler',
     loadComponent: () => import('./pending/pending').then((m) => m.Pending),

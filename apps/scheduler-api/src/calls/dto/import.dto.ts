@@ -43,7 +43,11 @@ export class ImportResultDto implements ImportResult {
   @ApiProperty() dryRun!: boolean;
   @ApiProperty({ description: 'false for a dry run and for an all-or-nothing import refused for its errors' }) written!: boolean;
   @ApiProperty({ example: 3, description: 'data rows read' }) rows!: number;
-  @ApiProperty({ example: 1, description: 'calls created (in a dry run: that would be created)' }) created!: number;
+  @ApiProperty({
+    example: 1,
+    description: 'calls created (in a dry run: the valid new rows, which an import would create once the bad rows are fixed or skipped)',
+  })
+  created!: number;
   @ApiProperty({ example: 1, description: 'rows whose reference was imported before, or repeated in the file, with the same values: nothing new' })
   existing!: number;
   @ApiProperty({ type: [ImportErrorDto] }) errors!: ImportErrorDto[];

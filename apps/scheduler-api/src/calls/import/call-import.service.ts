@@ -43,7 +43,8 @@ export class CallImportService {
     await this.writer.dropRecorded(read, read.accepted);
     read.errors.sort((a, b) => a.row - b.row);
     const refused = mode === 'all-or-nothing' && read.errors.length > 0;
-    const created = refused ? 0 : dryRun ? read.accepted.length : await this.writer.write(read, metadata);
+    // A dry run counts the valid new rows whatever the mode: what the file would create once its bad rows are fixed or skipped.
+    const created = dryRun ? read.accepted.length : refused ? 0 : await this.writer.write(read, metadata);
     return { mode, dryRun, written: !dryRun && !refused, rows: read.rows, created, existing: read.existing, errors: read.errors, preview: read.preview };
   }
 
