@@ -39,11 +39,18 @@ export class CallsService {
       scheduledAt: dto.scheduledAt,
       timezone: dto.timezone,
       deadline: dto.deadline,
+      callingWindow: dto.callingWindow,
     };
     if (!idempotencyKey) return this.run(randomUUID(), command, { metadata, isNew: true });
 
     // The deadline joins the hash only when given, so keys recorded before deadlines still match.
-    const fields = [dto.phoneNumber, dto.scheduledAt ?? null, dto.timezone ?? null, ...(dto.deadline ? [dto.deadline] : [])];
+    const fields = [
+      dto.phoneNumber,
+      dto.scheduledAt ?? null,
+      dto.timezone ?? null,
+      ...(dto.deadline ? [dto.deadline] : []),
+      ...(dto.callingWindow === undefined ? [] : [{ callingWindow: dto.callingWindow }]),
+    ];
     const requestHash = createHash('sha256').update(JSON.stringify(fields)).digest('hex');
     const earlier = await this.replayIdempotent(idempotencyKey, requestHash);
     if (earlier) return earlier;
