@@ -7,6 +7,8 @@ import {
   IdempotencyMismatchError,
   IllegalTransitionError,
   initialState,
+  parseStatusFilter,
+  phoneSearchDigits,
   stateAsOf,
   toCallView,
   type CallCommand,
@@ -16,7 +18,8 @@ import {
 import { CallViewRepository, EventStore, IdempotencyKeyTakenError, toDomainEvent, type EventMetadata, type StoredEvent } from '#persistence';
 import { Clock } from '../common/clock.js';
 import { CallCommandsService } from '../commands/call-commands.service.js';
-import type { CallQuery, HistoryQuery, PageQuery } from './dto/list-calls.query.js';
+import type { CallQuery, HistoryQuery, PendingQuery } from './dto/list-calls.query.js';
+import { HISTORY_STATUSES } from './dto/validators.js';
 import type { BulkRetryDto, RescheduleCallDto, RetryCallDto, ScheduleCallDto } from './dto/schedule-call.dto.js';
 
 const DEFAULT_PAGE = 50;
@@ -120,12 +123,16 @@ export class CallsService {
     return events;
   }
 
-  pending(query: PageQuery): Promise<Page<CallView>> {
-    return this.views.pending(query.limit ?? DEFAULT_PAGE, query.cursor);
+  pending(query: PendingQuery): Promise<Page<CallView>> {
+    return this.views.pending(query.limit ?? DEFAULT_PAGE, query.cursor, query.phone === undefined ? undefined : phoneSearchDigits(query.phone));
   }
 
   history(query: HistoryQuery): Promise<Page<CallView>> {
-    return this.views.history(query.limit ?? DEFAULT_PAGE, query.cursor, { status: query.status, phoneNumber: query.phoneNumber });
+    return this.views.history(query.limit ?? DEFAULT_PAGE, query.cursor, {
+      status: query.status === undefined ? undefined : parseStatusFilter(query.status, HISTORY_STATUSES),
+      phoneNumber: query.phoneNumber,
+      phoneDigits: query.phone === undefined ? undefined : phoneSearchDigits(query.phone),
+    });
   }
 
   async stats() {

@@ -1,5 +1,14 @@
 import { registerDecorator, type ValidationArguments, type ValidationOptions } from 'class-validator';
-import { checkZonedDateTimeForm, isValidTimezone, normalisePhoneNumber, parseCallingWindow, parseInstant } from '#domain';
+import {
+  CALL_STATUSES,
+  checkZonedDateTimeForm,
+  isValidTimezone,
+  normalisePhoneNumber,
+  parseCallingWindow,
+  parseInstant,
+  parseStatusFilter,
+  phoneSearchDigits,
+} from '#domain';
 
 // Field checks reuse the domain's own rules, so the API and the decider can never disagree.
 function fromDomainRule(
@@ -75,3 +84,11 @@ const fromThrowingRule = (name: string, rule: (value: string, field: string) => 
 export const IsZonedDateTime = (options?: ValidationOptions) => fromThrowingRule('isZonedDateTime', checkZonedDateTimeForm, options);
 
 export const IsCallingWindow = (options?: ValidationOptions) => fromThrowingRule('isCallingWindow', parseCallingWindow, options);
+
+/** The statuses history can hold (every one but pending). */
+export const HISTORY_STATUSES = CALL_STATUSES.filter((s) => s !== 'pending');
+
+export const IsHistoryStatusFilter = (options?: ValidationOptions) =>
+  fromThrowingRule('isStatusFilter', (value, field) => parseStatusFilter(value, HISTORY_STATUSES, field), options);
+
+export const IsPhoneSearch = (options?: ValidationOptions) => fromThrowingRule('isPhoneSearch', phoneSearchDigits, options);
