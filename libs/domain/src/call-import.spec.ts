@@ -1,4 +1,5 @@
-import { importColumns, importRow, localToInstant } from './call-import.js';
+import { importColumns, importRow } from './call-import.js';
+import { DEFAULT_POLICY } from './commands.js';
 import { decide } from './decide.js';
 import { initialState } from './call-state.js';
 import { DomainError } from './domain-error.js';
@@ -49,13 +50,14 @@ describe('importRow', () => {
     });
   });
 
-  it("reads a time without an offset in the row's zone", () => {
-    expect(row(['+14155550100', '2027-03-10 09:00', 'America/New_York', '', 'r']).command.scheduledAt).toBe('2027-03-10T09:00:00-05:00');
-    expect(row(['+14155550100', '2027-03-15T09:00', 'America/New_York', '', 'r']).command.scheduledAt).toBe('2027-03-15T09:00:00-04:00');
-  });
-
-  it('hands the calling window on when the cell has one', () => {
-    expect(row(['+14155550100', '2027-03-10T09:00:00Z', '', 'Mon-Fri 09:00-17:00', 'r']).callingWindow).toBe('Mon-Fri 09:00-17:00');
+  it('takes a spreadsheet\'s "2027-03-10 09:00" as the local time 2027-03-10T09:00, and hands the calling window on', () => {
+    expect(row(['+14155550100', '2027-03-10 09:00', 'America/New_York', 'Mon-Fri 09:00-17:00', 'r']).command).toEqual({
+      type: 'ScheduleCall',
+      phoneNumber: '+14155550100',
+      scheduledAt: '2027-03-10T09:00',
+      timezone: 'America/New_York',
+      callingWindow: 'Mon-Fri 09:00-17:00',
+    });
   });
 
   it.each([
@@ -64,36 +66,34 @@ describe('importRow', () => {
     [['+14155550100', '2027-03-10T09:00:00Z', '', '', 'é'], 'reference'],
     [['', '2027-03-10T09:00:00Z', '', '', 'r'], 'phoneNumber'],
     [['+14155550100', '', '', '', 'r'], 'scheduledAt'],
-    [['+14155550100', '2027-03-10 09:00', '', '', 'r'], 'scheduledAt'],
-    [['+14155550100', '2027-02-30 09:00', 'Europe/Paris', '', 'r'], 'scheduledAt'],
-    [['+14155550100', '2027-03-10 09:00', 'Mars/Olympus', '', 'r'], 'timezone'],
     [['+14155550100', '2027-03-10T09:00:00Z', '', 'r'], 'row'],
     [['+14155550100', '2027-03-10T09:00:00Z', '', '', 'r', 'extra'], 'row'],
   ])('refuses %j naming %s', (cells, field) => {
     expect(fieldOf(() => row(cells))).toBe(field);
   });
 
-  it("leaves the call's own rules to the decider, which names the field", () => {
+  describe("with the decider (the call's own rules), as the import runs it", () => {
     const now = new Date('2027-01-01T00:00:00Z');
-    const policy = { maxAttempts: 3, misfireGraceMs: 60_000, retryBaseMs: 1000, retryMaxMs: 60_000, idempotentProvider: false };
-    const check = (cells: string[]) => fieldOf(() => decide(row(cells).command, initialState('c'), now, policy));
-    expect(check(['+1415', '2027-03-10T09:00:00Z', '', '', 'r'])).toBe('phoneNumber');
-    expect(check(['+14155550100', '2026-03-10T09:00:00Z', '', '', 'r'])).toBe('scheduledAt');
-    expect(check(['+14155550100', '2027-03-10T09:00:00Z', 'Europe/Nowhere', '', 'r'])).toBe('timezone');
-    expect(check(['+14155550100', '2027-03-10T09:00:00Z', 'Europe/Paris', '', 'r'])).toBeUndefined();
-  });
-});
+    const policy = { ...DEFAULT_POLICY, misfireGraceMs: 60_000 };
+    const decided = (cells: string[]) => decide(row(cells).command, initialState('c'), now, policy)[0].data as { scheduledAt: string; callingWindow: unknown };
 
-describe('localToInstant', () => {
-  it('refuses a time the clocks skip (spring forward) and takes the earlier of a time they pass twice', () => {
-    expect(() => localToInstant('2027-03-14 02:30', 'America/New_York')).toThrow(/does not exist in America\/New_York/);
-    expect(localToInstant('2027-11-07 01:30', 'America/New_York')).toBe('2027-11-07T01:30:00-04:00');
-    expect(() => localToInstant('2027-03-28 02:30', 'Europe/Berlin')).toThrow(/clocks skip it/);
-    expect(localToInstant('2027-10-31 02:30', 'Europe/Berlin')).toBe('2027-10-31T02:30:00+02:00');
-  });
+    it.each([
+      [['+1415', '2027-03-10T09:00:00Z', '', '', 'r'], 'phoneNumber'],
+      [['+14155550100', '2026-03-10T09:00:00Z', '', '', 'r'], 'scheduledAt'],
+      [['+14155550100', 'next tuesday', '', '', 'r'], 'scheduledAt'],
+      [['+14155550100', '2027-03-10 09:00', '', '', 'r'], 'scheduledAt'],
+      [['+14155550100', '2027-02-30 09:00', 'Europe/Paris', '', 'r'], 'scheduledAt'],
+      [['+14155550100', '2027-03-10T09:00:00Z', 'Europe/Nowhere', '', 'r'], 'timezone'],
+      [['+14155550100', '2027-03-10 09:00', 'Mars/Olympus', '', 'r'], 'timezone'],
+      [['+14155550100', '2027-03-10 09:00', 'Europe/Paris', 'whenever', 'r'], 'callingWindow'],
+    ])('refuses %j naming %s', (cells, field) => {
+      expect(fieldOf(() => decided(cells))).toBe(field);
+    });
 
-  it('keeps seconds and works for zones with odd offsets', () => {
-    expect(localToInstant('2027-06-01 09:15:30', 'Asia/Kathmandu')).toBe('2027-06-01T09:15:30+05:45');
-    expect(localToInstant('2027-06-01T09:00', 'Australia/Lord_Howe')).toBe('2027-06-01T09:00:00+10:30');
+    it("reads a local time in the row's zone, across the DST change", () => {
+      expect(decided(['+14155550100', '2027-03-10 09:00', 'America/New_York', '', 'r']).scheduledAt).toBe('2027-03-10T14:00:00.000Z');
+      expect(decided(['+14155550100', '2027-03-15 09:00', 'America/New_York', '', 'r']).scheduledAt).toBe('2027-03-15T13:00:00.000Z');
+      expect(decided(['+14155550100', '2027-03-10T09:00:00Z', 'Europe/Paris', 'Mon-Fri 09:00-17:00', 'r']).callingWindow).toBeTruthy();
+    });
   });
 });

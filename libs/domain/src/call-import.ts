@@ -1,12 +1,11 @@
-import { Temporal } from 'temporal-polyfill';
 import type { ScheduleCall } from './commands.js';
 import { DomainError, DomainErrorCode } from './domain-error.js';
-import { isValidTimezone } from './instant.js';
 
 /**
  * Bulk import: one CSV record → one ScheduleCall command and its client reference. The rules of a
- * call stay the decider's (the caller runs `decide` on the command); here only what is particular
- * to a spreadsheet: header names, empty cells, and a local time in the callee's zone.
+ * call stay the decider's (the caller runs `decide` on the command: phone number, time, a local
+ * time in the callee's zone, calling window); here only what is particular to a spreadsheet:
+ * header names, empty cells, the reference, "2027-03-10 09:00" with a space.
  */
 
 export const IMPORT_COLUMNS = ['phoneNumber', 'scheduledAt', 'timezone', 'callingWindow', 'reference'] as const;
@@ -38,8 +37,8 @@ export interface ImportRow {
 
 // The same alphabet and length as an Idempotency-Key header: the reference is used as one.
 const REFERENCE = /^[\x21-\x7e]{1,255}$/;
-// A wall-clock time without an offset: read in the row's time zone.
-const LOCAL_DATE_TIME = /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?$/i;
+// "2027-03-10 09:00": spreadsheets write a space where ISO-8601 has a T.
+const SPACED_DATE_TIME = /^(\d{4}-\d{2}-\d{2}) (\d{2}:\d{2})/;
 
 /** Maps the header record to columns; throws a DomainError (400) naming the column at fault. */
 export function importColumns(header: readonly string[]): ImportColumns {
@@ -57,12 +56,8 @@ export function importColumns(header: readonly string[]): ImportColumns {
   return columns;
 }
 
-/**
- * One data record as a ScheduleCall command and its reference; throws a DomainError naming the
- * field. `callingWindow` is set only when the column has a value (the command carries it once
- * calling windows exist).
- */
-export function importRow(record: readonly string[], columns: ImportColumns, width: number): ImportRow & { callingWindow?: string } {
+/** One data record as a ScheduleCall command and its reference; throws a DomainError naming the field. */
+export function importRow(record: readonly string[], columns: ImportColumns, width: number): ImportRow {
   if (record.length !== width) throw invalidImport(`the row has ${record.length} fields, the header ${width}`, 'row');
   const cell = (column: ImportColumn): string | undefined => {
     const index = columns[column];
@@ -74,38 +69,12 @@ export function importRow(record: readonly string[], columns: ImportColumns, wid
   if (!REFERENCE.test(reference)) throw invalidImport('reference must be 1 to 255 visible ASCII characters', 'reference');
   const phoneNumber = cell('phoneNumber');
   if (phoneNumber === undefined) throw new DomainError(DomainErrorCode.InvalidPhoneNumber, 'phoneNumber is required', 'phoneNumber');
-  const timezone = cell('timezone');
   const time = cell('scheduledAt');
   if (time === undefined) throw new DomainError(DomainErrorCode.InvalidScheduledAt, 'scheduledAt is required', 'scheduledAt');
-  const scheduledAt = LOCAL_DATE_TIME.test(time) ? localToInstant(time, timezone) : time;
+  const scheduledAt = time.replace(SPACED_DATE_TIME, '$1T$2');
+  const command: ScheduleCall = { type: 'ScheduleCall', phoneNumber, scheduledAt, timezone: cell('timezone') };
   const callingWindow = cell('callingWindow');
-  return { reference, command: { type: 'ScheduleCall', phoneNumber, scheduledAt, timezone }, ...(callingWindow ? { callingWindow } : {}) };
-}
-
-/**
- * "2027-03-10 09:00" in `timezone` as ISO-8601 with that zone's offset then. A time the clocks
- * skip (spring forward) is refused; a time they pass twice (fall back) is the earlier one.
- */
-export function localToInstant(local: string, timezone: string | undefined): string {
-  if (timezone === undefined) {
-    throw new DomainError(
-      DomainErrorCode.InvalidScheduledAt,
-      `scheduledAt ${local} has no offset: give the row a timezone, or an offset such as Z or +01:00`,
-      'scheduledAt',
-    );
-  }
-  if (!isValidTimezone(timezone)) throw new DomainError(DomainErrorCode.InvalidTimezone, `timezone ${timezone} is not an IANA time zone name`, 'timezone');
-  let wall: Temporal.PlainDateTime;
-  try {
-    wall = Temporal.PlainDateTime.from(local.replace(' ', 'T'), { overflow: 'reject' });
-  } catch {
-    throw new DomainError(DomainErrorCode.InvalidScheduledAt, `scheduledAt ${local} is not a real date-time`, 'scheduledAt');
-  }
-  const zoned = wall.toZonedDateTime(timezone, { disambiguation: 'earlier' });
-  if (!zoned.toPlainDateTime().equals(wall)) {
-    throw new DomainError(DomainErrorCode.InvalidScheduledAt, `scheduledAt ${local} does not exist in ${timezone}: the clocks skip it`, 'scheduledAt');
-  }
-  return zoned.toString({ timeZoneName: 'never', smallestUnit: 'second' });
+  return { reference, command: callingWindow === undefined ? command : { ...command, callingWindow } };
 }
 
 function invalidImport(message: string, field: string): DomainError {

@@ -13,6 +13,7 @@ import { CallDeadline1764500000000 } from './migrations/1764500000000-call-deadl
 import { HistoryByChange1764600000000 } from './migrations/1764600000000-history-by-change.js';
 import { ApiKeys1764700000000 } from './migrations/1764700000000-api-keys.js';
 import { SealedPositions1764810000000 } from './migrations/1764810000000-sealed-positions.js';
+import { CalleeLocalTime1764900000000 } from './migrations/1764900000000-callee-local-time.js';
 
 export const ENTITIES = [EventEntity, CallViewEntity, IdempotencyKeyEntity, ApiKeyEntity];
 export const MIGRATIONS = [
@@ -22,6 +23,7 @@ export const MIGRATIONS = [
   HistoryByChange1764600000000,
   ApiKeys1764700000000,
   SealedPositions1764810000000,
+  CalleeLocalTime1764900000000,
 ];
 
 export interface SqliteTuning {

@@ -7,6 +7,8 @@ import {
   IdempotencyMismatchError,
   IllegalTransitionError,
   initialState,
+  parseStatusFilter,
+  phoneSearchDigits,
   stateAsOf,
   toCallView,
   type CallCommand,
@@ -27,14 +29,19 @@ import { Clock } from '../common/clock.js';
 import { CallCommandsService } from '../commands/call-commands.service.js';
 import { historyCsv } from './history-csv.js';
 import { scheduleRequestHash } from './schedule-request-hash.js';
-import type { CallQuery, HistoryQuery, PageQuery } from './dto/list-calls.query.js';
+import type { CallQuery, HistoryQuery, PendingQuery } from './dto/list-calls.query.js';
+import { HISTORY_STATUSES } from './dto/validators.js';
 import type { BulkRetryDto, RescheduleCallDto, RetryCallDto, ScheduleCallDto } from './dto/schedule-call.dto.js';
 
 const DEFAULT_PAGE = 50;
 
 /** The filters of GET /api/calls/history, one place for its JSON pages and its CSV. */
 function historyFilter(query: HistoryQuery): HistoryFilter {
-  return { status: query.status, phoneNumber: query.phoneNumber };
+  return {
+    status: query.status === undefined ? undefined : parseStatusFilter(query.status, HISTORY_STATUSES),
+    phoneNumber: query.phoneNumber,
+    phoneDigits: query.phone === undefined ? undefined : phoneSearchDigits(query.phone),
+  };
 }
 const BULK_PAGE = 200;
 
@@ -55,6 +62,7 @@ export class CallsService {
       scheduledAt: dto.scheduledAt,
       timezone: dto.timezone,
       deadline: dto.deadline,
+      callingWindow: dto.callingWindow,
     };
     if (!idempotencyKey) return this.run(randomUUID(), command, { metadata, isNew: true });
 
@@ -127,8 +135,8 @@ export class CallsService {
     return events;
   }
 
-  pending(query: PageQuery): Promise<Page<CallView>> {
-    return this.views.pending(query.limit ?? DEFAULT_PAGE, query.cursor);
+  pending(query: PendingQuery): Promise<Page<CallView>> {
+    return this.views.pending(query.limit ?? DEFAULT_PAGE, query.cursor, query.phone === undefined ? undefined : phoneSearchDigits(query.phone));
   }
 
   history(query: HistoryQuery): Promise<Page<CallView>> {

@@ -94,8 +94,7 @@ export class CallImportService {
       if (preview) preview.error = message;
     };
     try {
-      const { reference, command, callingWindow } = importRow(record, columns, width);
-      if (callingWindow !== undefined) return refuse('callingWindow', 'calling windows are not supported yet: leave the column empty');
+      const { reference, command } = importRow(record, columns, width);
       const requestHash = scheduleRequestHash(command);
       const earlier = seen.get(reference);
       if (earlier) {
