@@ -15,6 +15,7 @@ const BAD_KINDS: { field: string; spoil: (cells: string[]) => string[] }[] = [
   { field: 'timezone', spoil: (c) => [c[0], c[1], 'Mars/Olympus', ...c.slice(3)] },
   { field: 'reference', spoil: (c) => [...c.slice(0, 4), ''] },
   { field: 'row', spoil: (c) => c.slice(0, 3) },
+  { field: 'callingWindow', spoil: (c) => [...c.slice(0, 3), 'whenever', c[4]] },
 ];
 
 /** `count` rows, every 100th bad (cycling through BAD_KINDS); the expected {row, field} of each bad one. */
@@ -24,10 +25,11 @@ function csvFile(count: number, tag: string): { text: string; bad: { row: number
   for (let row = 1; row <= count; row++) {
     // Half with an offset, half a local time read in the row's zone; all a month or more ahead.
     const day = String(1 + (row % 28)).padStart(2, '0');
+    const window = row % 3 === 0 ? 'Mon-Sat 08:00-21:00' : '';
     const cells =
       row % 2 === 0
-        ? [phoneNumber(row), `2027-02-${day}T09:30:00+01:00`, 'Europe/Paris', '', `${tag}-${row}`]
-        : [phoneNumber(row), `2027-02-${day} 09:30`, 'America/New_York', '', `${tag}-${row}`];
+        ? [phoneNumber(row), `2027-02-${day}T09:30:00+01:00`, 'Europe/Paris', window, `${tag}-${row}`]
+        : [phoneNumber(row), `2027-02-${day} 09:30`, 'America/New_York', window, `${tag}-${row}`];
     if (row % 100 === 0) {
       const kind = BAD_KINDS[(row / 100) % BAD_KINDS.length];
       lines.push(kind.spoil(cells).join(','));
@@ -87,8 +89,12 @@ describe('bulk import and CSV export end to end', () => {
     // Row 1 is a local 09:30 in New York on 2027-02-02: 14:30 UTC (EST).
     const [one] = first.body.preview;
     expect(one).toMatchObject({ row: 1, outcome: 'new', at: '2027-02-02T14:30:00.000Z' });
-    const pending = await api.get(`/api/calls/pending?limit=500`);
-    expect(pending.body.items.length).toBeGreaterThan(0);
+    // Row 3 carries its calling window onto the call.
+    const pending = await api.get<{ items: { phoneNumber: string; callingWindow: unknown }[] }>(
+      `/api/calls/pending?phone=${encodeURIComponent(phoneNumber(3))}`,
+    );
+    expect(pending.body.items).toHaveLength(1);
+    expect(pending.body.items[0].callingWindow).toBeTruthy();
 
     const again = await importCsv(text, '?mode=accept-valid');
     expect(again.status).toBe(200);
