@@ -10,6 +10,7 @@ export const HISTORY_CSV_COLUMNS: readonly (keyof CallView)[] = [
   'status',
   'scheduledAt',
   'timezone',
+  'callingWindow',
   'attempts',
   'duration',
   'latenessMs',
@@ -19,6 +20,7 @@ export const HISTORY_CSV_COLUMNS: readonly (keyof CallView)[] = [
   'deadline',
   'createdAt',
   'dispatchedAt',
+  'connectedAt',
   'endedAt',
   'updatedAt',
 ];

@@ -1,5 +1,5 @@
 import { Controller, HttpCode, Inject, Post, Query, Res } from '@nestjs/common';
-import { ApiBody, ApiConsumes, ApiHeader, ApiOkResponse, ApiOperation, ApiTags, ApiUnprocessableEntityResponse } from '@nestjs/swagger';
+import { ApiBody, ApiConsumes, ApiOkResponse, ApiOperation, ApiTags, ApiUnprocessableEntityResponse } from '@nestjs/swagger';
 import type { Readable } from 'node:stream';
 import type { EventMetadata } from '#persistence';
 import { Roles } from '../../auth/auth.decorators.js';
@@ -40,7 +40,6 @@ export class CallImportController {
   })
   @ApiConsumes('text/csv')
   @ApiBody({ required: true, schema: { type: 'string', example: EXAMPLE_CSV } })
-  @ApiHeader({ name: 'Content-Type', required: true, schema: { type: 'string', example: 'text/csv' } })
   @ApiOkResponse({ type: ImportResultDto, description: 'imported (or, with dryRun, checked): the counts, the refused rows and a preview' })
   @ApiUnprocessableEntityResponse({ type: ImportResultDto, description: 'all-or-nothing and a row is bad: nothing was written; the errors name each row' })
   @ApiErrors(400, 413, 415)
