@@ -230,6 +230,8 @@ describe('dashboard in a real browser', () => {
     await expect(focused(page, 'id')).resolves.toBe('phoneNumber');
     const phone = freshNumber();
     await page.keyboard.type(phone);
+    await page.keyboard.press('Tab'); // the callee's time zone
+    await expect(focused(page, 'id')).resolves.toBe('calleeZone');
     await page.keyboard.press('Tab'); // the "When" radio group
     await page.keyboard.press('ArrowRight'); // → Call now
     await page.keyboard.press('Enter'); // submits the form
