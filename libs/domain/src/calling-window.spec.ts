@@ -167,6 +167,26 @@ describe('nextOpening: properties over every IANA zone', () => {
     );
   });
 
+  it('opens correctly around every 2026 clock change of every zone (spring forward and fall back days)', () => {
+    const windows = ['02:00-03:30', '01:00-02:30', '00:00-01:00, 03:00-04:00', '23:30-00:30'].map(window);
+    let checked = 0;
+    for (const zone of ZONES) {
+      let transition = Temporal.Instant.from('2026-01-01T00:00:00Z').toZonedDateTimeISO(zone).getTimeZoneTransition('next');
+      for (let n = 0; n < 2 && transition?.year === 2026; n += 1, transition = transition.getTimeZoneTransition('next')) {
+        for (const w of windows) {
+          // From six hours before the change, the first opening, and nothing open before it.
+          const from = transition.epochMilliseconds - 6 * 3_600_000;
+          const opening = nextOpening(w, zone, new Date(from)).getTime();
+          expect(oracleInside(w, zone, opening)).toBe(true);
+          for (let t = from; t < opening; t += QUARTER)
+            if (oracleInside(w, zone, t)) throw new Error(`${w.text} in ${zone}: open at ${new Date(t).toISOString()}`);
+          checked += 1;
+        }
+      }
+    }
+    expect(checked).toBeGreaterThan(100);
+  });
+
   it('covers the zones with DST in the sample (sanity: transitions exist near the chosen instants)', () => {
     const transition = Temporal.Instant.from('2026-01-01T00:00:00Z').toZonedDateTimeISO('Europe/Paris').getTimeZoneTransition('next');
     expect(transition?.toInstant().toString()).toBe('2026-03-29T01:00:00Z');

@@ -1,9 +1,9 @@
 import { Controller, HttpCode, Inject, Post, Query, Res } from '@nestjs/common';
-import { ApiBody, ApiConsumes, ApiOkResponse, ApiOperation, ApiTags, ApiUnprocessableEntityResponse } from '@nestjs/swagger';
+import { ApiBody, ApiConsumes, ApiTags, ApiUnprocessableEntityResponse } from '@nestjs/swagger';
 import type { Readable } from 'node:stream';
 import type { EventMetadata } from '#persistence';
 import { Roles } from '../../auth/auth.decorators.js';
-import { ApiErrors } from '../../common/api-errors.decorator.js';
+import { ApiRoute } from '../../common/api-route.decorator.js';
 import { RequestMeta } from '../../common/request-metadata.js';
 import { ImportQuery, ImportResultDto } from '../dto/import.dto.js';
 import { CallImportService } from './call-import.service.js';
@@ -29,7 +29,7 @@ export class CallImportController {
   @Post('import')
   @Roles('operator')
   @HttpCode(200)
-  @ApiOperation({
+  @ApiRoute({
     operationId: 'importCalls',
     summary: `Schedule up to ${MAX_IMPORT_ROWS} calls from a CSV file (streamed); a repeat of the same file creates nothing new`,
     description:
@@ -37,12 +37,12 @@ export class CallImportController {
       'scheduledAt (or time: ISO-8601 with an offset, or a local "YYYY-MM-DD HH:mm" read in the row\'s time zone), timezone (IANA, ' +
       'optional), callingWindow (optional) and reference (required: the idempotency key of the row). Each row becomes an ordinary ' +
       'CallScheduled. `row` in errors counts data rows from 1.',
+    answer: { type: ImportResultDto, description: 'imported (or, with dryRun, checked): the counts, the refused rows and a preview' },
+    errors: [400, 413, 415],
   })
   @ApiConsumes('text/csv')
   @ApiBody({ required: true, schema: { type: 'string', example: EXAMPLE_CSV } })
-  @ApiOkResponse({ type: ImportResultDto, description: 'imported (or, with dryRun, checked): the counts, the refused rows and a preview' })
   @ApiUnprocessableEntityResponse({ type: ImportResultDto, description: 'all-or-nothing and a row is bad: nothing was written; the errors name each row' })
-  @ApiErrors(400, 413, 415)
   async import(@CsvBody() body: Readable, @Query() query: ImportQuery, @RequestMeta() meta: EventMetadata, @Res({ passthrough: true }) reply: Reply) {
     const result = await this.imports.import(body, query.mode ?? 'all-or-nothing', query.dryRun ?? false, meta);
     if (!result.dryRun && !result.written) reply.status(422);
