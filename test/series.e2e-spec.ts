@@ -92,6 +92,7 @@ describe('recurring calls (series), end to end', () => {
       [{ ...good, startsAt: '2027-01-01T09:00' }, 'startsAt', 'offset'],
       [{ ...good, startsAt: '2027-01-01T00:00:00Z', until: '2026-12-01T00:00:00Z' }, 'until', 'until'],
       [{ ...good, phoneNumber: '12' }, 'phoneNumber', 'phone'],
+      [{ ...good, callingWindow: 'Mon-Fri 9-5' }, 'callingWindow', 'callingWindow'],
     ];
     for (const [body, field, words] of cases) {
       const res = await api.post<{ fields: Record<string, string[]> }>('/series', body);
@@ -135,7 +136,14 @@ describe('recurring calls (series), end to end', () => {
   it('turns occurrences into calls that the stand-in dials, and shows their outcomes', async () => {
     const number = phoneNumber(4);
     const startsAt = new Date(Date.now() + 1500).toISOString();
-    const { body: series } = await api.post<Series>('/series', { phoneNumber: number, timezone: 'Asia/Tokyo', rrule: 'FREQ=DAILY', startsAt, count: 2 });
+    const { body: series } = await api.post<Series>('/series', {
+      phoneNumber: number,
+      timezone: 'Asia/Tokyo',
+      rrule: 'FREQ=DAILY',
+      startsAt,
+      count: 2,
+      callingWindow: '00:00-24:00',
+    });
     let seen: Occurrence[] = [];
     const first = await eventually(async () => {
       seen = (await api.get<{ items: Occurrence[] }>(`/series/${series.id}/occurrences`)).body.items;
@@ -146,7 +154,7 @@ describe('recurring calls (series), end to end', () => {
     expect(first[0].at).toBe(new Date(Math.floor(Date.parse(startsAt) / 1000) * 1000).toISOString());
     // The second occurrence is a day later: within the 48 h lead, so it is a pending call already.
     expect(first[1]).toMatchObject({ status: 'pending', callId: expect.any(String) });
-    expect((await api.get(`/calls/${first[0].callId}`)).body).toMatchObject({ phoneNumber: number, timezone: 'Asia/Tokyo', status: 'completed' });
+    expect((await api.get(`/calls/${first[0].callId}`)).body).toMatchObject({ phoneNumber: number, timezone: 'Asia/Tokyo', callingWindow: '00:00-24:00', status: 'completed' });
     expect((await mock.dials()).byNumber[number]).toBe(1);
 
     // Ending the series cancels the call still pending.

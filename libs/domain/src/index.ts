@@ -18,3 +18,6 @@ export * from './series-events.js';
 export * from './series-state.js';
 export * from './series-view.js';
 export * from './upcasters.js';
+export * from './calling-window.js';
+export * from './zoned-time.js';
+export * from './call-filters.js';

@@ -47,6 +47,3 @@ export interface SkipOccurrence {
 }
 
 export type SeriesCommand = CreateSeries | EditSeries | PauseSeries | ResumeSeries | EndSeries | RecordOccurrence | SkipOccurrence;
-
-/** Checks a calling window and returns it normalised (the calling-window rules live with the calls). */
-export type WindowCheck = (window: string) => string;

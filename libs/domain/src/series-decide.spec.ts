@@ -42,6 +42,7 @@ describe('decideSeries', () => {
     [{ ...NY, startsAt: 'tomorrow' }, 'startsAt'],
     [{ ...NY, until: '2027-03-01T00:00:00Z' }, 'until'],
     [{ ...NY, phoneNumber: '123' }, undefined],
+    [{ ...NY, callingWindow: 'Mon-Fri 25:00-26:00' }, 'callingWindow'],
   ])('refuses %j naming the field', (command, field) => {
     let error: unknown;
     try {

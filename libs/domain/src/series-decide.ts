@@ -2,7 +2,8 @@ import { DomainError, DomainErrorCode, SeriesNotFoundError } from './domain-erro
 import { isValidTimezone, parseInstant } from './instant.js';
 import { normalisePhoneNumber } from './phone-number.js';
 import { normaliseRrule, occurrencesFrom } from './recurrence.js';
-import type { SeriesCommand, WindowCheck } from './series-commands.js';
+import { parseCallingWindow } from './calling-window.js';
+import type { SeriesCommand } from './series-commands.js';
 import type { SeriesDefinition, SeriesEvent, SeriesEventDataMap, SeriesEventType } from './series-events.js';
 import { nextOccurrence, type SeriesState, type SeriesStatus } from './series-state.js';
 
@@ -12,9 +13,8 @@ const MINUTE_MS = 60_000;
 
 /**
  * The series decider: command + state + now → events, or a DomainError naming the field. Pure.
- * `checkWindow` validates a calling window (the calls' window rules, passed in so there is one parser).
  */
-export function decideSeries(command: SeriesCommand, state: SeriesState, now: Date, checkWindow: WindowCheck = (w) => w): SeriesEvent[] {
+export function decideSeries(command: SeriesCommand, state: SeriesState, now: Date): SeriesEvent[] {
   const at = now.toISOString();
   const event = <K extends SeriesEventType>(type: K, data: SeriesEventDataMap[K]) => ({ type, data, occurredAt: at }) as SeriesEvent;
 
@@ -30,7 +30,7 @@ export function decideSeries(command: SeriesCommand, state: SeriesState, now: Da
         startsAt,
         until: command.until === undefined ? null : checkedInstant(command.until, 'until'),
         count: command.count === undefined ? null : checkedCount(command.count),
-        callingWindow: command.callingWindow === undefined ? null : checkWindow(command.callingWindow),
+        callingWindow: command.callingWindow === undefined ? null : checkedWindow(command.callingWindow),
       };
       requireAnOccurrence(definition, later(startsAt, at));
       return [event('SeriesCreated', definition)];
@@ -44,7 +44,7 @@ export function decideSeries(command: SeriesCommand, state: SeriesState, now: Da
       if (command.startsAt !== undefined) changes.startsAt = wholeSeconds(checkedInstant(command.startsAt, 'startsAt'));
       if (command.until !== undefined) changes.until = command.until === null ? null : checkedInstant(command.until, 'until');
       if (command.count !== undefined) changes.count = command.count === null ? null : checkedCount(command.count, state.occurrences.length);
-      if (command.callingWindow !== undefined) changes.callingWindow = command.callingWindow === null ? null : checkWindow(command.callingWindow);
+      if (command.callingWindow !== undefined) changes.callingWindow = command.callingWindow === null ? null : checkedWindow(command.callingWindow);
       const changed = (Object.keys(changes) as (keyof SeriesDefinition)[]).filter((k) => changes[k] !== state[k]);
       if (changed.length === 0) return [];
       const edited = { ...state, ...changes };
@@ -87,6 +87,11 @@ function checkedZone(zone: string): string {
     throw new DomainError(DomainErrorCode.InvalidTimezone, `timezone ${String(zone)} is not an IANA time zone name`, 'timezone');
   }
   return zone;
+}
+
+/** The calls' own window rules; "any" (no window, overriding CALLING_WINDOW) is kept as "any". */
+function checkedWindow(window: string): string {
+  return parseCallingWindow(window)?.text ?? 'any';
 }
 
 function checkedInstant(value: string, field: string): string {

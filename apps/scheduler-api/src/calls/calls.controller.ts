@@ -7,7 +7,7 @@ import { RequestMeta } from '../common/request-metadata.js';
 import { CallIdPipe } from './call-id.pipe.js';
 import { CallsService } from './calls.service.js';
 import { CallPageDto, CallViewDto, StatsDto, StoredEventDto } from './dto/call-view.dto.js';
-import { CallQuery, HistoryQuery, PageQuery } from './dto/list-calls.query.js';
+import { CallQuery, HistoryQuery, PendingQuery } from './dto/list-calls.query.js';
 import { BulkRetryDto, CancelCallDto, RescheduleCallDto, RetryCallDto, ScheduleCallDto } from './dto/schedule-call.dto.js';
 import { IdempotencyKey } from './idempotency-key.decorator.js';
 
@@ -37,12 +37,16 @@ export class CallsController {
   @ApiOperation({ operationId: 'listPendingCalls', summary: 'Pending calls, soonest first' })
   @ApiOkResponse({ type: CallPageDto })
   @ApiErrors(400)
-  pending(@Query() query: PageQuery) {
+  pending(@Query() query: PendingQuery) {
     return this.calls.pending(query);
   }
 
   @Get('history')
-  @ApiOperation({ operationId: 'listCallHistory', summary: 'Every call that is not pending, latest change first (updatedAt, then id, descending)' })
+  @ApiOperation({
+    operationId: 'listCallHistory',
+    summary: 'Every call that is not pending, latest change first (updatedAt, then id, descending)',
+    description: 'Filters: ?status=completed,failed (or a group: in-progress, ended, unsuccessful), ?phone= a partial or national-format number.',
+  })
   @ApiOkResponse({ type: CallPageDto })
   @ApiErrors(400)
   history(@Query() query: HistoryQuery) {

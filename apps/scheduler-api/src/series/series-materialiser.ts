@@ -81,7 +81,13 @@ export class SeriesMaterialiser implements OnApplicationBootstrap, OnModuleDestr
     const at = state.status === 'active' ? nextOccurrence(state) : null;
     if (at === null || at > horizon) return false;
     const callId = occurrenceCallId(id, at);
-    const schedule: CallCommand = { type: 'ScheduleCall', phoneNumber: state.phoneNumber, scheduledAt: at, timezone: state.timezone };
+    const schedule: CallCommand = {
+      type: 'ScheduleCall',
+      phoneNumber: state.phoneNumber,
+      scheduledAt: at,
+      timezone: state.timezone,
+      callingWindow: state.callingWindow ?? undefined,
+    };
     try {
       await this.calls.execute(callId, schedule, { metadata: { ...METADATA, correlationId: `series-${id}` }, isNew: true });
     } catch (error) {

@@ -23,6 +23,12 @@ export class CallViewEntity {
   @Column({ type: 'varchar', length: 64, nullable: true })
   timezone!: string | null;
 
+  @Column({ name: 'calling_window', type: 'varchar', length: 200, nullable: true })
+  callingWindow!: string | null;
+
+  @Column({ name: 'window_opens_at', type: 'varchar', length: 32, nullable: true })
+  windowOpensAt!: string | null;
+
   @Column({ type: 'varchar', length: 20 })
   status!: string;
 
@@ -44,6 +50,9 @@ export class CallViewEntity {
 
   @Column({ type: 'integer', nullable: true })
   duration!: number | null;
+
+  @Column({ name: 'connected_at', type: 'varchar', length: 32, nullable: true })
+  connectedAt!: string | null;
 
   @Column({ name: 'due_at', type: 'varchar', length: 32, nullable: true })
   dueAt!: string | null;

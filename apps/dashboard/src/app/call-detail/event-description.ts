@@ -32,12 +32,21 @@ export function actorOf(event: StoredEventView): string {
 
 export function describeEvent(event: StoredEventView, time: FormatTime): EventDescription {
   switch (event.type) {
+    case 'CallDeferredToWindow': {
+      const d = data<'CallDeferredToWindow'>(event);
+      return { title: 'Waiting for the calling window', tone: 'muted', details: [d.reason ?? '', `Due again ${time(d.until)}`].filter(Boolean) };
+    }
     case 'CallScheduled': {
       const d = data<'CallScheduled'>(event);
       return {
         title: 'Scheduled',
         tone: 'info',
-        details: [`Number ${d.phoneNumber ?? '?'}`, `Due ${time(d.scheduledAt)}`, ...(d.timezone ? [`Requested in the ${d.timezone} time zone`] : [])],
+        details: [
+          `Number ${d.phoneNumber ?? '?'}`,
+          `Due ${time(d.scheduledAt)}`,
+          ...(d.timezone ? [`Callee's time zone ${d.timezone}`] : []),
+          ...(d.callingWindow ? [`Calling window ${d.callingWindow}`] : []),
+        ],
       };
     }
     case 'CallRescheduled': {

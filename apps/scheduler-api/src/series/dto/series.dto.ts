@@ -2,7 +2,7 @@ import { ApiProperty, ApiPropertyOptional, OmitType, PartialType } from '@nestjs
 import { Type } from 'class-transformer';
 import { IsDefined, IsInt, IsOptional, IsString, Max, MaxLength, Min, ValidateIf } from 'class-validator';
 import { MAX_SERIES_COUNT } from '#domain';
-import { IsE164Phone, IsIanaTimezone, IsInstantWithOffset } from '../../calls/dto/validators.js';
+import { IsCallingWindow, IsE164Phone, IsIanaTimezone, IsInstantWithOffset } from '../../calls/dto/validators.js';
 import { IsRrule } from './rrule.validator.js';
 
 export class CreateSeriesDto {
@@ -51,8 +51,9 @@ export class CreateSeriesDto {
   @IsInt()
   count?: number;
 
-  @ApiPropertyOptional({ example: 'Mon-Fri 09:00-17:00', description: "when the calls may ring, in the series' zone (default CALLING_WINDOW)" })
+  @ApiPropertyOptional({ example: 'Mon-Fri 09:00-17:00', description: "when the calls may ring, in the series' zone (default CALLING_WINDOW; \"any\" = any time)" })
   @IsOptional()
+  @IsCallingWindow()
   @MaxLength(200)
   @IsString()
   callingWindow?: string;
@@ -79,6 +80,7 @@ export class EditSeriesDto extends PartialType(OmitType(CreateSeriesDto, ['until
   @ApiPropertyOptional({ example: 'Mon-Fri 09:00-17:00', nullable: true, description: 'null clears it' })
   @ValidateIf((_, v) => v !== null)
   @IsOptional()
+  @IsCallingWindow()
   @MaxLength(200)
   @IsString()
   callingWindow?: string | null;
