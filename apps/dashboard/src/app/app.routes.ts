@@ -28,6 +28,16 @@ export const routes: Routes = [
     loadComponent: () => import('./call-detail/call-detail').then((m) => m.CallDetail),
   },
   {
+    path: 'series',
+    title: 'Recurring calls · Call Scheduler',
+    loadComponent: () => import('./series/series-list').then((m) => m.SeriesList),
+  },
+  {
+    path: 'series/:id',
+    title: 'Series · Call Scheduler',
+    loadComponent: () => import('./series/series-detail').then((m) => m.SeriesDetail),
+  },
+  {
     path: 'keys',
     title: 'API keys · Call Scheduler',
     loadComponent: () => import('./keys/keys').then((m) => m.Keys),
