@@ -50,7 +50,7 @@ describe('recurring calls (series), end to end', () => {
 
   const allEvents = async () => {
     const events: StoredEvent[] = [];
-    for (let after = 0; ; ) {
+    for (let after = 0; ;) {
       const page = await api.get<(StoredEvent & { position: number })[]>(`/events?after=${after}&limit=1000`);
       if (page.body.length === 0) return events;
       events.push(...page.body);
@@ -115,13 +115,19 @@ describe('recurring calls (series), end to end', () => {
     const paused = await api.post<Series>(`/series/${series.id}/pause`, { reason: 'on holiday' });
     expect(paused).toMatchObject({ status: 200, body: { status: 'paused', nextAt: null } });
     expect(await api.post(`/series/${series.id}/pause`)).toMatchObject({ status: 409 });
-    expect(await api.post<Series>(`/series/${series.id}/resume`)).toMatchObject({ status: 200, body: { status: 'active', nextAt: '2027-01-04T08:00:00.000Z' } });
+    expect(await api.post<Series>(`/series/${series.id}/resume`)).toMatchObject({
+      status: 200,
+      body: { status: 'active', nextAt: '2027-01-04T08:00:00.000Z' },
+    });
 
     const edited = await api.patch<Series>(`/series/${series.id}`, { rrule: 'FREQ=WEEKLY;BYDAY=TU;BYHOUR=10', count: 3 });
     expect(edited).toMatchObject({ status: 200, body: { nextAt: '2027-01-05T09:00:00.000Z' } });
     const occurrences = await api.get<{ items: Occurrence[] }>(`/series/${series.id}/occurrences?limit=5`);
     expect(occurrences.body.items.map((o) => o.at)).toEqual(['2027-01-05T09:00:00.000Z', '2027-01-12T09:00:00.000Z', '2027-01-19T09:00:00.000Z']);
-    expect(await api.patch(`/series/${series.id}`, { rrule: 'FREQ=SECONDLY' })).toMatchObject({ status: 400, body: { fields: { rrule: [expect.any(String)] } } });
+    expect(await api.patch(`/series/${series.id}`, { rrule: 'FREQ=SECONDLY' })).toMatchObject({
+      status: 400,
+      body: { fields: { rrule: [expect.any(String)] } },
+    });
 
     expect(await api.delete<Series>(`/series/${series.id}`)).toMatchObject({ status: 200, body: { status: 'ended', nextAt: null } });
     expect(await api.post(`/series/${series.id}/resume`)).toMatchObject({ status: 409 });
@@ -154,7 +160,12 @@ describe('recurring calls (series), end to end', () => {
     expect(first[0].at).toBe(new Date(Math.floor(Date.parse(startsAt) / 1000) * 1000).toISOString());
     // The second occurrence is a day later: within the 48 h lead, so it is a pending call already.
     expect(first[1]).toMatchObject({ status: 'pending', callId: expect.any(String) });
-    expect((await api.get(`/calls/${first[0].callId}`)).body).toMatchObject({ phoneNumber: number, timezone: 'Asia/Tokyo', callingWindow: '00:00-24:00', status: 'completed' });
+    expect((await api.get(`/calls/${first[0].callId}`)).body).toMatchObject({
+      phoneNumber: number,
+      timezone: 'Asia/Tokyo',
+      callingWindow: '00:00-24:00',
+      status: 'completed',
+    });
     expect((await mock.dials()).byNumber[number]).toBe(1);
 
     // Ending the series cancels the call still pending.

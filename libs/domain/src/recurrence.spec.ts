@@ -121,22 +121,27 @@ describe('occurrencesFrom', () => {
     });
     expect(dstZones.length).toBeGreaterThan(50);
     fc.assert(
-      fc.property(fc.constantFrom(...dstZones), fc.constantFrom('MO', 'TU', 'WE', 'TH', 'FR', 'SA', 'SU'), fc.integer({ min: 4, max: 22 }), (timezone, day, hour) => {
-        // 30 weeks from January cross the change of either hemisphere.
-        const rrule = normaliseRrule(`FREQ=WEEKLY;BYDAY=${day};BYHOUR=${hour}`);
-        const at = occurrencesFrom({ rrule, timezone, startsAt: '2027-01-01T00:00:00Z' }, '2027-01-01T00:00:00Z', 30);
-        const weekday = ['MO', 'TU', 'WE', 'TH', 'FR', 'SA', 'SU'].indexOf(day) + 1;
-        const offsets = new Set<number>();
-        for (const iso of at) {
-          const local = Temporal.Instant.from(iso).toZonedDateTimeISO(timezone);
-          offsets.add(local.offsetNanoseconds);
-          expect(local.dayOfWeek).toBe(weekday);
-          // Hours 4–22 are outside every DST gap (gaps lie between 00:00 and 03:00 local).
-          expect([local.hour, local.minute]).toEqual([hour, 0]);
-        }
-        // The zone did change its offset in the range: the property was tested across a change.
-        expect(offsets.size).toBeGreaterThan(1);
-      }),
+      fc.property(
+        fc.constantFrom(...dstZones),
+        fc.constantFrom('MO', 'TU', 'WE', 'TH', 'FR', 'SA', 'SU'),
+        fc.integer({ min: 4, max: 22 }),
+        (timezone, day, hour) => {
+          // 30 weeks from January cross the change of either hemisphere.
+          const rrule = normaliseRrule(`FREQ=WEEKLY;BYDAY=${day};BYHOUR=${hour}`);
+          const at = occurrencesFrom({ rrule, timezone, startsAt: '2027-01-01T00:00:00Z' }, '2027-01-01T00:00:00Z', 30);
+          const weekday = ['MO', 'TU', 'WE', 'TH', 'FR', 'SA', 'SU'].indexOf(day) + 1;
+          const offsets = new Set<number>();
+          for (const iso of at) {
+            const local = Temporal.Instant.from(iso).toZonedDateTimeISO(timezone);
+            offsets.add(local.offsetNanoseconds);
+            expect(local.dayOfWeek).toBe(weekday);
+            // Hours 4–22 are outside every DST gap (gaps lie between 00:00 and 03:00 local).
+            expect([local.hour, local.minute]).toEqual([hour, 0]);
+          }
+          // The zone did change its offset in the range: the property was tested across a change.
+          expect(offsets.size).toBeGreaterThan(1);
+        },
+      ),
       { numRuns: 200 },
     );
   });

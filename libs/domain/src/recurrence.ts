@@ -6,7 +6,20 @@ import { DomainError, DomainErrorCode } from './domain-error.js';
 // hour across DST). The rule is expanded on wall-clock time and placed in the series' zone here, so
 // 09:00 stays 09:00 local across DST in every IANA zone (see occurrencesFrom).
 
-const RULE_PARTS = new Set(['FREQ', 'INTERVAL', 'BYSECOND', 'BYMINUTE', 'BYHOUR', 'BYDAY', 'BYMONTHDAY', 'BYYEARDAY', 'BYWEEKNO', 'BYMONTH', 'BYSETPOS', 'WKST']);
+const RULE_PARTS = new Set([
+  'FREQ',
+  'INTERVAL',
+  'BYSECOND',
+  'BYMINUTE',
+  'BYHOUR',
+  'BYDAY',
+  'BYMONTHDAY',
+  'BYYEARDAY',
+  'BYWEEKNO',
+  'BYMONTH',
+  'BYSETPOS',
+  'WKST',
+]);
 // A call series is not a poller: a rule more frequent than hourly is a mistake.
 const ALLOWED_FREQ = new Set(['YEARLY', 'MONTHLY', 'WEEKLY', 'DAILY', 'HOURLY']);
 const RANGES: Readonly<Record<string, readonly [number, number, boolean]>> = {
@@ -37,11 +50,15 @@ function invalid(message: string): DomainError {
 export function normaliseRrule(input: string): string {
   if (typeof input !== 'string' || input.trim() === '') throw invalid('is required, e.g. FREQ=WEEKLY;BYDAY=MO;BYHOUR=9');
   if (input.length > MAX_RULE_LENGTH) throw invalid(`must be at most ${MAX_RULE_LENGTH} characters`);
-  const text = input.trim().replace(/^RRULE:/i, '').toUpperCase();
+  const text = input
+    .trim()
+    .replace(/^RRULE:/i, '')
+    .toUpperCase();
   const parts = new Map<string, string>();
   for (const part of text.split(';').filter((p) => p !== '')) {
-    const [name, value, ...rest] = part.split('=');
-    if (value === undefined || value === '' || rest.length > 0) throw invalid(`part "${part}" is not NAME=VALUE`);
+    const [name, ...values] = part.split('=');
+    const value = values.length === 1 ? values[0] : '';
+    if (value === '') throw invalid(`part "${part}" is not NAME=VALUE`);
     if (name === 'COUNT' || name === 'UNTIL') throw invalid(`must not contain ${name}: give it as the series' ${name.toLowerCase()} field`);
     if (name === 'DTSTART' || name === 'TZID') throw invalid(`must not contain ${name}: give startsAt and timezone instead`);
     if (!RULE_PARTS.has(name)) throw invalid(`has an unknown part ${name}`);

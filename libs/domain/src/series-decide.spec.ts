@@ -98,6 +98,8 @@ describe('decideSeries', () => {
   });
 
   it('an unknown series is not found', () => {
-    expect(() => decideSeries({ type: 'PauseSeries' }, initialSeriesState('x'), new Date())).toThrow(expect.objectContaining({ code: DomainErrorCode.SeriesNotFound }) as Error);
+    expect(() => decideSeries({ type: 'PauseSeries' }, initialSeriesState('x'), new Date())).toThrow(
+      expect.objectContaining({ code: DomainErrorCode.SeriesNotFound }) as Error,
+    );
   });
 });

@@ -22,7 +22,10 @@ export function decideSeries(command: SeriesCommand, state: SeriesState, now: Da
     case 'CreateSeries': {
       requireSeriesStatus(state, ['new'], 'create');
       // Default start: the next whole minute, so a rule without BYHOUR rings at a round time.
-      const startsAt = command.startsAt === undefined ? new Date(Math.ceil(now.getTime() / MINUTE_MS) * MINUTE_MS).toISOString() : wholeSeconds(checkedInstant(command.startsAt, 'startsAt'));
+      const startsAt =
+        command.startsAt === undefined
+          ? new Date(Math.ceil(now.getTime() / MINUTE_MS) * MINUTE_MS).toISOString()
+          : wholeSeconds(checkedInstant(command.startsAt, 'startsAt'));
       const definition: SeriesDefinition = {
         phoneNumber: normalisePhoneNumber(command.phoneNumber),
         timezone: checkedZone(command.timezone),
@@ -84,7 +87,7 @@ function requireSeriesStatus(state: SeriesState, allowed: readonly (SeriesStatus
 
 function checkedZone(zone: string): string {
   if (typeof zone !== 'string' || !isValidTimezone(zone)) {
-    throw new DomainError(DomainErrorCode.InvalidTimezone, `timezone ${String(zone)} is not an IANA time zone name`, 'timezone');
+    throw new DomainError(DomainErrorCode.InvalidTimezone, `timezone ${zone} is not an IANA time zone name`, 'timezone');
   }
   return zone;
 }
@@ -117,7 +120,11 @@ function requireAnOccurrence(definition: SeriesDefinition, from: string): void {
     throw new DomainError(DomainErrorCode.InvalidRecurrence, 'until must be after startsAt and after now', 'until');
   }
   if (occurrencesFrom(definition, from, 1, definition.until).length === 0) {
-    throw new DomainError(DomainErrorCode.InvalidRecurrence, 'rrule has no occurrence between startsAt (or now) and until', definition.until === null ? 'rrule' : 'until');
+    throw new DomainError(
+      DomainErrorCode.InvalidRecurrence,
+      'rrule has no occurrence between startsAt (or now) and until',
+      definition.until === null ? 'rrule' : 'until',
+    );
   }
 }
 

@@ -1,12 +1,5 @@
 import type { EntityManager } from 'typeorm';
-import {
-  seriesStreamId,
-  toSeriesView,
-  type CallEvent,
-  type SeriesEvent,
-  type SeriesState,
-  type SeriesView,
-} from '../../domain/src/index.js';
+import { seriesStreamId, toSeriesView, type CallEvent, type SeriesEvent, type SeriesState, type SeriesView } from '../../domain/src/index.js';
 import type { Database } from './database.js';
 import { SeriesViewEntity } from './entities/series-view.entity.js';
 import type { EventMetadata, EventStore, StoredEvent } from './event-store.js';
@@ -77,5 +70,5 @@ export async function upsertSeriesRows(m: EntityManager, states: readonly Series
 
 function fromRow(row: SeriesViewEntity): SeriesView {
   // The entity has the view's fields, under the view's names.
-  return { ...row, status: row.status as SeriesView['status'] };
+  return Object.assign({}, row, { status: row.status as SeriesView['status'] });
 }

@@ -72,7 +72,9 @@ function printReport(r: ReplayReport): void {
     for (const a of r.firstAnomalies) lines.push(`  position ${a.position} (stream ${a.streamId}): ${a.message}`);
   }
   const s = r.series;
-  lines.push(`series: ${fmt(s.events)} events into ${fmt(s.replayedRows)} rows; live series_views: ${fmt(s.liveRows)} rows; differences: ${fmt(s.differences)}`);
+  lines.push(
+    `series: ${fmt(s.events)} events into ${fmt(s.replayedRows)} rows; live series_views: ${fmt(s.liveRows)} rows; differences: ${fmt(s.differences)}`,
+  );
   for (const d of s.firstDifferences) lines.push(`  series ${d.id}: ${d.kind}${d.columns ? ` (${d.columns.join(', ')})` : ''}`);
   if (s.applied) lines.push('applied: series_views now holds the replayed rows');
   if (r.applied) lines.push('applied: call_views now holds the replayed rows');

@@ -117,6 +117,8 @@ export class SeriesMaterialiser implements OnApplicationBootstrap, OnModuleDestr
     // Paused, ended or edited between reading the series and recording the call: the call is not
     // the series' any more, so it must not ring.
     this.logger.log(`series ${id} changed while its occurrence at ${at} was created: cancelling call ${callId}`);
-    await this.calls.execute(callId, { type: 'CancelCall', reason: `series ${id} changed before the occurrence was recorded` }, { metadata: METADATA }).catch(() => undefined);
+    await this.calls
+      .execute(callId, { type: 'CancelCall', reason: `series ${id} changed before the occurrence was recorded` }, { metadata: METADATA })
+      .catch(() => undefined);
   }
 }

@@ -34,7 +34,8 @@ export class SeriesService {
   ) {}
 
   create(dto: CreateSeriesDto, metadata: EventMetadata): Promise<SeriesView> {
-    return this.run(randomUUID(), { type: 'CreateSeries', ...dto }, metadata, true);
+    const { phoneNumber, timezone, rrule, startsAt, until, count, callingWindow } = dto;
+    return this.run(randomUUID(), { type: 'CreateSeries', phoneNumber, timezone, rrule, startsAt, until, count, callingWindow }, metadata, true);
   }
 
   list(): Promise<SeriesView[]> {
@@ -48,7 +49,8 @@ export class SeriesService {
   }
 
   edit(id: string, dto: EditSeriesDto, metadata: EventMetadata): Promise<SeriesView> {
-    return this.run(id, { type: 'EditSeries', ...dto }, metadata);
+    const { phoneNumber, timezone, rrule, startsAt, until, count, callingWindow } = dto;
+    return this.run(id, { type: 'EditSeries', phoneNumber, timezone, rrule, startsAt, until, count, callingWindow }, metadata);
   }
 
   pause(id: string, reason: string | undefined, metadata: EventMetadata): Promise<SeriesView> {
@@ -104,7 +106,12 @@ export class SeriesService {
   async load(id: string): Promise<{ state: SeriesState }> {
     const history = await this.repo.readStream(id);
     if (history.length === 0) throw new SeriesNotFoundError(id);
-    return { state: foldSeries(id, history.map((e) => ({ type: e.type, data: e.data, occurredAt: e.occurredAt }) as unknown as SeriesEvent)) };
+    return {
+      state: foldSeries(
+        id,
+        history.map((e) => ({ type: e.type, data: e.data, occurredAt: e.occurredAt }) as unknown as SeriesEvent),
+      ),
+    };
   }
 
   /** Decides `command` on the series and appends the events; retried once when another writer moved the stream first. */

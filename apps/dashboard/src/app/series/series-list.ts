@@ -42,7 +42,10 @@ export class SeriesList {
   protected async create(event: Event): Promise<void> {
     event.preventDefault();
     const form = new FormData(event.target as HTMLFormElement);
-    const text = (name: string) => String(form.get(name) ?? '').trim() || undefined;
+    const text = (name: string) => {
+      const value = form.get(name);
+      return typeof value === 'string' ? value.trim() || undefined : undefined;
+    };
     const count = text('count');
     const body: NewSeries = {
       phoneNumber: text('phoneNumber') ?? '',

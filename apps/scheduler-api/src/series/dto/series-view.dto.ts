@@ -11,7 +11,12 @@ export class SeriesViewDto implements SeriesView {
   @ApiPropertyOptional({ type: String, nullable: true, example: null }) until!: string | null;
   @ApiPropertyOptional({ type: Number, nullable: true, example: 30 }) count!: number | null;
   @ApiPropertyOptional({ type: String, nullable: true, example: 'Mon-Fri 09:00-17:00' }) callingWindow!: string | null;
-  @ApiPropertyOptional({ type: String, nullable: true, example: '2027-03-10T14:00:00.000Z', description: 'next occurrence to become a call (null unless active)' })
+  @ApiPropertyOptional({
+    type: String,
+    nullable: true,
+    example: '2027-03-10T14:00:00.000Z',
+    description: 'next occurrence to become a call (null unless active)',
+  })
   nextAt!: string | null;
   @ApiProperty({ example: 3, description: 'occurrences dealt with so far' }) occurrences!: number;
   @ApiPropertyOptional({ type: String, nullable: true, example: '2027-03-09T14:00:00.000Z' }) lastAt!: string | null;

@@ -51,7 +51,10 @@ export class CreateSeriesDto {
   @IsInt()
   count?: number;
 
-  @ApiPropertyOptional({ example: 'Mon-Fri 09:00-17:00', description: "when the calls may ring, in the series' zone (default CALLING_WINDOW; \"any\" = any time)" })
+  @ApiPropertyOptional({
+    example: 'Mon-Fri 09:00-17:00',
+    description: 'when the calls may ring, in the series\' zone (default CALLING_WINDOW; "any" = any time)',
+  })
   @IsOptional()
   @IsCallingWindow()
   @MaxLength(200)
