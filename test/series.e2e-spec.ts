@@ -1,3 +1,5 @@
+import { spawnSync } from 'node:child_process';
+import { resolve } from 'node:path';
 import { replayProjection, verifyDatabase } from '../libs/persistence/src/audit/index.js';
 import { Database, openDataSource } from '../libs/persistence/src/index.js';
 import { startCallApiMock, type CallApiMockProcess } from './support/call-api-mock.process.js';
@@ -27,6 +29,8 @@ interface StoredEvent {
   type: string;
   data: Record<string, unknown>;
 }
+
+const REPLAY_CLI = resolve(import.meta.dirname, '../dist/apps/scheduler-api/src/cli/replay.js');
 
 // Occurrences up to two days ahead become calls: an HOURLY series materialises many at once.
 const ENV = { SERIES_LEAD: '48h', DISPATCH_INTERVAL_MS: '100', FOLLOW_INTERVAL_MS: '100', FOLLOW_MAX_INTERVAL_MS: '300' };
@@ -212,5 +216,9 @@ describe('recurring calls (series), end to end', () => {
     } finally {
       await db.close();
     }
+    // The operator's command says the same, naming the series projection.
+    const cli = spawnSync(process.execPath, [REPLAY_CLI], { env: { ...process.env, NODE_OPTIONS: '', DATABASE_URL: databaseUrl }, encoding: 'utf8' });
+    expect(cli.status).toBe(0);
+    expect(cli.stdout).toMatch(/series: \d+ events into \d+ rows; live series_views: \d+ rows; differences: 0/);
   }, 90_000);
 });
