@@ -9,6 +9,7 @@ import { StatusChip, statusLabel } from '../shared/status-chip';
 import { USER_TIME_ZONE } from '../shared/time';
 import { BulkRetry } from './bulk-retry';
 import { ListPager } from '../shared/list-pager';
+import { ColumnHeads } from '../shared/column-heads';
 import { HistoryService } from './history.service';
 
 const SEARCH_DEBOUNCE_MS = 300;
@@ -28,7 +29,7 @@ const GROUP_LABELS: Record<StatusGroup, string> = { 'in-progress': 'In progress'
 /** History, filtered by `?status=` and `?q=` in the URL, so a filtered view can be bookmarked and shared. */
 @Component({
   selector: 'app-history',
-  imports: [RouterLink, LocalTimePipe, StatusChip, BulkRetry, ListPager, CalleeTime],
+  imports: [RouterLink, LocalTimePipe, StatusChip, BulkRetry, ListPager, ColumnHeads, CalleeTime],
   changeDetection: ChangeDetectionStrategy.OnPush,
   templateUrl: './history.html',
 })
