@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import type { OccurrenceView, SeriesView } from '#domain';
+import { CALL_STATUSES, type OccurrenceView, type SeriesView } from '#domain';
 
 export class SeriesViewDto implements SeriesView {
   @ApiProperty({ example: '6f1c2f0e-8a0d-4c3e-9a57-1f7e0b8f5c21' }) id!: string;
@@ -30,7 +30,11 @@ export class OccurrenceDto implements OccurrenceView {
   @ApiProperty({ example: '2027-03-14T13:00:00.000Z', description: 'UTC ISO-8601' }) at!: string;
   @ApiPropertyOptional({ type: String, nullable: true, example: 'c0ffee00-0000-8000-8000-000000000001', description: 'the call it became' })
   callId!: string | null;
-  @ApiProperty({ example: 'completed', description: "the call's status; upcoming before it became a call; skipped when it could not be placed" })
+  @ApiProperty({
+    enum: [...CALL_STATUSES, 'upcoming', 'skipped'],
+    example: 'completed',
+    description: "the call's status; upcoming before it became a call; skipped when it could not be placed",
+  })
   status!: OccurrenceView['status'];
   @ApiPropertyOptional({ type: String, nullable: true, example: null, description: 'why it was skipped, or the call’s last error' }) reason!: string | null;
 }

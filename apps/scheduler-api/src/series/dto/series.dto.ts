@@ -64,7 +64,7 @@ export class CreateSeriesDto {
 
 /** Any field of a series; `until`, `count` and `callingWindow` may be null to clear them. Applies from the next occurrence not yet created. */
 export class EditSeriesDto extends PartialType(OmitType(CreateSeriesDto, ['until', 'count', 'callingWindow'] as const)) {
-  @ApiPropertyOptional({ example: '2027-12-31T23:59:59Z', nullable: true, description: 'null clears it' })
+  @ApiPropertyOptional({ type: String, example: '2027-12-31T23:59:59Z', nullable: true, description: 'null clears it' })
   @ValidateIf((_, v) => v !== null)
   @IsOptional()
   @IsInstantWithOffset()
@@ -72,7 +72,7 @@ export class EditSeriesDto extends PartialType(OmitType(CreateSeriesDto, ['until
   @IsString()
   until?: string | null;
 
-  @ApiPropertyOptional({ example: 12, nullable: true, description: 'null clears it' })
+  @ApiPropertyOptional({ type: Number, example: 12, nullable: true, description: 'null clears it' })
   @ValidateIf((_, v) => v !== null)
   @IsOptional()
   @Max(MAX_SERIES_COUNT)
@@ -80,7 +80,7 @@ export class EditSeriesDto extends PartialType(OmitType(CreateSeriesDto, ['until
   @IsInt()
   count?: number | null;
 
-  @ApiPropertyOptional({ example: 'Mon-Fri 09:00-17:00', nullable: true, description: 'null clears it' })
+  @ApiPropertyOptional({ type: String, example: 'Mon-Fri 09:00-17:00', nullable: true, description: 'null clears it' })
   @ValidateIf((_, v) => v !== null)
   @IsOptional()
   @IsCallingWindow()
