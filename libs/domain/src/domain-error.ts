@@ -18,6 +18,8 @@ export enum DomainErrorCode {
   InvalidCursor = 'INVALID_CURSOR',
   Concurrency = 'CONCURRENCY',
   IdempotencyMismatch = 'IDEMPOTENCY_MISMATCH',
+  // A bulk import's file: an unknown or missing column, a malformed row or reference.
+  InvalidImport = 'INVALID_IMPORT',
 }
 
 /**

@@ -1,6 +1,7 @@
 export * from './as-of.js';
 export * from './backoff.js';
 export * from './call-api-events.js';
+export * from './call-import.js';
 export * from './call-state.js';
 export * from './call-status.js';
 export * from './call-view.js';
@@ -9,6 +10,7 @@ export * from './decide.js';
 export * from './domain-error.js';
 export * from './events.js';
 export * from './format-duration.js';
+export * from './import-result.js';
 export * from './instant.js';
 export * from './phone-number.js';
 export * from './recurrence.js';

@@ -8,6 +8,8 @@ export * from './database-url.js';
 export * from './event-log.js';
 export * from './event-row.js';
 export * from './event-store.js';
+export * from './group-commit.js';
+export * from './log-sealer.js';
 export * from './hash-chain.js';
 export * from './entities/api-key.entity.js';
 export * from './entities/call-view.entity.js';

@@ -15,6 +15,7 @@ const DOMAIN_STATUS: Record<DomainErrorCode, number> = {
   [DomainErrorCode.InvalidTimezone]: HttpStatus.BAD_REQUEST,
   [DomainErrorCode.InvalidAsOf]: HttpStatus.BAD_REQUEST,
   [DomainErrorCode.InvalidCursor]: HttpStatus.BAD_REQUEST,
+  [DomainErrorCode.InvalidImport]: HttpStatus.BAD_REQUEST,
   [DomainErrorCode.InvalidCallingWindow]: HttpStatus.BAD_REQUEST,
   [DomainErrorCode.InvalidFilter]: HttpStatus.BAD_REQUEST,
   [DomainErrorCode.OutsideCallingWindow]: HttpStatus.CONFLICT,
