@@ -17,14 +17,18 @@ export class SeriesRepository {
   async append(state: SeriesState, expectedVersion: number, events: readonly SeriesEvent[], metadata: EventMetadata): Promise<StoredEvent[]> {
     if (events.length === 0) return [];
     // The store's append takes call and Call API events; a series event is stored the same way
-    // (type, SCHEMA_VERSIONS[type], JSON payload). No call state: series have no call_views row.
+    // (type, SCHEMA_VERSIONS[type], JSON payload). No call state: series have no call_views row;
+    // the series_views row is written in the same transaction.
     const request = { streamId: seriesStreamId(state.id), expectedVersion, events: events as unknown as CallEvent[], options: { metadata } };
-    const rows = await this.db.write(async (m) => {
-      const stored = await this.store.appendInTransaction(m, request);
-      await upsertSeriesRows(m, [state]);
-      return stored;
+    const { outcomes } = await this.store.transact(async (tx) => {
+      const appended = await tx.append(request);
+      // Refused (another writer moved the stream first): nothing of this transaction is kept.
+      if (!appended.ok) throw appended.error;
+      await upsertSeriesRows(tx.manager, [state]);
     });
-    return this.store.published(request, rows);
+    const [outcome] = outcomes;
+    if (!outcome.ok) throw outcome.error;
+    return outcome.events;
   }
 
   readStream(seriesId: string): Promise<StoredEvent[]> {

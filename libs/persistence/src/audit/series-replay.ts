@@ -28,13 +28,14 @@ const KNOWN: ReadonlySet<string> = new Set(SERIES_EVENT_TYPES);
 
 /**
  * Folds every series stream and compares the result with series_views; with `apply`, replaces the
- * rows that differ. Runs inside the caller's transaction (replay's, under the append lock), so the
- * log and the table are of one moment. Series are few (an operator makes them), so all are in memory.
+ * rows that differ. Runs inside the caller's transaction (replay's), so the log and the table are
+ * of one moment: a series' row is written in the transaction of its events. Folded per stream in
+ * version order, so events not yet given a position (PostgreSQL seals them after commit) count too. Series are few (an operator makes them), so all are in memory.
  */
 export async function replaySeries(m: EntityManager, apply: boolean, show: number): Promise<SeriesReplayReport> {
   const rows = await query<SeriesRow>(
     m,
-    `SELECT stream_id AS "streamId", type, schema_version AS "schemaVersion", data, occurred_at AS "occurredAt" FROM events WHERE stream_id LIKE :prefix ORDER BY position`,
+    `SELECT stream_id AS "streamId", type, schema_version AS "schemaVersion", data, occurred_at AS "occurredAt" FROM events WHERE stream_id LIKE :prefix ORDER BY stream_id, version`,
     { prefix: `${SERIES_STREAM_PREFIX}%` },
   );
   const states = new Map<string, SeriesState>();
