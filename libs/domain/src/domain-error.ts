@@ -1,5 +1,8 @@
 export enum DomainErrorCode {
   CallNotFound = 'CALL_NOT_FOUND',
+  SeriesNotFound = 'SERIES_NOT_FOUND',
+  // A series' rrule, count or until that gives no usable recurrence.
+  InvalidRecurrence = 'INVALID_RECURRENCE',
   IllegalTransition = 'ILLEGAL_TRANSITION',
   InvalidPhoneNumber = 'INVALID_PHONE_NUMBER',
   InvalidScheduledAt = 'INVALID_SCHEDULED_AT',
@@ -38,6 +41,12 @@ export class DomainError extends Error {
 export class CallNotFoundError extends DomainError {
   constructor(readonly callId: string) {
     super(DomainErrorCode.CallNotFound, `call ${callId} not found`);
+  }
+}
+
+export class SeriesNotFoundError extends DomainError {
+  constructor(readonly seriesId: string) {
+    super(DomainErrorCode.SeriesNotFound, `series ${seriesId} not found`);
   }
 }
 

@@ -16,3 +16,5 @@ export * from './entities/call-view.entity.js';
 export * from './entities/idempotency-key.entity.js';
 export * from './errors.js';
 export * from './serial-lock.js';
+export * from './series.repository.js';
+export * from './entities/series-view.entity.js';

@@ -11,6 +11,8 @@ export const routes: Routes = [
   page('pending', 'Pending calls', () => import('./pending/pending').then((m) => m.Pending)),
   page('history', 'History', () => import('./history/history').then((m) => m.CallHistory)),
   page('calls/:id', 'Call detail', () => import('./call-detail/call-detail').then((m) => m.CallDetail)),
+  page('series', 'Recurring calls', () => import('./series/series-list').then((m) => m.SeriesList)),
+  page('series/:id', 'Series', () => import('./series/series-detail').then((m) => m.SeriesDetail)),
   page('keys', 'API keys', () => import('./keys/keys').then((m) => m.Keys)),
   { path: '**', redirectTo: 'overview' },
 ];

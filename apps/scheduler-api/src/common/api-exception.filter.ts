@@ -5,6 +5,8 @@ import { DatabaseUnavailableError } from '#persistence';
 
 const DOMAIN_STATUS: Record<DomainErrorCode, number> = {
   [DomainErrorCode.CallNotFound]: HttpStatus.NOT_FOUND,
+  [DomainErrorCode.SeriesNotFound]: HttpStatus.NOT_FOUND,
+  [DomainErrorCode.InvalidRecurrence]: HttpStatus.BAD_REQUEST,
   [DomainErrorCode.IllegalTransition]: HttpStatus.CONFLICT,
   [DomainErrorCode.Concurrency]: HttpStatus.CONFLICT,
   [DomainErrorCode.IdempotencyMismatch]: HttpStatus.UNPROCESSABLE_ENTITY,
