@@ -64,6 +64,9 @@ describe('LongReadGate', () => {
       gate.page(async () => {
         inside += 1;
         order.push(`${name}${inside}`);
+        // Set while the first page runs (not before it: under load the loop may reach a timer set
+        // earlier before the gate's first turn), and due by the time that page ends.
+        if (name === 'a') setTimeout(() => order.push('timer'), 0);
         // Blocks like a better-sqlite3 read: the timer below is due by the time this ends.
         const until = performance.now() + 3;
         while (performance.now() < until);
@@ -71,7 +74,6 @@ describe('LongReadGate', () => {
         inside -= 1;
       });
     const pages = [page('a'), page('b')];
-    setTimeout(() => order.push('timer'), 0);
     await new Promise((resolve) => setTimeout(resolve, 5));
     await Promise.all(pages);
     // Never two pages at once ("a1", "b1": each alone), and the timer got in between them.
