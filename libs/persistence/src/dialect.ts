@@ -1,4 +1,4 @@
-import type { DataSource, QueryRunner } from 'typeorm';
+import type { DataSource, EntityManager, QueryRunner } from 'typeorm';
 
 /**
  * The only place where SQLite and PostgreSQL differ in SQL. Appends are serialised globally so
@@ -23,11 +23,19 @@ export interface Dialect {
   isUnavailable(error: unknown): boolean;
   /** Runs the migrations while holding a lock that other instances starting up wait for. */
   withStartupLock<T>(dataSource: DataSource, fn: () => Promise<T>): Promise<T>;
+  /**
+   * Inside a write transaction: claims of due calls take turns across the cluster (the in-flight
+   * count they check must not be read by two claims at once). A no-op where there is one writer.
+   */
+  lockClaims(manager: EntityManager): Promise<void>;
+  /** Appended to a SELECT of rows to claim: rows another transaction holds are skipped, not waited for. */
+  readonly skipLocked: string;
 }
 
 // Any constant works; it names "the event log" among the advisory locks of this database.
 const APPEND_LOCK_KEY = 7_345_211;
 const STARTUP_LOCK_KEY = 7_345_212;
+const CLAIM_LOCK_KEY = 7_345_213;
 
 const sqlite: Dialect = {
   kind: 'sqlite',
@@ -48,6 +56,9 @@ const sqlite: Dialect = {
   // BUSY/LOCKED outlasted busy_timeout (another process holds the file); IOERR/CANTOPEN: the file or disk went away.
   isUnavailable: (error) => /\bSQLITE_(BUSY|LOCKED|IOERR\w*|CANTOPEN)\b/.test(errorCodes(error)),
   withStartupLock: (_dataSource, fn) => fn(),
+  // BEGIN IMMEDIATE already makes this process the only writer.
+  lockClaims: () => Promise.resolve(),
+  skipLocked: '',
 };
 
 const postgres: Dialect = {
@@ -79,6 +90,10 @@ const postgres: Dialect = {
       await runner.release();
     }
   },
+  lockClaims: async (manager) => {
+    await manager.query('SELECT pg_advisory_xact_lock($1)', [CLAIM_LOCK_KEY]);
+  },
+  skipLocked: ' FOR UPDATE SKIP LOCKED',
 };
 
 // SQLSTATE class 08 (connection exception), 57P01-03 (admin shutdown, crash shutdown, cannot

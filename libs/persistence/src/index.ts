@@ -14,3 +14,5 @@ export * from './entities/call-view.entity.js';
 export * from './entities/idempotency-key.entity.js';
 export * from './errors.js';
 export * from './serial-lock.js';
+export * from './cluster.repository.js';
+export * from './dispatch-claims.js';

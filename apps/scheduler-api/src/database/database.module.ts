@@ -1,5 +1,5 @@
 import { Global, Inject, Module, type OnApplicationShutdown } from '@nestjs/common';
-import { CallViewRepository, Database, EventStore, openDataSource } from '#persistence';
+import { CallViewRepository, ClusterRepository, Database, DispatchClaims, EventStore, openDataSource } from '#persistence';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 
 /**
@@ -18,8 +18,10 @@ import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
     },
     { provide: EventStore, inject: [Database], useFactory: (db: Database) => new EventStore(db) },
     { provide: CallViewRepository, inject: [Database], useFactory: (db: Database) => new CallViewRepository(db) },
+    { provide: ClusterRepository, inject: [Database], useFactory: (db: Database) => new ClusterRepository(db) },
+    { provide: DispatchClaims, inject: [Database, EventStore], useFactory: (db: Database, store: EventStore) => new DispatchClaims(db, store) },
   ],
-  exports: [Database, EventStore, CallViewRepository],
+  exports: [Database, EventStore, CallViewRepository, ClusterRepository, DispatchClaims],
 })
 export class DatabaseModule implements OnApplicationShutdown {
   constructor(@Inject(Database) private readonly db: Database) {}
