@@ -39,7 +39,8 @@ export class ClusterRepository {
 
   instances(): Promise<InstanceRecord[]> {
     return this.db.read(async (m) => {
-      const rows = await query<InstanceRecord & { pid: number | string; inFlight: number | string; following: number | string }>(
+      // Counts come back as text from some drivers: numbers made explicit.
+      const rows = await query<Omit<InstanceRecord, 'pid' | 'inFlight' | 'following'> & Record<'pid' | 'inFlight' | 'following', number | string>>(
         m,
         `SELECT id, host, pid, version, started_at AS "startedAt", heartbeat_at AS "heartbeatAt", in_flight AS "inFlight", following
          FROM scheduler_instances ORDER BY started_at`,

@@ -136,7 +136,12 @@ export class ClusterService implements OnApplicationBootstrap, BeforeApplication
       this.failingSince ??= this.clock.now();
       this.delay = Math.min(this.delay * 2, MAX_BACKOFF_MS);
     }
-    if (!this.stopping) this.timer = setTimeout(() => void this.tick(), this.delay);
+    if (!this.isStopping()) this.timer = setTimeout(() => void this.tick(), this.delay);
+  }
+
+  // Shutdown sets the flag while a beat awaits: read through a call, not the value narrowed before the await.
+  private isStopping(): boolean {
+    return this.stopping;
   }
 
   private async beat(): Promise<void> {

@@ -33,6 +33,7 @@ const RATE_WINDOW_MS = 1000 + RATE_WINDOW_MARGIN_MS;
 // A shared dial slot not free yet: asked for again after at most this long.
 const MAX_SLOT_WAIT_MS = 250;
 const CAPPED_RETRY_MS = 50;
+const SHUTDOWN_POLL_MS = 20;
 const RATE_BURST_MS = 20;
 // While the Call API is down, due calls are checked against their deadlines this many at a time.
 const DEADLINE_PAGE = 500;
@@ -108,8 +109,13 @@ export class DispatcherService implements OnApplicationBootstrap, BeforeApplicat
     this.stopping = true;
     for (const subscription of this.subscriptions) subscription.unsubscribe();
     clearTimeout(this.timer);
-    const inFlight = Promise.allSettled([...this.inFlight.values()]);
-    await Promise.race([inFlight, new Promise((r) => setTimeout(r, this.config.shutdownGraceMs).unref())]);
+    // A claim that was committing when the signal came starts its calls after this point (they
+    // give their attempts back without dialling): wait for those too, not only the dials seen now.
+    const graceEnds = performance.now() + this.config.shutdownGraceMs;
+    while ((this.inFlight.size > 0 || this.sweeping) && performance.now() < graceEnds) {
+      const inFlight = Promise.allSettled([...this.inFlight.values()]);
+      await Promise.race([inFlight, new Promise((r) => setTimeout(r, Math.min(SHUTDOWN_POLL_MS, graceEnds - performance.now())).unref())]);
+    }
     if (this.inFlight.size > 0) this.logger.warn(`${this.inFlight.size} dial(s) still in flight at shutdown; they will be resolved on restart`);
   }
 
@@ -291,9 +297,9 @@ export class DispatcherService implements OnApplicationBootstrap, BeforeApplicat
       });
       await this.slotsReady;
       for (;;) {
-        if (this.stopping) return 'the dispatcher shut down first';
+        if (this.isStopping()) return 'the dispatcher shut down first';
         const wait = await this.clusterState.takeDialSlot(this.config.dispatchRate, RATE_WINDOW_MS);
-        if (wait <= 0) return this.stopping ? 'the dispatcher shut down first' : null;
+        if (wait <= 0) return this.isStopping() ? 'the dispatcher shut down first' : null;
         await new Promise((r) => setTimeout(r, Math.min(wait, MAX_SLOT_WAIT_MS)));
       }
     } catch (error) {

@@ -40,7 +40,10 @@ export class RateLimiter {
     for (;;) {
       const now = this.now();
       const wait = this.waitAt(now);
-      if (wait <= 0) return this.record(now);
+      if (wait <= 0) {
+        this.record(now);
+        return;
+      }
       await this.sleep(Math.max(1, Math.ceil(wait)));
     }
   }
