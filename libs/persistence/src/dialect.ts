@@ -1,5 +1,11 @@
 import type { DataSource, EntityManager, QueryRunner } from 'typeorm';
 
+/** Committed events not yet placed in the log by the sealer (always none on SQLite), and how long the oldest has waited. */
+export interface SealLag {
+  unsealed: number;
+  oldestUnsealedMs: number | null;
+}
+
 /** The PostgreSQL channel the sealer notifies with the new head position after each sealing pass. */
 export const LOG_CHANNEL = 'call_scheduler_log';
 
@@ -32,6 +38,8 @@ export interface Dialect {
    * lock, so sealWithin can place what committed.
    */
   holdAppends(manager: EntityManager): Promise<void>;
+  /** The unsealed tail of the log. */
+  sealLag(manager: EntityManager): Promise<SealLag>;
   /** Inside the sealer's transaction: tells every instance, at commit, that the log now reaches `position`. */
   notifyHead(manager: EntityManager, position: number): Promise<void>;
   commit(runner: QueryRunner): Promise<void>;
@@ -60,6 +68,7 @@ const sqlite: Dialect = {
   // The write transaction already excludes every other writer; nothing listens.
   lockSealing: () => Promise.resolve(),
   holdAppends: () => Promise.resolve(),
+  sealLag: () => Promise.resolve({ unsealed: 0, oldestUnsealedMs: null }),
   notifyHead: () => Promise.resolve(),
   commit: async (runner) => {
     await runner.query('COMMIT');
@@ -87,6 +96,13 @@ const postgres: Dialect = {
   holdAppends: async (manager) => {
     await manager.query('SELECT pg_advisory_xact_lock($1)', [SEAL_LOCK_KEY]);
     await manager.query('LOCK TABLE events IN SHARE MODE');
+  },
+  // The age on the database's clock, the one that stamped written_at: a duration, not a time of day.
+  sealLag: async (manager) => {
+    const [row] = await manager.query<{ n: string; age: string | null }[]>(
+      'SELECT COUNT(*) AS n, EXTRACT(EPOCH FROM clock_timestamp() - MIN(written_at)) * 1000 AS age FROM events WHERE position IS NULL',
+    );
+    return { unsealed: Number(row.n), oldestUnsealedMs: row.age === null ? null : Math.round(Number(row.age)) };
   },
   // Delivered at commit, so a woken reader finds the sealed rows.
   notifyHead: async (manager, position) => {

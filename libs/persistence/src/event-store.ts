@@ -14,6 +14,7 @@ import {
 import { LIVE_TABLE, projectionColumns, upsertViewRows, type ProjectionColumns } from './call-view-rows.js';
 import { IdempotencyKeyEntity } from './entities/idempotency-key.entity.js';
 import { inSavepoint, type Database } from './database.js';
+import type { SealLag } from './dialect.js';
 import { IdempotencyKeyTakenError } from './errors.js';
 import {
   appendEventRows,
@@ -280,6 +281,11 @@ export class EventStore {
       row = await read();
     }
     return row ? toStoredEvent(row) : null;
+  }
+
+  /** Committed events the sealer has not placed yet, and the oldest one's age (PostgreSQL; none on SQLite). */
+  sealLag(): Promise<SealLag> {
+    return this.db.read((manager) => this.db.dialect.sealLag(manager));
   }
 
   lastPosition(): Promise<number> {

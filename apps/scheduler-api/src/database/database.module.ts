@@ -1,5 +1,5 @@
-import { Global, Inject, Module, type OnApplicationShutdown } from '@nestjs/common';
-import { CallViewRepository, Database, EventStore, openDataSource } from '#persistence';
+import { Global, Inject, Logger, Module, type OnApplicationShutdown } from '@nestjs/common';
+import { CallViewRepository, Database, EventStore, LogAdvances, openDataSource } from '#persistence';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 
 /**
@@ -18,13 +18,23 @@ import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
     },
     { provide: EventStore, inject: [Database], useFactory: (db: Database) => new EventStore(db) },
     { provide: CallViewRepository, inject: [Database], useFactory: (db: Database) => new CallViewRepository(db) },
+    // "The log advanced to N", every instance's appends (LISTEN on PostgreSQL): wakes the live feed and the dispatcher.
+    {
+      provide: LogAdvances,
+      inject: [Database, EventStore],
+      useFactory: (db: Database, store: EventStore) => new LogAdvances(db, store, new Logger(LogAdvances.name)),
+    },
   ],
-  exports: [Database, EventStore, CallViewRepository],
+  exports: [Database, EventStore, CallViewRepository, LogAdvances],
 })
 export class DatabaseModule implements OnApplicationShutdown {
-  constructor(@Inject(Database) private readonly db: Database) {}
+  constructor(
+    @Inject(Database) private readonly db: Database,
+    @Inject(LogAdvances) private readonly advances: LogAdvances,
+  ) {}
 
   async onApplicationShutdown(): Promise<void> {
+    this.advances.close();
     await this.db.close();
   }
 }
