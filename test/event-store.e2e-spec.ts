@@ -40,7 +40,7 @@ describe('group commit on SQLite (issue #11)', () => {
         commit: async (runner: Parameters<typeof dialect.commit>[0]) => {
           await dialect.commit(runner);
           steps.push('commit');
-          const [row] = await runner.query<{ n: number }[]>('SELECT COUNT(*) AS n FROM events');
+          const [row] = (await runner.query('SELECT COUNT(*) AS n FROM events')) as { n: number }[];
           committed.push(row.n);
         },
       },
