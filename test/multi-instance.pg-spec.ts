@@ -61,7 +61,7 @@ describe('several instances on PostgreSQL', () => {
     // The race was real: more than one instance won some of the claims.
     expect(dialledBy.size).toBeGreaterThan(1);
 
-    // Positions stayed gapless across the three writers (appends are serialised by an advisory lock).
+    // Positions stayed gapless across the three writers (the sealer places committed appends one pass at a time).
     const res = await fetch(`${instances[1].url}/api/events`, { headers: { Accept: 'application/x-ndjson' } });
     const positions = (await res.text())
       .trim()

@@ -13,6 +13,7 @@ import { CallDeadline1764500000000 } from './migrations/1764500000000-call-deadl
 import { HistoryByChange1764600000000 } from './migrations/1764600000000-history-by-change.js';
 import { ApiKeys1764700000000 } from './migrations/1764700000000-api-keys.js';
 import { ClusterState1764800000000 } from './migrations/1764800000000-cluster-state.js';
+import { SealedPositions1764810000000 } from './migrations/1764810000000-sealed-positions.js';
 
 export const ENTITIES = [EventEntity, CallViewEntity, IdempotencyKeyEntity, ApiKeyEntity];
 export const MIGRATIONS = [
@@ -22,6 +23,7 @@ export const MIGRATIONS = [
   HistoryByChange1764600000000,
   ApiKeys1764700000000,
   ClusterState1764800000000,
+  SealedPositions1764810000000,
 ];
 
 export interface SqliteTuning {

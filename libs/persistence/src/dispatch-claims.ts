@@ -1,9 +1,8 @@
 import { evolve, foldEvents, type CallEvent, type CallState } from '../../domain/src/index.js';
 import type { Database } from './database.js';
 import { readStreamsEvents } from './event-log.js';
-import type { AppendRequest, EventMetadata, EventStore, StoredEvent } from './event-store.js';
+import type { EventMetadata, EventStore, StoredEvent } from './event-store.js';
 import { toDomainEvent, toStoredEvent } from './event-store.js';
-import type { EventRow } from './event-row.js';
 import { LEASES_TABLE } from './cluster.repository.js';
 import { query } from './sql.js';
 
@@ -31,18 +30,12 @@ export interface ClaimResult {
   capped: boolean;
 }
 
-interface Decided {
-  request: AppendRequest;
-  state: CallState;
-  rows: EventRow[];
-}
-
 /**
  * Claims due calls in batches: one write transaction selects up to `limit` due pending calls
  * (PostgreSQL: `FOR UPDATE SKIP LOCKED`, so instances take disjoint batches and never wait on each
  * other's rows), decides each (CallDispatchStarted, or CallMissed past its deadline) and appends
- * the decisions, then publishes them after the commit. One round of the claim lock per batch
- * instead of one contested append per call.
+ * the decisions (EventStore.transact: each in its own savepoint), then publishes them after the
+ * commit. One round of the claim lock per batch instead of one contested append per call.
  */
 export class DispatchClaims {
   constructor(
@@ -51,45 +44,37 @@ export class DispatchClaims {
   ) {}
 
   async claim(options: ClaimOptions): Promise<ClaimResult> {
-    let capped = false;
-    const decided = await this.db.write(async (m) => {
-      capped = false;
+    const { value, outcomes } = await this.store.transact(async (tx) => {
+      const m = tx.manager;
       await this.db.dialect.lockClaims(m);
       let limit = options.limit;
       if (options.clusterConcurrency !== undefined) {
         const [row] = await query<{ n: string | number }>(m, `SELECT COUNT(*) AS n FROM call_views WHERE status = 'dispatching'`);
         limit = Math.min(limit, options.clusterConcurrency - Number(row.n));
       }
-      if (limit <= 0) {
-        capped = true;
-        return [];
-      }
+      if (limit <= 0) return { capped: true, states: [] };
       const due = await query<{ id: string; dueAt: string }>(
         m,
         `SELECT id, due_at AS "dueAt" FROM call_views WHERE status = 'pending' AND due_at <= :now ORDER BY due_at, id LIMIT :limit${this.db.dialect.skipLocked}`,
         { now: options.now.toISOString(), limit },
       );
-      if (due.length === 0) return [];
       const streams = await readStreamsEvents(
         m,
         due.map((d) => d.id),
       );
-      const out: Decided[] = [];
+      const states: CallState[] = [];
       for (const { id, dueAt } of due) {
         const history = (streams.get(id) ?? []).map(toStoredEvent);
         const state = foldEvents(id, history.map(toDomainEvent));
         const events = options.decide(state, dueAt);
         if (events.length === 0) continue;
         const next = events.reduce(evolve, state);
-        const request: AppendRequest = {
-          streamId: id,
-          expectedVersion: state.version,
-          events,
-          options: { metadata: { causationId: history.at(-1)?.eventId, ...options.metadata }, state: next },
-        };
-        out.push({ request, state: next, rows: await this.store.appendInTransaction(m, request) });
+        const metadata = { causationId: history.at(-1)?.eventId, ...options.metadata };
+        // In its own savepoint: a call changed meanwhile (an operator) fails alone, not the batch.
+        const appended = await tx.append({ streamId: id, expectedVersion: state.version, events, options: { metadata, state: next } });
+        states.push(appended.ok ? next : state);
       }
-      const leased = out.filter((d) => d.state.status === 'dispatching').map((d) => d.state.id);
+      const leased = states.filter((s) => s.status === 'dispatching').map((s) => s.id);
       if (options.lease && leased.length > 0) {
         // The claimer owns the attempt: if it dies, its lease runs out and another instance resolves it.
         await query(
@@ -99,8 +84,12 @@ export class DispatchClaims {
           { owner: options.lease.owner, expiresAt: options.lease.expiresAt, ids: leased },
         );
       }
-      return out;
+      return { capped: false, states };
     });
-    return { calls: decided.map(({ request, state, rows }) => ({ state, events: this.store.published(request, rows) })), capped };
+    const calls: ClaimedCall[] = [];
+    outcomes.forEach((outcome, i) => {
+      if (outcome.ok) calls.push({ state: value.states[i], events: outcome.events });
+    });
+    return { calls, capped: value.capped };
   }
 }

@@ -122,6 +122,7 @@ function setup(env: Record<string, string> = {}) {
     claims as never,
     cluster as never,
     {} as never,
+    { advanced$: new Subject<number>() } as never,
   );
   return {
     dispatcher,

@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
 import { hostname } from 'node:os';
-import { Subject, type Subscription } from 'rxjs';
+import { auditTime, Subject, type Subscription } from 'rxjs';
 import { ConcurrencyError, effectiveDeadline, IllegalTransitionError, type CallView } from '#domain';
 import {
   CallViewRepository,
@@ -8,6 +8,7 @@ import {
   Database,
   DispatchClaims,
   EventStore,
+  LogAdvances,
   type ClaimedCall,
   type ClaimResult,
   type EventMetadata,
@@ -34,6 +35,8 @@ const RATE_WINDOW_MS = 1000 + RATE_WINDOW_MARGIN_MS;
 const MAX_SLOT_WAIT_MS = 250;
 const CAPPED_RETRY_MS = 50;
 const SHUTDOWN_POLL_MS = 20;
+// Advances of the log within this long wake the dispatcher once.
+const ADVANCE_COALESCE_MS = 5;
 const RATE_BURST_MS = 20;
 // While the Call API is down, due calls are checked against their deadlines this many at a time.
 const DEADLINE_PAGE = 500;
@@ -85,6 +88,7 @@ export class DispatcherService implements OnApplicationBootstrap, BeforeApplicat
     @Inject(DispatchClaims) private readonly claims: DispatchClaims,
     @Inject(ClusterService) private readonly cluster: ClusterService,
     @Inject(ClusterRepository) private readonly clusterState: ClusterRepository,
+    @Inject(LogAdvances) private readonly advances: LogAdvances,
   ) {
     // Claims are paced evenly (a backlog does not go out as one burst); the send gate is the hard
     // limit, with a margin on its window: requests reach the provider some ms after their token.
@@ -101,6 +105,14 @@ export class DispatcherService implements OnApplicationBootstrap, BeforeApplicat
       // The Call API is back (or its Retry-After ran out): the backlog drains, soonest first.
       this.circuit.resumed$.subscribe(() => void this.sweep()),
     );
+    // Several instances: a call scheduled (or retried) on another one may now be the soonest. The
+    // log's advance (LISTEN/NOTIFY) says something changed; the timer is re-armed from the table.
+    if (this.cluster.enabled)
+      this.subscriptions.push(
+        this.advances.advanced$.pipe(auditTime(ADVANCE_COALESCE_MS)).subscribe(() => {
+          this.armNext().catch((error: unknown) => this.logger.debug(`re-arming after a log advance: ${(error as Error).message}`));
+        }),
+      );
     // Start-up sweep: overdue calls are dispatched or recorded missed, lost attempts resolved.
     void this.sweep();
   }

@@ -3,7 +3,7 @@ import { ApiOkResponse, ApiOperation, ApiServiceUnavailableResponse, ApiTags } f
 import { SkipThrottle } from '@nestjs/throttler';
 import { HealthCheckService, HealthIndicatorService, type HealthCheckResult } from '@nestjs/terminus';
 import type { Response } from 'express';
-import { CallViewRepository, Database } from '#persistence';
+import { CallViewRepository, Database, EventStore } from '#persistence';
 import { Public } from '../common/auth.guard.js';
 import { Clock } from '../common/clock.js';
 import { CallApiCircuit } from '../dispatch/circuit/call-api-circuit.service.js';
@@ -19,6 +19,7 @@ const HEALTH_SCHEMA = {
   required: ['status', 'details'],
   properties: { status: { type: 'string', enum: ['ok', 'degraded', 'error'] }, info: DEPENDENCIES, error: DEPENDENCIES, details: DEPENDENCIES },
 };
+const LOG_OK = { status: 'up', unsealed: 0, oldestUnsealedMs: null };
 const INSTANCES_UP = {
   status: 'up',
   live: 1,
@@ -39,9 +40,9 @@ const INSTANCES_UP = {
 };
 const HEALTH_OK = {
   status: 'ok',
-  info: { database: { status: 'up', engine: 'sqlite' }, callApi: { status: 'up' }, instances: INSTANCES_UP },
+  info: { database: { status: 'up', engine: 'sqlite' }, log: LOG_OK, callApi: { status: 'up' }, instances: INSTANCES_UP },
   error: {},
-  details: { database: { status: 'up', engine: 'sqlite' }, callApi: { status: 'up' }, instances: INSTANCES_UP },
+  details: { database: { status: 'up', engine: 'sqlite' }, log: LOG_OK, callApi: { status: 'up' }, instances: INSTANCES_UP },
 };
 const DATABASE_DOWN = { status: 'down', engine: 'postgres', message: 'connect ECONNREFUSED 127.0.0.1:5432', since: '2026-12-01T21:14:05.000Z' };
 const HEALTH_DOWN = {
@@ -66,6 +67,7 @@ export class HealthController {
     @Inject(Database) private readonly db: Database,
     @Inject(CallApiCircuit) private readonly circuit: CallApiCircuit,
     @Inject(CallViewRepository) private readonly views: CallViewRepository,
+    @Inject(EventStore) private readonly store: EventStore,
     @Inject(Clock) private readonly clock: Clock,
     @Inject(ClusterService) private readonly cluster: ClusterService,
   ) {}
@@ -74,13 +76,13 @@ export class HealthController {
   @ApiOperation({
     operationId: 'getHealth',
     summary:
-      'Liveness and dependencies: `database` (503 when down) and `callApi` (reported down with since/waiting; the service stays live: 200, status "degraded")',
+      'Liveness and dependencies: `database` (503 when down), `log` (the seal lag on PostgreSQL: events committed but not yet placed in the log, and the oldest one\'s age in ms) and `callApi` (reported down with since/waiting; the service stays live: 200, status "degraded")',
   })
   @ApiOkResponse({ description: 'ok, or degraded while the Call API is unavailable', schema: HEALTH_SCHEMA, example: HEALTH_OK })
   @ApiServiceUnavailableResponse({ description: 'the database is unreachable', schema: HEALTH_SCHEMA, example: HEALTH_DOWN })
   async check(@Res({ passthrough: true }) res: Response): Promise<HealthCheckResult> {
     try {
-      return await this.health.check([() => this.database(), () => this.callApi(), () => this.instances()]);
+      return await this.health.check([() => this.database(), () => this.log(), () => this.callApi(), () => this.instances()]);
     } catch (error) {
       if (!(error instanceof ServiceUnavailableException)) throw error;
       const result = error.getResponse() as HealthCheckResult;
@@ -102,6 +104,12 @@ export class HealthController {
       this.databaseDownSince ??= this.db.unavailableSince ?? this.clock.now();
       return session.down({ engine: this.db.dialect.kind, message: (error as Error).message, since: this.databaseDownSince.toISOString() });
     }
+  }
+
+  // Always up (the database check says whether it answers); null figures when it could not be read.
+  private async log() {
+    const lag = await withTimeout(this.store.sealLag(), DATABASE_CHECK_TIMEOUT_MS, 'no seal lag').catch(() => null);
+    return this.indicators.check('log').up({ unsealed: lag?.unsealed ?? null, oldestUnsealedMs: lag?.oldestUnsealedMs ?? null });
   }
 
   /**

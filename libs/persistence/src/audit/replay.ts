@@ -1,6 +1,7 @@
 import type { EntityManager } from 'typeorm';
 import type { Database } from '../database.js';
 import { eventPages, lastPosition, readEventsAfter, readStreamBefore } from '../event-log.js';
+import { sealWithin } from '../log-sealer.js';
 import { compareProjections, type RowDifference } from './projection-diff.js';
 import { FOLD_FIELDS, ProjectionFolder, type Anomaly, type StreamHistory } from './projection-folder.js';
 import { projectionColumns, type ProjectionColumns } from '../call-view-rows.js';
@@ -45,8 +46,8 @@ export interface ReplayReport {
 /**
  * Rebuilds the call projection from the log into a fresh table, compares it with call_views row by
  * row and, with `apply`, swaps it in. Reads the log in pages and keeps only unfinished calls in
- * memory. The comparison (and the swap) run under the append lock after catching up with events
- * appended meanwhile, so a running service does not show up as differences.
+ * memory. The comparison (and the swap) run while appends are held back (Dialect.holdAppends), after
+ * sealing and catching up with events appended meanwhile, so a running service does not show up as differences.
  */
 export async function replayProjection(db: Database, options: ReplayOptions = {}): Promise<ReplayReport> {
   const started = performance.now();
@@ -83,8 +84,11 @@ export async function replayProjection(db: Database, options: ReplayOptions = {}
   folder.startCatchUp();
   const foldSeconds = (performance.now() - started) / 1000;
 
-  // Under the append lock: fold what was appended since, so replayed and live rows are of one moment.
+  // With appends held back and everything committed sealed: fold what was appended since, so
+  // replayed and live rows are of one moment.
   const catchUp = async (m: EntityManager) => {
+    await db.dialect.holdAppends(m);
+    await sealWithin(m, db);
     for (;;) {
       const page = await readEventsAfter(m, replayed, pageSize, { fields: FOLD_FIELDS });
       if (page.length === 0) break;

@@ -13,16 +13,30 @@ export interface Outage {
   waiting: number | null;
 }
 
-/** What GET /health says is down. Null when /health itself gave no usable answer. */
+/** Events committed but not yet placed in the log by the sealer (PostgreSQL), and the oldest one's age. */
+export interface SealLag {
+  unsealed: number;
+  oldestUnsealedMs: number | null;
+}
+
+/** What GET /health says is down, and the log's seal lag. Null when /health itself gave no usable answer. */
 export interface HealthReport {
   callApi: Outage | null;
   database: Outage | null;
+  sealLag: SealLag | null;
 }
 
 interface Indicator {
   status?: unknown;
   since?: unknown;
   waiting?: unknown;
+  unsealed?: unknown;
+  oldestUnsealedMs?: unknown;
+}
+
+function sealLagOf(indicator: Indicator | undefined): SealLag | null {
+  if (typeof indicator?.unsealed !== 'number') return null;
+  return { unsealed: indicator.unsealed, oldestUnsealedMs: typeof indicator.oldestUnsealedMs === 'number' ? indicator.oldestUnsealedMs : null };
 }
 
 function outageOf(indicator: Indicator | undefined): Outage | null {
@@ -45,7 +59,7 @@ export function readHealth(body: unknown): HealthReport | null {
     string,
     Indicator | undefined
   >;
-  return { callApi: outageOf(indicators['callApi']), database: outageOf(indicators['database']) };
+  return { callApi: outageOf(indicators['callApi']), database: outageOf(indicators['database']), sealLag: sealLagOf(indicators['log']) };
 }
 
 /**
