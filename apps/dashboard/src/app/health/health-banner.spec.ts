@@ -1,7 +1,7 @@
 import { signal } from '@angular/core';
 import { TestBed } from '@angular/core/testing';
 import { USER_TIME_ZONE } from '../shared/time';
-import { HealthBanner, describeOutage, describeSealLag } from './health-banner';
+import { HealthBanner, describeInstances, describeOutage, describeSealLag } from './health-banner';
 import { type HealthReport, HealthService } from './health.service';
 
 describe('describeOutage', () => {
@@ -35,6 +35,18 @@ describe('describeSealLag', () => {
   it("counts the unsealed events and the oldest one's age once it falls behind", () => {
     expect(describeSealLag({ unsealed: 12, oldestUnsealedMs: 8400 })).toBe('Event log: 12 events not yet sealed, oldest 8 s');
     expect(describeSealLag({ unsealed: 1, oldestUnsealedMs: 5000 })).toBe('Event log: 1 event not yet sealed, oldest 5 s');
+  });
+});
+
+describe('describeInstances', () => {
+  it('says nothing for one instance or none known', () => {
+    expect(describeInstances(undefined)).toBeNull();
+    expect(describeInstances({ live: 1, gone: 0 })).toBeNull();
+  });
+
+  it('counts a cluster, naming the gone ones only when there are some', () => {
+    expect(describeInstances({ live: 3, gone: 0 })).toBe('Instances: 3 live');
+    expect(describeInstances({ live: 2, gone: 1 })).toBe('Instances: 2 live, 1 gone');
   });
 });
 

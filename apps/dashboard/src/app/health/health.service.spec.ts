@@ -32,6 +32,11 @@ describe('readHealth', () => {
     expect(readHealth(allUp)).toEqual({ callApi: null, database: null, sealLag: null });
   });
 
+  it('counts the live and gone instances of a cluster', () => {
+    const instances = { status: 'up', live: 2, list: [{ state: 'live' }, { state: 'live' }, { state: 'gone' }] };
+    expect(readHealth({ ...allUp, details: { ...allUp.details, instances } })?.instances).toEqual({ live: 2, gone: 1 });
+  });
+
   it('names a database outage without a start time', () => {
     expect(readHealth(databaseDown)).toEqual({ callApi: null, database: { since: null, waiting: null }, sealLag: null });
   });
