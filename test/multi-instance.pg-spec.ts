@@ -25,7 +25,8 @@ describe('several instances on PostgreSQL', () => {
     await Promise.all(instances.map((i) => i.stop()));
     await mock?.stop();
     await db?.drop();
-  });
+    // Three graceful shutdowns, each finishing the polls of its followed calls, on a busy machine.
+  }, 30_000);
 
   it('dials every call exactly once while three instances compete for them', async () => {
     const due = Date.now() + 2000;
