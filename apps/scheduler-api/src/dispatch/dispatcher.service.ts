@@ -29,7 +29,9 @@ const RESWEEP_FLOOR_MS = 10;
 // second must never hold more than the rate, so the send window is that much longer (sustained
 // rate ≈ 0.9 × DISPATCH_RATE when saturated).
 const RATE_WINDOW_MARGIN_MS = 100;
-const AFTER_OUTAGE_GRACE_MS = 10_000;
+// Right after a database outage, answers in hand are still being recorded by their dispatchers
+// (they retry until stored): their calls only look lost. Give them time before judging.
+export const AFTER_OUTAGE_GRACE_MS = 10_000;
 const RATE_WINDOW_MS = 1000 + RATE_WINDOW_MARGIN_MS;
 // A shared dial slot not free yet: asked for again after at most this long.
 const MAX_SLOT_WAIT_MS = 250;

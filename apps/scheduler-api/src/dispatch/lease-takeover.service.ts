@@ -7,12 +7,8 @@ import { ClusterService } from '../cluster/cluster.service.js';
 import { CallCommandsService } from '../commands/call-commands.service.js';
 import { Clock } from '../common/clock.js';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
-import { DispatcherService } from './dispatcher.service.js';
+import { AFTER_OUTAGE_GRACE_MS, DispatcherService } from './dispatcher.service.js';
 import { StatusFollowerService } from './status-follower.service.js';
-
-// Right after a database outage, answers in hand are still being recorded by their dispatchers
-// (they retry until stored): their calls only look lost. Give them time before judging.
-export const AFTER_OUTAGE_GRACE_MS = 10_000;
 
 /**
  * What this instance does with the calls whose leases it took over (their owner died) or found
