@@ -101,8 +101,9 @@ describe('cross-instance live feed on PostgreSQL (LISTEN/NOTIFY)', () => {
       const admin = new pg.Client({ connectionString: db.url });
       await admin.connect();
       try {
-        const killed = await admin.query(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND query LIKE 'LISTEN%'`);
-        expect(killed.rowCount).toBeGreaterThanOrEqual(1);
+        // The listener connects as the feed's first client arrives: wait until it is listening.
+        const kill = () => admin.query(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND query LIKE 'LISTEN%'`);
+        await eventually(async () => ((await kill()).rowCount ?? 0) >= 1, 5_000, 20);
       } finally {
         await admin.end();
       }

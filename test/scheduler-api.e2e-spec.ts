@@ -259,5 +259,9 @@ describe('scheduler API end to end', () => {
     expect(dispatched).toBeGreaterThanOrEqual(2);
     expect(Number(/^call_dispatch_lateness_seconds_count (\d+)$/m.exec(text)?.[1])).toBe(dispatched);
     expect(text).toMatch(/^calls_by_status\{status="completed"\} [1-9]/m);
+    // The gauges read the services' figures when scraped (the Call API stand-in is up: circuit closed).
+    expect(text).toMatch(/^call_dials_in_flight \d+$/m);
+    expect(text).toMatch(/^calls_followed \d+$/m);
+    expect(text).toMatch(/^call_api_up 1$/m);
   });
 });

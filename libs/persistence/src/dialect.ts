@@ -98,7 +98,10 @@ const postgres: Dialect = {
   otherWritersPossible: true,
   param: (index) => `$${index}`,
   placesAtInsert: false,
-  begin: (runner) => runner.startTransaction('READ COMMITTED'),
+  // One statement (TypeORM's startTransaction takes two round trips); commit and rollback to match.
+  begin: async (runner) => {
+    await runner.query('BEGIN ISOLATION LEVEL READ COMMITTED');
+  },
   lockSealing: async (manager) => {
     await manager.query('SELECT pg_advisory_xact_lock($1)', [SEAL_LOCK_KEY]);
   },
@@ -119,8 +122,12 @@ const postgres: Dialect = {
   notifyHead: async (manager, position) => {
     await manager.query('SELECT pg_notify($1, $2)', [LOG_CHANNEL, String(position)]);
   },
-  commit: (runner) => runner.commitTransaction(),
-  rollback: (runner) => runner.rollbackTransaction(),
+  commit: async (runner) => {
+    await runner.query('COMMIT');
+  },
+  rollback: async (runner) => {
+    await runner.query('ROLLBACK');
+  },
   isUniqueViolation: (error) =>
     (error as { driverError?: { code?: string } } | null | undefined)?.driverError?.code === '23505' || errorText(error).includes('duplicate key'),
   isUnavailable: (error) => PG_UNAVAILABLE_CODE.test(errorCodes(error)) || PG_UNAVAILABLE_MESSAGE.test(errorText(error)),

@@ -108,7 +108,7 @@ export class EventStore {
   /**
    * "The log now reaches position N", for appends made by this process (after each commit on
    * SQLite, after each sealing pass of this process on PostgreSQL; other instances' appends come
-   * through LogListener). Wakes the live feed.
+   * through LogAdvances). Wakes the live feed.
    */
   get logAdvanced$(): Observable<number> {
     return this.headAdvanced.asObservable();

@@ -7,6 +7,7 @@ import { StatusChip, statusLabel } from '../shared/status-chip';
 import { USER_TIME_ZONE } from '../shared/time';
 import { BulkRetry } from './bulk-retry';
 import { ListPager } from '../shared/list-pager';
+import { ColumnHeads } from '../shared/column-heads';
 import { HistoryService, normaliseSearch } from './history.service';
 
 const SEARCH_DEBOUNCE_MS = 300;
@@ -19,7 +20,7 @@ function asStatus(value: string | undefined): CallStatus | null {
 /** History, filtered by `?status=` and `?q=` in the URL, so a filtered view can be bookmarked and shared. */
 @Component({
   selector: 'app-history',
-  imports: [RouterLink, LocalTimePipe, StatusChip, BulkRetry, ListPager],
+  imports: [RouterLink, LocalTimePipe, StatusChip, BulkRetry, ListPager, ColumnHeads],
   changeDetection: ChangeDetectionStrategy.OnPush,
   templateUrl: './history.html',
 })

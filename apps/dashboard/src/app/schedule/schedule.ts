@@ -2,6 +2,7 @@ import { ChangeDetectionStrategy, Component, type ElementRef, computed, inject, 
 import { RouterLink } from '@angular/router';
 import type { CallView } from '@call-scheduler/domain/call-view';
 import { toApiProblem, withFieldLabel } from '../shared/api-error';
+import { ChoiceRow, type Choice } from '../shared/choice-row';
 import { LocalTimePipe } from '../shared/local-time.pipe';
 import { USER_TIME_ZONE, describeZone, instantToWallTime, wallTimeToIso } from '../shared/time';
 import { checkPhone } from './phone-check';
@@ -17,7 +18,7 @@ const FIELD_LABELS: Record<string, string> = {
 
 @Component({
   selector: 'app-schedule',
-  imports: [RouterLink, LocalTimePipe],
+  imports: [RouterLink, LocalTimePipe, ChoiceRow],
   changeDetection: ChangeDetectionStrategy.OnPush,
   templateUrl: './schedule.html',
 })
@@ -28,6 +29,10 @@ export class Schedule {
   protected readonly phone = signal('');
   protected readonly phoneTouched = signal(false);
   protected readonly when = signal<When>('later');
+  protected readonly whenChoices: readonly Choice<When>[] = [
+    { value: 'later', label: 'At a date and time' },
+    { value: 'now', label: 'Call now' },
+  ];
   protected readonly date = signal('');
   protected readonly time = signal('');
   protected readonly submitting = signal(false);

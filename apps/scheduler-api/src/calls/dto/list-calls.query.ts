@@ -1,16 +1,25 @@
+import { applyDecorators } from '@nestjs/common';
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
 import { CALL_STATUSES, type CallStatus } from '#domain';
 import { IsE164Phone, IsInstantWithOffset } from './validators.js';
 
+/** An optional whole number in a query string (text, converted first), at least `minimum`, at most `maximum`. */
+function OptionalInteger(doc: { default: number; minimum: number; maximum?: number; description?: string }) {
+  return applyDecorators(
+    // Listed bottom first, the order stacked decorators run in: the error messages keep their order.
+    ...(doc.maximum === undefined ? [] : [Max(doc.maximum)]),
+    Min(doc.minimum),
+    IsInt(),
+    Type(() => Number),
+    IsOptional(),
+    ApiPropertyOptional(doc),
+  );
+}
+
 export class PageQuery {
-  @ApiPropertyOptional({ default: 50, minimum: 1, maximum: 500 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(500)
+  @OptionalInteger({ default: 50, minimum: 1, maximum: 500 })
   limit?: number;
 
   @ApiPropertyOptional({ description: 'nextCursor from the previous page' })
@@ -42,18 +51,9 @@ export class CallQuery {
 }
 
 export class EventsQuery {
-  @ApiPropertyOptional({ default: 0, description: 'return events after this global position' })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(0)
+  @OptionalInteger({ default: 0, minimum: 0, description: 'return events after this global position' })
   after?: number;
 
-  @ApiPropertyOptional({ default: 100, minimum: 1, maximum: 1000 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(1000)
+  @OptionalInteger({ default: 100, minimum: 1, maximum: 1000 })
   limit?: number;
 }
