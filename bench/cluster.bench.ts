@@ -106,7 +106,19 @@ async function run(instances: number): Promise<ClusterResult> {
     );
     const mockClient = new HttpClient(mock.url, 2);
     await sleep(dueAt - Date.now());
-    const doneAt = await waitForDials(mockClient, DRAIN_CALLS, 180_000, 20);
+    const doneAt = await waitForDials(mockClient, DRAIN_CALLS, 180_000, 20).catch((error: unknown) => {
+      // What the schedulers said about it, before the error ends the run.
+      for (const s of schedulers)
+        console.log(
+          s
+            .output()
+            .split('\n')
+            .filter((l) => /"level":"(warn|error)"/.test(l))
+            .slice(-20)
+            .join('\n'),
+        );
+      throw error;
+    });
     mockClient.close();
     const dialsPerSecond = (DRAIN_CALLS / (doneAt - dueAt)) * 1000;
 

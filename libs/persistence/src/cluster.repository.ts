@@ -79,7 +79,8 @@ export class ClusterRepository {
 
   /**
    * Takes a dial slot: at most `rate` dials in any `windowMs` across the cluster (a sliding window:
-   * a slot is free again a full window after it was last taken). Returns 0 when taken, else how
+   * a slot is free again a full window after it was last taken; any free slot will do, so no sort
+   * over the ring). Returns 0 when taken, else how
    * long to wait before asking again. The database's clock times it: one clock for every instance.
    */
   takeDialSlot(rate: number, windowMs: number): Promise<number> {
@@ -89,7 +90,7 @@ export class ClusterRepository {
           m,
           `WITH clock AS (SELECT (extract(epoch FROM clock_timestamp()) * 1000)::bigint AS ms),
          free AS (SELECT slot FROM dial_slots WHERE slot <= :rate AND taken_at <= (SELECT ms FROM clock) - :windowMs
-                  ORDER BY taken_at LIMIT 1 FOR UPDATE SKIP LOCKED)
+                  LIMIT 1 FOR UPDATE SKIP LOCKED)
          UPDATE dial_slots SET taken_at = (SELECT ms FROM clock) WHERE slot IN (SELECT slot FROM free) RETURNING slot`,
           { rate, windowMs },
         ),
