@@ -18,3 +18,5 @@ export * from './entities/idempotency-key.entity.js';
 export * from './errors.js';
 export * from './serial-lock.js';
 export * from './log-advances.js';
+export * from './series.repository.js';
+export * from './entities/series-view.entity.js';

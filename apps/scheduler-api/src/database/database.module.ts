@@ -1,5 +1,5 @@
 import { Global, Inject, Logger, Module, type OnApplicationShutdown } from '@nestjs/common';
-import { CallViewRepository, Database, EventStore, LogAdvances, openDataSource } from '#persistence';
+import { CallViewRepository, Database, EventStore, LogAdvances, openDataSource, SeriesRepository } from '#persistence';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 
 /**
@@ -18,6 +18,7 @@ import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
     },
     { provide: EventStore, inject: [Database], useFactory: (db: Database) => new EventStore(db) },
     { provide: CallViewRepository, inject: [Database], useFactory: (db: Database) => new CallViewRepository(db) },
+    { provide: SeriesRepository, inject: [Database, EventStore], useFactory: (db: Database, store: EventStore) => new SeriesRepository(db, store) },
     // "The log advanced to N", every instance's appends (LISTEN on PostgreSQL): wakes the live feed and the dispatcher.
     {
       provide: LogAdvances,
@@ -25,7 +26,7 @@ import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
       useFactory: (db: Database, store: EventStore) => new LogAdvances(db, store, new Logger(LogAdvances.name)),
     },
   ],
-  exports: [Database, EventStore, CallViewRepository, LogAdvances],
+  exports: [Database, EventStore, CallViewRepository, SeriesRepository, LogAdvances],
 })
 export class DatabaseModule implements OnApplicationShutdown {
   constructor(
