@@ -8,7 +8,8 @@ import type { components, paths } from './generated/api.js';
 type CallView = components['schemas']['CallViewDto'];
 type ApiError = components['schemas']['ErrorDto'];
 
-const api = createClient<paths>({
+// JSON answers are what `data` is typed as; the CSV and stream answers are read with parseAs.
+const api = createClient<paths, 'application/json'>({
   baseUrl: 'http://localhost:3000',
   headers: { Authorization: 'Bearer cs_live_example', 'X-Request-Id': 'readme-1' },
 });
@@ -31,6 +32,18 @@ export async function readmeWalkthrough(): Promise<void> {
   await api.GET('/api/calls/pending', { params: { query: { cursor: next ?? undefined } } });
   const history = await api.GET('/api/calls/history', { params: { query: { status: 'completed', phoneNumber: '+14155550100' } } });
   const ended: CallView[] = history.data?.items ?? [];
+  // several statuses or a group; part of a number, international or national format
+  await api.GET('/api/calls/history', { params: { query: { status: 'completed,failed' } } });
+  await api.GET('/api/calls/history', { params: { query: { status: 'in-progress', phone: '020 7946' } } });
+  await api.GET('/api/calls/pending', { params: { query: { phone: '+44 20 7946' } } });
+
+  // the callee's local time, read in their zone, and their calling window
+  const local = await api.POST('/api/calls', {
+    body: { phoneNumber: '+44 20 7946 0958', scheduledAt: '2026-12-01T09:30', timezone: 'Europe/London', callingWindow: 'Mon-Sat 08:00-21:00' },
+  });
+  const window: string | null | undefined = local.data?.callingWindow;
+  const waitsUntil: string | null | undefined = local.data?.windowOpensAt;
+  const talked: number | null | undefined = local.data?.duration;
 
   // one call, now and as it was; its audit trail
   await api.GET('/api/calls/{id}', { params: { path: { id } } });
@@ -54,6 +67,15 @@ export async function readmeWalkthrough(): Promise<void> {
   const bulk = await api.POST('/api/calls/retry', { body: { status: ['failed', 'missed'], since: '2026-12-01T00:00:00Z' } });
   const count: number | undefined = bulk.data?.count;
 
+  // bulk import from a CSV file (a dry run first, then for real), and the history as CSV
+  const file = 'phoneNumber,scheduledAt,timezone,callingWindow,reference\n+14155550100,2027-03-10 09:00,America/New_York,,patient-0001\n';
+  const csv = { body: file, bodySerializer: (text: string) => text, headers: { 'Content-Type': 'text/csv' } };
+  const checked = await api.POST('/api/calls/import', { params: { query: { dryRun: true, mode: 'accept-valid' } }, ...csv });
+  const rowErrors: { row: number; field: string; message: string }[] = checked.data?.errors ?? [];
+  const imported = await api.POST('/api/calls/import', { params: { query: { mode: 'all-or-nothing' } }, ...csv });
+  const created: number | undefined = imported.data?.created;
+  await api.GET('/api/calls/history', { params: { query: { status: 'completed', format: 'csv' } }, parseAs: 'text' });
+
   // the overview's figures: counts per status and recent lateness, typed
   const stats = await api.GET('/api/calls/stats');
   const lateness: number[] = stats.data?.recentLateness.map((sample) => sample.latenessMs) ?? [];
@@ -75,7 +97,26 @@ export async function readmeWalkthrough(): Promise<void> {
   const healthStatus: 'ok' | 'degraded' | 'error' | undefined = health.data?.status;
   await api.GET('/metrics', { parseAs: 'text' });
 
-  void [status, deadline, ended, requestId, dialStatus, count, lateness, dispatchedAt, completed, positions, intact, head, healthStatus];
+  void [
+    status,
+    deadline,
+    ended,
+    window,
+    waitsUntil,
+    talked,
+    requestId,
+    dialStatus,
+    count,
+    rowErrors,
+    created,
+    lateness,
+    dispatchedAt,
+    completed,
+    positions,
+    intact,
+    head,
+    healthStatus,
+  ];
 }
 
 function failed(error: ApiError): void {

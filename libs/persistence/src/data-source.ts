@@ -14,8 +14,11 @@ import { HistoryByChange1764600000000 } from './migrations/1764600000000-history
 import { ApiKeys1764700000000 } from './migrations/1764700000000-api-keys.js';
 import { ClusterState1764800000000 } from './migrations/1764800000000-cluster-state.js';
 import { SealedPositions1764810000000 } from './migrations/1764810000000-sealed-positions.js';
+import { CalleeLocalTime1764900000000 } from './migrations/1764900000000-callee-local-time.js';
+import { SeriesViews1764950000000 } from './migrations/1764950000000-series-views.js';
+import { SeriesViewEntity } from './entities/series-view.entity.js';
 
-export const ENTITIES = [EventEntity, CallViewEntity, IdempotencyKeyEntity, ApiKeyEntity];
+export const ENTITIES = [EventEntity, CallViewEntity, IdempotencyKeyEntity, ApiKeyEntity, SeriesViewEntity];
 export const MIGRATIONS = [
   InitialSchema1763800000000,
   LatenessBigint1763900000000,
@@ -24,6 +27,8 @@ export const MIGRATIONS = [
   ApiKeys1764700000000,
   ClusterState1764800000000,
   SealedPositions1764810000000,
+  CalleeLocalTime1764900000000,
+  SeriesViews1764950000000,
 ];
 
 export interface SqliteTuning {

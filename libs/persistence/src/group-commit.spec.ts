@@ -61,6 +61,30 @@ describe('GroupCommit', () => {
     await expect(group.submit(() => Promise.resolve(3))).rejects.toThrow('SQLITE_BUSY');
   });
 
+  it('takes the batch only once it holds its turn: work arriving while it waits joins it', async () => {
+    const batches: number[] = [];
+    let letIn: (() => void) | null = null;
+    const readerDone = new Promise<void>((resolve) => (letIn = resolve));
+    // A reader holds the connection's turn until the test lets it go.
+    const turn = async (fn: () => Promise<void>) => {
+      await readerDone;
+      await fn();
+    };
+    const group = new GroupCommit<string>((work) => {
+      batches.push(work.length);
+      return Promise.all(work.map(async (job) => ({ ok: true as const, value: await job('tx') })));
+    }, turn);
+    const jobs = [group.submit(() => Promise.resolve(1))];
+    await tick();
+    jobs.push(
+      group.submit(() => Promise.resolve(2)),
+      group.submit(() => Promise.resolve(3)),
+    );
+    letIn!();
+    await expect(Promise.all(jobs)).resolves.toEqual([1, 2, 3]);
+    expect(batches).toEqual([3]);
+  });
+
   it('caps a batch at 256 writes', async () => {
     const r = recorder();
     const group = new GroupCommit<string>(r.runBatch);

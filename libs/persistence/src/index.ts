@@ -20,3 +20,5 @@ export * from './serial-lock.js';
 export * from './cluster.repository.js';
 export * from './dispatch-claims.js';
 export * from './log-advances.js';
+export * from './series.repository.js';
+export * from './entities/series-view.entity.js';

@@ -17,9 +17,12 @@ import { query } from './sql.js';
  *   statement's snapshot is taken after the lock is granted, so it also sees everything the previous
  *   pass sealed). Positions are handed out only to rows that exist for good, so a rolled-back or
  *   still-running append leaves no hole and can never commit "below" a reader that already moved
- *   on: a follower of `position > N` misses nothing. This is why no xmin / in-flight horizon is
- *   needed here, unlike stores that number at insert (Marten's high-water mark, message-db's
- *   global_position, Emmett's transaction-id checks): numbering happens after commit.
+ *   on: a follower of `position > N` misses nothing. Stores that number at insert from a sequence
+ *   must guard readers against numbers that commit out of order: Marten's async daemon waits at
+ *   a "high-water mark" below in-flight sequence numbers (and has skipped events when that
+ *   detection raced, marten discussion #4953, fixed in 9.16.1); Emmett stores the transaction id
+ *   (xid8) and reads only below pg_snapshot_xmin(pg_current_snapshot()); message-db's bigserial
+ *   global_position leaves readers to cope. Numbering after commit needs no horizon at all.
  * - Per-stream order: version v+1 of a stream is only ever written after v committed (a writer
  *   reads the stream, sees v, appends v+1; UNIQUE(stream_id, version) refuses anything else; a
  *   multi-event append inserts its versions in order in one transaction). So seq(v) < seq(v+1),

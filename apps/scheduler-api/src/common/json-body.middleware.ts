@@ -1,5 +1,6 @@
 import { BadRequestException, UnsupportedMediaTypeException } from '@nestjs/common';
 import type { NextFunction, Request, Response } from 'express';
+import { CSV_BODY_PATHS } from '../calls/import/csv-body.decorator.js';
 
 const WITH_BODY = new Set(['POST', 'PATCH', 'PUT', 'DELETE']);
 
@@ -22,6 +23,8 @@ export function requireJsonObjectBody(req: Request, _res: Response, next: NextFu
   const length = Number(req.headers['content-length'] ?? 0);
   const hasBody = length > 0 || req.headers['transfer-encoding'] !== undefined;
   if (!WITH_BODY.has(req.method) || !hasBody) return next();
+  // The bulk import reads its CSV body as a stream, itself (calls/import/csv-body.decorator.ts).
+  if (req.method === 'POST' && CSV_BODY_PATHS.test(req.path)) return next();
   if (!req.is('application/json')) return next(new UnsupportedMediaTypeException('request body must be JSON (Content-Type: application/json)'));
   if (req.body === null || typeof req.body !== 'object' || Array.isArray(req.body)) {
     return next(new BadRequestException({ message: 'request body must be a JSON object', fields: { body: ['must be a JSON object'] } }));

@@ -1,5 +1,5 @@
 import { Global, Inject, Logger, Module, type OnApplicationShutdown } from '@nestjs/common';
-import { CallViewRepository, ClusterRepository, Database, DispatchClaims, EventStore, LogAdvances, openDataSource } from '#persistence';
+import { CallViewRepository, ClusterRepository, Database, DispatchClaims, EventStore, LogAdvances, openDataSource, SeriesRepository } from '#persistence';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 
 /**
@@ -20,6 +20,7 @@ import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
     { provide: CallViewRepository, inject: [Database], useFactory: (db: Database) => new CallViewRepository(db) },
     { provide: ClusterRepository, inject: [Database], useFactory: (db: Database) => new ClusterRepository(db) },
     { provide: DispatchClaims, inject: [Database, EventStore], useFactory: (db: Database, store: EventStore) => new DispatchClaims(db, store) },
+    { provide: SeriesRepository, inject: [Database, EventStore], useFactory: (db: Database, store: EventStore) => new SeriesRepository(db, store) },
     // "The log advanced to N", every instance's appends (LISTEN on PostgreSQL): wakes the live feed and the dispatcher.
     {
       provide: LogAdvances,
@@ -27,7 +28,7 @@ import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
       useFactory: (db: Database, store: EventStore) => new LogAdvances(db, store, new Logger(LogAdvances.name)),
     },
   ],
-  exports: [Database, EventStore, CallViewRepository, LogAdvances, ClusterRepository, DispatchClaims],
+  exports: [Database, EventStore, CallViewRepository, SeriesRepository, LogAdvances, ClusterRepository, DispatchClaims],
 })
 export class DatabaseModule implements OnApplicationShutdown {
   constructor(

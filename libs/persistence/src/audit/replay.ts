@@ -5,6 +5,7 @@ import { sealWithin } from '../log-sealer.js';
 import { compareProjections, type RowDifference } from './projection-diff.js';
 import { FOLD_FIELDS, ProjectionFolder, type Anomaly, type StreamHistory } from './projection-folder.js';
 import { projectionColumns, type ProjectionColumns } from '../call-view-rows.js';
+import { replaySeries, type SeriesReplayReport } from './series-replay.js';
 import { createReplayTable, indexReplayTable, REPLAY_TABLE, swapIntoLive, writeReplayRows } from './replay-table.js';
 
 export interface ReplayOptions {
@@ -38,6 +39,8 @@ export interface ReplayReport {
   anomalies: number;
   firstAnomalies: Anomaly[];
   applied: boolean;
+  // The series projection (series_views), checked and applied in the same transaction.
+  series: SeriesReplayReport;
   seconds: number;
   foldSeconds: number;
   eventsPerSecond: number;
@@ -104,7 +107,7 @@ export async function replayProjection(db: Database, options: ReplayOptions = {}
     progress('compare');
     const result = await compareProjections(m, cols, show);
     if (options.apply && result.count > 0) await swapIntoLive(m, cols);
-    return result;
+    return { ...result, series: await replaySeries(m, Boolean(options.apply), show) };
   });
   const applied = Boolean(options.apply) && diff.count > 0;
   if (!applied && !options.keepTable) await db.write((m) => m.query(`DROP TABLE IF EXISTS ${REPLAY_TABLE}`));
@@ -120,6 +123,7 @@ export async function replayProjection(db: Database, options: ReplayOptions = {}
     anomalies: folder.anomalies,
     firstAnomalies: folder.firstAnomalies,
     applied,
+    series: diff.series,
     seconds,
     foldSeconds,
     eventsPerSecond: seconds > 0 ? Math.round(folder.events / seconds) : 0,

@@ -24,6 +24,12 @@ export class CallViewEntity {
   @VarcharColumn(64, { nullable: true })
   timezone!: string | null;
 
+  @VarcharColumn(200, { name: 'calling_window', nullable: true })
+  callingWindow!: string | null;
+
+  @InstantColumn({ name: 'window_opens_at', nullable: true })
+  windowOpensAt!: string | null;
+
   @VarcharColumn(20)
   status!: string;
 
@@ -45,6 +51,9 @@ export class CallViewEntity {
 
   @Column({ type: 'integer', nullable: true })
   duration!: number | null;
+
+  @InstantColumn({ name: 'connected_at', nullable: true })
+  connectedAt!: string | null;
 
   @InstantColumn({ name: 'due_at', nullable: true })
   dueAt!: string | null;

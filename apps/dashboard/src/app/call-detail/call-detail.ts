@@ -1,3 +1,4 @@
+import { windowWait } from '../shared/callee-time';
 import { ChangeDetectionStrategy, Component, computed, effect, inject, input, signal, untracked } from '@angular/core';
 import { RouterLink } from '@angular/router';
 import type { CallView } from '@call-scheduler/domain/call-view';
@@ -26,6 +27,8 @@ export class CallDetail {
   protected readonly detail = inject(CallDetailService);
   protected readonly zone = inject(USER_TIME_ZONE);
   protected readonly inZone = (iso: string, zone: string) => formatInstant(iso, zone);
+  protected readonly utc = (iso: string) => `${new Date(iso).toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+  protected readonly wait = windowWait;
   protected readonly busy = signal(false);
   protected readonly actionError = signal<string | null>(null);
   protected readonly actionDone = signal<string | null>(null);

@@ -33,7 +33,12 @@ const DESCRIBE: { [K in CallEventType]: Describe<K> } = {
   CallScheduled: (d, time) => ({
     title: 'Scheduled',
     tone: 'info',
-    details: [`Number ${d.phoneNumber ?? '?'}`, `Due ${time(d.scheduledAt)}`, ...(d.timezone ? [`Requested in the ${d.timezone} time zone`] : [])],
+    details: [
+      `Number ${d.phoneNumber ?? '?'}`,
+      `Due ${time(d.scheduledAt)}`,
+      ...(d.timezone ? [`Callee's time zone ${d.timezone}`] : []),
+      ...(d.callingWindow ? [`Calling window ${d.callingWindow}`] : []),
+    ],
   }),
   CallRescheduled: (d, time) => {
     const title = d.reason === 'dispatch-now' ? 'Call now requested' : d.reason === 'dispatch-anyway' ? 'Dispatch anyway requested' : 'Rescheduled';
@@ -51,6 +56,11 @@ const DESCRIBE: { [K in CallEventType]: Describe<K> } = {
     title: 'Call API unavailable: waiting',
     tone: 'warning',
     details: [`Reason: ${d.reason ?? 'unknown'}`, 'Nothing was placed; the attempt does not count', `Next try ${time(d.retryAt)} or when the Call API is back`],
+  }),
+  CallDeferredToWindow: (d, time) => ({
+    title: 'Waiting for the calling window',
+    tone: 'muted',
+    details: [...(d.reason ? [d.reason] : []), `Due again ${time(d.until)}`],
   }),
   CallCancelled: (d) => ({ title: 'Cancelled', tone: 'muted', details: d.reason ? [`Reason: ${d.reason}`] : [] }),
   CallDispatchStarted: (d) => ({

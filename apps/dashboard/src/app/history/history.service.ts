@@ -1,12 +1,17 @@
-import { Injectable, signal } from '@angular/core';
+import { HttpClient } from '@angular/common/http';
+import { Injectable, inject, signal } from '@angular/core';
+import { firstValueFrom } from 'rxjs';
 import type { CallView } from '@call-scheduler/domain/call-view';
-import type { CallStatus } from '@call-scheduler/domain/call-status';
+import { CALL_STATUSES } from '@call-scheduler/domain/call-status';
+import { parseStatusFilter, phoneSearchDigits } from '@call-scheduler/domain/call-filters';
 import { LiveKeysetList } from '../shared/live-keyset-list';
 
 export const HISTORY_PAGE_SIZE = 50;
 
 export interface HistoryFilter {
-  status: CallStatus | null;
+  // The API's ?status=: statuses and groups, comma-separated ("completed,failed", "in-progress").
+  status: string | null;
+  // A whole or partial number, international or national format (?phone=).
   phoneNumber: string;
 }
 
@@ -15,12 +20,17 @@ export function normaliseSearch(text: string): string {
   return text.replace(/[^\d+]/g, '');
 }
 
-/** The API's history filter, applied to a live change: not pending, the status, the exact number. */
+/** The API's history filter (the same domain rules), applied to a live change: not pending, the statuses, the number search. */
 export function matchesFilter(call: CallView, filter: HistoryFilter): boolean {
   if (call.status === 'pending') return false;
-  if (filter.status && call.status !== filter.status) return false;
-  const number = normaliseSearch(filter.phoneNumber);
-  return !number || call.phoneNumber === number;
+  try {
+    if (filter.status && !parseStatusFilter(filter.status, CALL_STATUSES).includes(call.status)) return false;
+    const number = filter.phoneNumber.trim();
+    return !number || phoneSearchDigits(number).some((digits) => call.phoneNumber.includes(digits));
+  } catch {
+    // A filter the API refuses lists nothing; the page shows the API's message.
+    return false;
+  }
 }
 
 // The API's order: latest change first, then id descending. A call that changes (cancelled,
@@ -32,16 +42,14 @@ export function compareLatestChange(a: CallView, b: CallView): number {
 /** Every call that left `pending`, latest change first, filtered and paged, kept current by the live feed. */
 @Injectable({ providedIn: 'root' })
 export class HistoryService {
+  private readonly http = inject(HttpClient);
   private readonly filterSignal = signal<HistoryFilter>({ status: null, phoneNumber: '' });
   private readonly list = new LiveKeysetList({
     url: '/api/calls/history',
     pageSize: HISTORY_PAGE_SIZE,
     order: compareLatestChange,
     belongs: (call) => matchesFilter(call, this.filterSignal()),
-    params: () => {
-      const { status, phoneNumber } = this.filterSignal();
-      return { ...(status ? { status } : {}), ...(phoneNumber ? { phoneNumber: normaliseSearch(phoneNumber) } : {}) };
-    },
+    params: () => this.params(),
   });
 
   readonly items = this.list.items;
@@ -59,6 +67,19 @@ export class HistoryService {
 
   loadMore(): Promise<void> {
     return this.list.loadMore();
+  }
+
+  /**
+   * Every call the current filter matches, as the API's CSV. Fetched rather than linked: a link
+   * cannot carry the API key's Authorization header.
+   */
+  exportCsv(): Promise<Blob> {
+    return firstValueFrom(this.http.get('/api/calls/history', { params: { ...this.params(), format: 'csv' }, responseType: 'blob' }));
+  }
+
+  private params(): Record<string, string> {
+    const { status, phoneNumber } = this.filterSignal();
+    return { ...(status ? { status } : {}), ...(phoneNumber ? { phone: phoneNumber } : {}) };
   }
 
   /** Folds a call's latest view in: updated in place, added in order when it newly matches, dropped when it no longer does. */
