@@ -59,6 +59,9 @@ describe('audit on PostgreSQL', () => {
     await expect(replayProjection(db, { apply: true })).resolves.toMatchObject({ differences: 1, applied: true });
     await expect(replayProjection(db)).resolves.toMatchObject({ differences: 0 });
 
+    // The append-only trigger refuses the edit; a forger who owns the table disables it first.
+    await expect(db.dataSource.query(`UPDATE events SET occurred_at = '2020-01-01T00:00:00.000Z' WHERE position = 4321`)).rejects.toThrow(/append-only/);
+    await db.dataSource.query('ALTER TABLE events DISABLE TRIGGER events_append_only');
     await db.dataSource.query(`UPDATE events SET occurred_at = '2020-01-01T00:00:00.000Z' WHERE position = 4321`);
     await expect(verifyDatabase(db)).resolves.toMatchObject({ ok: false, problem: { position: 4321, kind: 'edited' } });
   }, 60_000);

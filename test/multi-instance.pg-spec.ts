@@ -25,7 +25,8 @@ describe('several instances on PostgreSQL', () => {
     await Promise.all(instances.map((i) => i.stop()));
     await mock?.stop();
     await db?.drop();
-  });
+    // Three graceful shutdowns, each finishing the polls of its followed calls, on a busy machine.
+  }, 30_000);
 
   it('dials every call exactly once while three instances compete for them', async () => {
     const due = Date.now() + 2000;
@@ -61,7 +62,7 @@ describe('several instances on PostgreSQL', () => {
     // The race was real: more than one instance won some of the claims.
     expect(dialledBy.size).toBeGreaterThan(1);
 
-    // Positions stayed gapless across the three writers (appends are serialised by an advisory lock).
+    // Positions stayed gapless across the three writers (the sealer places committed appends one pass at a time).
     const res = await fetch(`${instances[1].url}/api/events`, { headers: { Accept: 'application/x-ndjson' } });
     const positions = (await res.text())
       .trim()

@@ -12,6 +12,7 @@ import { LatenessBigint1763900000000 } from './migrations/1763900000000-lateness
 import { CallDeadline1764500000000 } from './migrations/1764500000000-call-deadline.js';
 import { HistoryByChange1764600000000 } from './migrations/1764600000000-history-by-change.js';
 import { ApiKeys1764700000000 } from './migrations/1764700000000-api-keys.js';
+import { ClusterState1764800000000 } from './migrations/1764800000000-cluster-state.js';
 import { SealedPositions1764810000000 } from './migrations/1764810000000-sealed-positions.js';
 import { CalleeLocalTime1764900000000 } from './migrations/1764900000000-callee-local-time.js';
 import { SeriesViews1764950000000 } from './migrations/1764950000000-series-views.js';
@@ -24,6 +25,7 @@ export const MIGRATIONS = [
   CallDeadline1764500000000,
   HistoryByChange1764600000000,
   ApiKeys1764700000000,
+  ClusterState1764800000000,
   SealedPositions1764810000000,
   CalleeLocalTime1764900000000,
   SeriesViews1764950000000,

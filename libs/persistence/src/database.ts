@@ -39,7 +39,10 @@ export async function inSavepoint<T>(manager: EntityManager, fn: (manager: Entit
 export class Database {
   readonly dialect: Dialect;
   private readonly turns = new SerialLock();
-  private readonly group = new GroupCommit<EntityManager>((work) => this.turns.run(() => this.classified(() => this.transaction((m) => runEach(m, work)))));
+  private readonly group = new GroupCommit<EntityManager>(
+    (work) => this.classified(() => this.transaction((m) => runEach(m, work))),
+    (fn) => this.turns.run(fn),
+  );
   private downSince: Date | null = null;
   private backAt: Date | null = null;
 

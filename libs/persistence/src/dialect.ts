@@ -1,5 +1,11 @@
 import type { DataSource, EntityManager, QueryRunner } from 'typeorm';
 
+/** Committed events not yet placed in the log by the sealer (always none on SQLite), and how long the oldest has waited. */
+export interface SealLag {
+  unsealed: number;
+  oldestUnsealedMs: number | null;
+}
+
 /** The PostgreSQL channel the sealer notifies with the new head position after each sealing pass. */
 export const LOG_CHANNEL = 'call_scheduler_log';
 
@@ -32,6 +38,8 @@ export interface Dialect {
    * lock, so sealWithin can place what committed.
    */
   holdAppends(manager: EntityManager): Promise<void>;
+  /** The unsealed tail of the log. */
+  sealLag(manager: EntityManager): Promise<SealLag>;
   /** Inside the sealer's transaction: tells every instance, at commit, that the log now reaches `position`. */
   notifyHead(manager: EntityManager, position: number): Promise<void>;
   commit(runner: QueryRunner): Promise<void>;
@@ -41,11 +49,19 @@ export interface Dialect {
   isUnavailable(error: unknown): boolean;
   /** Runs the migrations while holding a lock that other instances starting up wait for. */
   withStartupLock<T>(dataSource: DataSource, fn: () => Promise<T>): Promise<T>;
+  /**
+   * Inside a write transaction: claims of due calls take turns across the cluster (the in-flight
+   * count they check must not be read by two claims at once). A no-op where there is one writer.
+   */
+  lockClaims(manager: EntityManager): Promise<void>;
+  /** Appended to a SELECT of rows to claim: rows another transaction holds are skipped, not waited for. */
+  readonly skipLocked: string;
 }
 
 // Any constant works; it names "sealing the event log" among the advisory locks of this database.
 const SEAL_LOCK_KEY = 7_345_211;
 const STARTUP_LOCK_KEY = 7_345_212;
+const CLAIM_LOCK_KEY = 7_345_213;
 
 const sqlite: Dialect = {
   kind: 'sqlite',
@@ -60,6 +76,7 @@ const sqlite: Dialect = {
   // The write transaction already excludes every other writer; nothing listens.
   lockSealing: () => Promise.resolve(),
   holdAppends: () => Promise.resolve(),
+  sealLag: () => Promise.resolve({ unsealed: 0, oldestUnsealedMs: null }),
   notifyHead: () => Promise.resolve(),
   commit: async (runner) => {
     await runner.query('COMMIT');
@@ -71,6 +88,9 @@ const sqlite: Dialect = {
   // BUSY/LOCKED outlasted busy_timeout (another process holds the file); IOERR/CANTOPEN: the file or disk went away.
   isUnavailable: (error) => /\bSQLITE_(BUSY|LOCKED|IOERR\w*|CANTOPEN)\b/.test(errorCodes(error)),
   withStartupLock: (_dataSource, fn) => fn(),
+  // BEGIN IMMEDIATE already makes this process the only writer.
+  lockClaims: () => Promise.resolve(),
+  skipLocked: '',
 };
 
 const postgres: Dialect = {
@@ -78,7 +98,10 @@ const postgres: Dialect = {
   otherWritersPossible: true,
   param: (index) => `$${index}`,
   placesAtInsert: false,
-  begin: (runner) => runner.startTransaction('READ COMMITTED'),
+  // One statement (TypeORM's startTransaction takes two round trips); commit and rollback to match.
+  begin: async (runner) => {
+    await runner.query('BEGIN ISOLATION LEVEL READ COMMITTED');
+  },
   lockSealing: async (manager) => {
     await manager.query('SELECT pg_advisory_xact_lock($1)', [SEAL_LOCK_KEY]);
   },
@@ -88,12 +111,23 @@ const postgres: Dialect = {
     await manager.query('SELECT pg_advisory_xact_lock($1)', [SEAL_LOCK_KEY]);
     await manager.query('LOCK TABLE events IN SHARE MODE');
   },
+  // The age on the database's clock, the one that stamped written_at: a duration, not a time of day.
+  sealLag: async (manager) => {
+    const [row] = await manager.query<{ n: string; age: string | null }[]>(
+      'SELECT COUNT(*) AS n, EXTRACT(EPOCH FROM clock_timestamp() - MIN(written_at)) * 1000 AS age FROM events WHERE position IS NULL',
+    );
+    return { unsealed: Number(row.n), oldestUnsealedMs: row.age === null ? null : Math.round(Number(row.age)) };
+  },
   // Delivered at commit, so a woken reader finds the sealed rows.
   notifyHead: async (manager, position) => {
     await manager.query('SELECT pg_notify($1, $2)', [LOG_CHANNEL, String(position)]);
   },
-  commit: (runner) => runner.commitTransaction(),
-  rollback: (runner) => runner.rollbackTransaction(),
+  commit: async (runner) => {
+    await runner.query('COMMIT');
+  },
+  rollback: async (runner) => {
+    await runner.query('ROLLBACK');
+  },
   isUniqueViolation: (error) =>
     (error as { driverError?: { code?: string } } | null | undefined)?.driverError?.code === '23505' || errorText(error).includes('duplicate key'),
   isUnavailable: (error) => PG_UNAVAILABLE_CODE.test(errorCodes(error)) || PG_UNAVAILABLE_MESSAGE.test(errorText(error)),
@@ -113,6 +147,10 @@ const postgres: Dialect = {
       await runner.release();
     }
   },
+  lockClaims: async (manager) => {
+    await manager.query('SELECT pg_advisory_xact_lock($1)', [CLAIM_LOCK_KEY]);
+  },
+  skipLocked: ' FOR UPDATE SKIP LOCKED',
 };
 
 // SQLSTATE class 08 (connection exception), 57P01-03 (admin shutdown, crash shutdown, cannot

@@ -12,7 +12,8 @@ export class DatabaseUnavailableError extends Error {
 
 /**
  * Another request stored a call under this Idempotency-Key first (they raced past the look-up).
- * Appends are serialised, so by the time this is thrown the winner's call is committed and readable.
+ * The key's unique index makes the loser wait for the winner's commit (SQLite: one writer at a time),
+ * so by the time this is thrown the winner's call is committed and readable.
  */
 export class IdempotencyKeyTakenError extends Error {
   constructor(readonly key: string) {

@@ -56,6 +56,15 @@ export function readStreamEvents(m: EntityManager, streamId: string): Promise<Ev
   return selectEvents(m, 'WHERE stream_id = :streamId ORDER BY version', { streamId });
 }
 
+/** Several streams in one query, each in version order (a batch of claims loads its calls at once). */
+export async function readStreamsEvents(m: EntityManager, streamIds: readonly string[]): Promise<Map<string, EventRow[]>> {
+  const byStream = new Map<string, EventRow[]>(streamIds.map((id) => [id, []]));
+  if (streamIds.length === 0) return byStream;
+  for (const row of await selectEvents(m, 'WHERE stream_id IN (:...streamIds) ORDER BY stream_id, version', { streamIds }))
+    byStream.get(row.streamId)?.push(row);
+  return byStream;
+}
+
 /** One stream's newest row. */
 export async function readLastOfStream(m: EntityManager, streamId: string): Promise<EventRow | null> {
   const rows = await selectEvents(m, 'WHERE stream_id = :streamId ORDER BY version DESC LIMIT 1', { streamId });

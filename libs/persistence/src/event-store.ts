@@ -14,6 +14,7 @@ import {
 import { LIVE_TABLE, projectionColumns, upsertViewRows, type ProjectionColumns } from './call-view-rows.js';
 import { IdempotencyKeyEntity } from './entities/idempotency-key.entity.js';
 import { inSavepoint, type Database } from './database.js';
+import type { SealLag } from './dialect.js';
 import { IdempotencyKeyTakenError } from './errors.js';
 import {
   appendEventRows,
@@ -107,7 +108,7 @@ export class EventStore {
   /**
    * "The log now reaches position N", for appends made by this process (after each commit on
    * SQLite, after each sealing pass of this process on PostgreSQL; other instances' appends come
-   * through LogListener). Wakes the live feed.
+   * through LogAdvances). Wakes the live feed.
    */
   get logAdvanced$(): Observable<number> {
     return this.headAdvanced.asObservable();
@@ -280,6 +281,11 @@ export class EventStore {
       row = await read();
     }
     return row ? toStoredEvent(row) : null;
+  }
+
+  /** Committed events the sealer has not placed yet, and the oldest one's age (PostgreSQL; none on SQLite). */
+  sealLag(): Promise<SealLag> {
+    return this.db.read((manager) => this.db.dialect.sealLag(manager));
   }
 
   lastPosition(): Promise<number> {

@@ -21,7 +21,15 @@ export class GroupCommit<C> {
   private queue: Job<C>[] = [];
   private draining = false;
 
-  constructor(private readonly runBatch: (work: readonly ((context: C) => Promise<unknown>)[]) => Promise<Outcome<unknown>[]>) {}
+  /**
+   * `turn` is the lock a batch holds while it is written (the connection's turns with readers):
+   * the batch is taken from the queue only once it holds it, so work that arrives while the batch
+   * waits for its turn still joins it instead of waiting for a second turn.
+   */
+  constructor(
+    private readonly runBatch: (work: readonly ((context: C) => Promise<unknown>)[]) => Promise<Outcome<unknown>[]>,
+    private readonly turn: (fn: () => Promise<void>) => Promise<void> = (fn) => fn(),
+  ) {}
 
   submit<T>(work: (context: C) => Promise<T>): Promise<T> {
     return new Promise<T>((resolve, reject) => {
@@ -33,22 +41,24 @@ export class GroupCommit<C> {
   private async drain(): Promise<void> {
     this.draining = true;
     try {
-      while (this.queue.length > 0) {
-        const jobs = this.queue.splice(0, MAX_BATCH);
-        try {
-          const outcomes = await this.runBatch(jobs.map((job) => job.work));
-          jobs.forEach((job, i) => {
-            const outcome = outcomes[i];
-            if (outcome.ok) job.resolve(outcome.value);
-            else job.reject(outcome.error);
-          });
-        } catch (error) {
-          // BEGIN or COMMIT failed: nothing of the batch is stored.
-          for (const job of jobs) job.reject(error);
-        }
-      }
+      while (this.queue.length > 0) await this.turn(() => this.writeBatch());
     } finally {
       this.draining = false;
+    }
+  }
+
+  private async writeBatch(): Promise<void> {
+    const jobs = this.queue.splice(0, MAX_BATCH);
+    try {
+      const outcomes = await this.runBatch(jobs.map((job) => job.work));
+      jobs.forEach((job, i) => {
+        const outcome = outcomes[i];
+        if (outcome.ok) job.resolve(outcome.value);
+        else job.reject(outcome.error);
+      });
+    } catch (error) {
+      // BEGIN or COMMIT failed: nothing of the batch is stored.
+      for (const job of jobs) job.reject(error);
     }
   }
 }

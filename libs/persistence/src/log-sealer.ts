@@ -17,9 +17,12 @@ import { query } from './sql.js';
  *   statement's snapshot is taken after the lock is granted, so it also sees everything the previous
  *   pass sealed). Positions are handed out only to rows that exist for good, so a rolled-back or
  *   still-running append leaves no hole and can never commit "below" a reader that already moved
- *   on: a follower of `position > N` misses nothing. This is why no xmin / in-flight horizon is
- *   needed here, unlike stores that number at insert (Marten's high-water mark, message-db's
- *   global_position, Emmett's transaction-id checks): numbering happens after commit.
+ *   on: a follower of `position > N` misses nothing. Stores that number at insert from a sequence
+ *   must guard readers against numbers that commit out of order: Marten's async daemon waits at
+ *   a "high-water mark" below in-flight sequence numbers (and has skipped events when that
+ *   detection raced, marten discussion #4953, fixed in 9.16.1); Emmett stores the transaction id
+ *   (xid8) and reads only below pg_snapshot_xmin(pg_current_snapshot()); message-db's bigserial
+ *   global_position leaves readers to cope. Numbering after commit needs no horizon at all.
  * - Per-stream order: version v+1 of a stream is only ever written after v committed (a writer
  *   reads the stream, sees v, appends v+1; UNIQUE(stream_id, version) refuses anything else; a
  *   multi-event append inserts its versions in order in one transaction). So seq(v) < seq(v+1),
@@ -97,6 +100,8 @@ export class LogSealer {
   readonly sealed$ = new Subject<number>();
   private current: Promise<SealPass> | null = null;
   private next: Promise<SealPass> | null = null;
+  // What this process's last two passes sealed.
+  private recent: [Map<string, Seal>, Map<string, Seal>] = [new Map<string, Seal>(), new Map<string, Seal>()];
 
   constructor(private readonly db: Database) {}
 
@@ -119,24 +124,18 @@ export class LogSealer {
 
   /** These committed drafts with their positions and hashes, once sealed (by this process or another). */
   async placed(drafts: readonly EventDraft[]): Promise<EventRow[]> {
-    const { sealed } = await this.pass();
-    const missing = drafts.filter((d) => !sealed.has(d.eventId));
-    // Sealed by another instance's pass (or by one of ours that ran before this one).
-    const found =
-      missing.length > 0
-        ? new Map(
-            (
-              await this.db.read((m) =>
-                readEventsById(
-                  m,
-                  missing.map((d) => d.eventId),
-                ),
-              )
-            ).map((r) => [r.eventId, r]),
-          )
-        : new Map<string, EventRow>();
+    await this.pass();
+    // Usually sealed by the pass awaited, or by the one before it (which may have started just after the commit).
+    const ours = (id: string) => this.recent[1].get(id) ?? this.recent[0].get(id);
+    const missing = drafts.filter((d) => !ours(d.eventId));
+    // Sealed by another instance's pass (or by one of ours before those two).
+    const found = new Map<string, EventRow>();
+    if (missing.length > 0) {
+      const ids = missing.map((d) => d.eventId);
+      for (const row of await this.db.read((m) => readEventsById(m, ids))) found.set(row.eventId, row);
+    }
     return drafts.map((draft) => {
-      const seal = sealed.get(draft.eventId) ?? found.get(draft.eventId);
+      const seal = ours(draft.eventId) ?? found.get(draft.eventId);
       if (!seal?.position) throw new Error(`event ${draft.eventId} is committed but not sealed after a full sealing pass`);
       return { ...draft, position: seal.position, prevHash: seal.prevHash, hash: seal.hash };
     });
@@ -146,7 +145,10 @@ export class LogSealer {
     const sealed = new Map<string, Seal>();
     let head = 0;
     for (let more = true; more;) ({ head, more } = await this.db.write((m) => sealBatch(m, this.db, sealed)));
-    if (sealed.size > 0) this.sealed$.next(head);
+    if (sealed.size > 0) {
+      this.recent = [this.recent[1], sealed];
+      this.sealed$.next(head);
+    }
     return { sealed, head };
   }
 }

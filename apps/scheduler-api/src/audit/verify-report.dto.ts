@@ -1,4 +1,5 @@
 import { ApiProperty } from '@nestjs/swagger';
+import type { SealLag } from '#persistence';
 import type { Problem, ProblemKind, VerifyReport } from '#persistence/audit';
 
 const KINDS: ProblemKind[] = ['edited', 'deleted', 'inserted', 'reordered', 'version', 'malformed', 'anchor'];
@@ -12,6 +13,14 @@ export class ProblemDto implements Problem {
 
   @ApiProperty()
   message!: string;
+}
+
+export class SealLagDto implements SealLag {
+  @ApiProperty({ description: 'events committed but not yet placed in the log by the sealer (PostgreSQL; not verified yet)', example: 0 })
+  unsealed!: number;
+
+  @ApiProperty({ type: Number, nullable: true, description: 'how long the oldest of them has waited, ms', example: null })
+  oldestUnsealedMs!: number | null;
 }
 
 export class VerifyReportDto implements VerifyReport {
@@ -41,4 +50,7 @@ export class VerifyReportDto implements VerifyReport {
 
   @ApiProperty()
   eventsPerSecond!: number;
+
+  @ApiProperty({ type: SealLagDto, nullable: true, description: 'the unsealed tail beside the verified log (null for a file)' })
+  unsealed!: SealLagDto | null;
 }

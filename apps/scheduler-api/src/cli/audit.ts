@@ -54,6 +54,10 @@ async function verify(args: string[]): Promise<number> {
         `${report.seconds.toFixed(2)} s, ${fmt(report.eventsPerSecond)} events/s, peak RSS ${peakRssMb()} MB\n`,
     );
   }
+  if (!values.json && report.unsealed && report.unsealed.unsealed > 0) {
+    const { unsealed, oldestUnsealedMs } = report.unsealed;
+    process.stdout.write(`unsealed tail (committed, not yet in the log, not verified): ${fmt(unsealed)} events, oldest ${oldestUnsealedMs ?? '?'} ms\n`);
+  }
   return report.ok ? 0 : 1;
 }
 

@@ -1,6 +1,17 @@
 import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import { CallNotFoundError, ConcurrencyError, decide, evolve, foldEvents, type CallCommand, type CallState, type DispatchPolicy } from '#domain';
+import {
+  CallNotFoundError,
+  ConcurrencyError,
+  decide,
+  IllegalTransitionError,
+  type CallEvent,
+  evolve,
+  foldEvents,
+  type CallCommand,
+  type CallState,
+  type DispatchPolicy,
+} from '#domain';
 import { DatabaseUnavailableError, EventStore, toDomainEvent, type EventMetadata, type StoredEvent } from '#persistence';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { Clock } from '../common/clock.js';
@@ -54,6 +65,19 @@ export class CallCommandsService implements OnApplicationShutdown {
 
   onApplicationShutdown(): void {
     this.stop.abort();
+  }
+
+  /**
+   * The decider with this service's policy, `now` and a fresh random draw, for callers that append
+   * the events themselves (batched claims). A command the state does not allow decides nothing.
+   */
+  decideNow(command: CallCommand, state: CallState, now: Date): CallEvent[] {
+    try {
+      return decide(command, state, now, this.policy, Math.random());
+    } catch (error) {
+      if (error instanceof IllegalTransitionError) return [];
+      throw error;
+    }
   }
 
   async load(callId: string): Promise<{ state: CallState; history: StoredEvent[] }> {

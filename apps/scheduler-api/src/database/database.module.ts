@@ -1,5 +1,5 @@
-import { Global, Inject, Module, type OnApplicationShutdown } from '@nestjs/common';
-import { CallViewRepository, Database, EventStore, openDataSource, SeriesRepository } from '#persistence';
+import { Global, Inject, Logger, Module, type OnApplicationShutdown } from '@nestjs/common';
+import { CallViewRepository, ClusterRepository, Database, DispatchClaims, EventStore, LogAdvances, openDataSource, SeriesRepository } from '#persistence';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 
 /**
@@ -18,14 +18,26 @@ import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
     },
     { provide: EventStore, inject: [Database], useFactory: (db: Database) => new EventStore(db) },
     { provide: CallViewRepository, inject: [Database], useFactory: (db: Database) => new CallViewRepository(db) },
+    { provide: ClusterRepository, inject: [Database], useFactory: (db: Database) => new ClusterRepository(db) },
+    { provide: DispatchClaims, inject: [Database, EventStore], useFactory: (db: Database, store: EventStore) => new DispatchClaims(db, store) },
     { provide: SeriesRepository, inject: [Database, EventStore], useFactory: (db: Database, store: EventStore) => new SeriesRepository(db, store) },
+    // "The log advanced to N", every instance's appends (LISTEN on PostgreSQL): wakes the live feed and the dispatcher.
+    {
+      provide: LogAdvances,
+      inject: [Database, EventStore],
+      useFactory: (db: Database, store: EventStore) => new LogAdvances(db, store, new Logger(LogAdvances.name)),
+    },
   ],
-  exports: [Database, EventStore, CallViewRepository, SeriesRepository],
+  exports: [Database, EventStore, CallViewRepository, SeriesRepository, LogAdvances, ClusterRepository, DispatchClaims],
 })
 export class DatabaseModule implements OnApplicationShutdown {
-  constructor(@Inject(Database) private readonly db: Database) {}
+  constructor(
+    @Inject(Database) private readonly db: Database,
+    @Inject(LogAdvances) private readonly advances: LogAdvances,
+  ) {}
 
   async onApplicationShutdown(): Promise<void> {
+    this.advances.close();
     await this.db.close();
   }
 }

@@ -8,6 +8,8 @@ import { CallApiCircuit } from './circuit/call-api-circuit.service.js';
 import { DispatchSweepJob } from './dispatch-sweep.job.js';
 import { DispatcherService } from './dispatcher.service.js';
 import { StatusFollowerService } from './status-follower.service.js';
+import { LeaseTakeoverService } from './lease-takeover.service.js';
+import { ClusterService } from '../cluster/cluster.service.js';
 
 @Module({
   imports: [
@@ -15,7 +17,7 @@ import { StatusFollowerService } from './status-follower.service.js';
     HttpModule.registerAsync({ inject: [APP_CONFIG], useFactory: (config: AppConfig) => callApiHttpOptions(config) }),
     CommandsModule,
   ],
-  providers: [CallApiClient, CallApiCircuit, DispatcherService, StatusFollowerService, DispatchSweepJob],
-  exports: [DispatcherService, StatusFollowerService, CallApiCircuit],
+  providers: [CallApiClient, CallApiCircuit, ClusterService, DispatcherService, StatusFollowerService, LeaseTakeoverService, DispatchSweepJob],
+  exports: [DispatcherService, StatusFollowerService, CallApiCircuit, ClusterService],
 })
 export class DispatchModule {}

@@ -48,18 +48,15 @@ function setup(env: Record<string, string> = {}) {
   const claimedDueAt = new Map<string, string>();
 
   const commands = {
-    execute: (id: string, command: { type: string; dueAt?: string }) => {
+    execute: (id: string, command: { type: string }) => {
       log.push(`${command.type} ${id}`);
-      if (command.dueAt !== undefined) claimedDueAt.set(id, command.dueAt);
-      if (command.type === 'StartDispatch') {
-        pending = pending.filter((c) => c.id !== id);
-        return Promise.resolve({
-          state: { phoneNumber: `+1415555${id.padStart(4, '0')}` },
-          events: [{ type: 'CallDispatchStarted', data: { idempotencyKey: `${id}:1` } }],
-        });
-      }
       return Promise.resolve({ state: {}, events: [] });
     },
+    // The claim's decision, as the real decider makes it: missed past the deadline, started otherwise.
+    decideNow: (command: { dueAt: string }, state: { id: string; deadline: string | null }, now: Date) =>
+      now.getTime() > Date.parse(state.deadline ?? '9999-01-01T00:00:00Z')
+        ? [{ type: 'CallMissed', data: { reason: 'past its deadline' } }]
+        : [{ type: 'CallDispatchStarted', data: { idempotencyKey: `${state.id}:1`, dueAt: command.dueAt } }],
     executeWithRetry: (id: string, command: { type: string; reason?: string; certain?: boolean; retryable?: boolean }) => {
       const detail = command.type === 'RecordDispatchFailure' ? ` (${command.reason}, certain=${command.certain}, retryable=${command.retryable})` : '';
       log.push(`${command.type} ${id}${detail}`);
@@ -79,7 +76,30 @@ function setup(env: Record<string, string> = {}) {
       return answer ? answer() : { ok: true, providerCallId: `p-${key}`, providerStatus: 'initiated' };
     },
   };
-  const follower = { follow: (id: string, providerCallId: string) => log.push(`follow ${id} ${providerCallId}`) };
+  const followed = new Set<string>();
+  const follower = {
+    follow: (id: string, providerCallId: string) => {
+      followed.add(id);
+      log.push(`follow ${id} ${providerCallId}`);
+    },
+    isFollowing: (id: string) => followed.has(id),
+  };
+  // The batched claim: up to `limit` due calls, each decided and taken out of the pending list.
+  const claims = {
+    claim: (options: { now: Date; limit: number; decide: (state: unknown, dueAt: string) => { type: string; data: Record<string, unknown> }[] }) => {
+      const batch = pending.slice(0, options.limit);
+      pending = pending.slice(batch.length);
+      const calls = batch.map((c) => {
+        log.push(`StartDispatch ${c.id}`);
+        claimedDueAt.set(c.id, c.nextAttemptAt ?? '');
+        const deadline = c.deadline ?? new Date(Date.parse(c.nextAttemptAt ?? c.scheduledAt) + config.misfireGraceMs).toISOString();
+        const events = options.decide({ id: c.id, deadline }, c.nextAttemptAt ?? '');
+        return { state: { id: c.id, phoneNumber: `+1415555${c.id.padStart(4, '0')}`, attempts: 1 }, events };
+      });
+      return Promise.resolve({ calls, capped: false });
+    },
+  };
+  const cluster = { enabled: false, hold: () => undefined, release: () => undefined, letGo: () => undefined };
   let elapsed = 0;
   const clock = { now: () => new Date(NOW + elapsed) };
   const config = loadConfig({ DISPATCH_INTERVAL_MS: '60000', SHUTDOWN_GRACE_MS: '2000', ...env });
@@ -102,6 +122,10 @@ function setup(env: Record<string, string> = {}) {
     clock,
     config,
     { lastOutageEndedAt: null } as never,
+    claims as never,
+    cluster as never,
+    {} as never,
+    { advanced$: new Subject<number>() } as never,
   );
   return {
     dispatcher,

@@ -1,8 +1,19 @@
 import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
 import { hostname } from 'node:os';
-import { Subject, type Subscription } from 'rxjs';
-import { callingWindowClosed, ConcurrencyError, effectiveDeadline, IllegalTransitionError, type CallView } from '#domain';
-import { CallViewRepository, Database, EventStore, type EventMetadata } from '#persistence';
+import { auditTime, Subject, type Subscription } from 'rxjs';
+import { ConcurrencyError, effectiveDeadline, IllegalTransitionError, type CallView } from '#domain';
+import {
+  CallViewRepository,
+  ClusterRepository,
+  Database,
+  DispatchClaims,
+  EventStore,
+  LogAdvances,
+  type ClaimedCall,
+  type ClaimResult,
+  type EventMetadata,
+} from '#persistence';
+import { ClusterService } from '../cluster/cluster.service.js';
 import { CallCommandsService } from '../commands/call-commands.service.js';
 import { Clock } from '../common/clock.js';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
@@ -18,7 +29,16 @@ const RESWEEP_FLOOR_MS = 10;
 // second must never hold more than the rate, so the send window is that much longer (sustained
 // rate ≈ 0.9 × DISPATCH_RATE when saturated).
 const RATE_WINDOW_MARGIN_MS = 100;
-const AFTER_OUTAGE_GRACE_MS = 10_000;
+// Right after a database outage, answers in hand are still being recorded by their dispatchers
+// (they retry until stored): their calls only look lost. Give them time before judging.
+export const AFTER_OUTAGE_GRACE_MS = 10_000;
+const RATE_WINDOW_MS = 1000 + RATE_WINDOW_MARGIN_MS;
+// A shared dial slot not free yet: asked for again after at most this long.
+const MAX_SLOT_WAIT_MS = 250;
+const CAPPED_RETRY_MS = 50;
+const SHUTDOWN_POLL_MS = 20;
+// Advances of the log within this long wake the dispatcher once.
+const ADVANCE_COALESCE_MS = 5;
 const RATE_BURST_MS = 20;
 // While the Call API is down, due calls are checked against their deadlines this many at a time.
 const DEADLINE_PAGE = 500;
@@ -28,16 +48,18 @@ export type DialOutcome = 'placed' | 'unavailable' | 'failed' | 'unknown';
 
 /**
  * Places due calls with the Call API. A timer armed for the soonest due call does the precise
- * work; the interval sweep is the safety net. Each attempt is claimed by appending
- * CallDispatchStarted at the version we read (so two instances cannot both claim it) before the
- * HTTP request goes out.
+ * work; the interval sweep is the safety net. Due calls are claimed in batches: one transaction
+ * appends CallDispatchStarted for each (on PostgreSQL over rows locked with SKIP LOCKED, so
+ * instances take disjoint batches) before any HTTP request goes out.
+ *
+ * Several instances on PostgreSQL share DISPATCH_RATE (a sliding window of dial slots in the
+ * database, taken just before each request) and DISPATCH_CONCURRENCY (the claim counts the calls
+ * dispatching across the cluster); each claimed call is leased to its claimer (ClusterService).
  */
 @Injectable()
 export class DispatcherService implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger('Dispatcher');
   private readonly inFlight = new Map<string, Promise<void>>();
-  // Started but not yet claimed: still 'pending' in the view, so a due() read can return them again.
-  private readonly claiming = new Set<string>();
   private lastRecoveryAt = Number.NEGATIVE_INFINITY;
   private lastDeadlineCheckAt = Number.NEGATIVE_INFINITY;
   /** Every dial's outcome (metrics count them). */
@@ -46,6 +68,8 @@ export class DispatcherService implements OnApplicationBootstrap, BeforeApplicat
   private readonly sendGate: RateLimiter;
   private readonly metadata: EventMetadata = { actor: `dispatcher@${hostname()}:${process.pid}` };
   private timer: NodeJS.Timeout | undefined;
+  // The pace allows no claim before this time (ms).
+  private notBefore = 0;
   private armedAt = Number.POSITIVE_INFINITY;
   private sweeping = false;
   private failingSince: number | null = null;
@@ -63,11 +87,15 @@ export class DispatcherService implements OnApplicationBootstrap, BeforeApplicat
     @Inject(Clock) private readonly clock: Clock,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(Database) private readonly db: Database,
+    @Inject(DispatchClaims) private readonly claims: DispatchClaims,
+    @Inject(ClusterService) private readonly cluster: ClusterService,
+    @Inject(ClusterRepository) private readonly clusterState: ClusterRepository,
+    @Inject(LogAdvances) private readonly advances: LogAdvances,
   ) {
     // Claims are paced evenly (a backlog does not go out as one burst); the send gate is the hard
     // limit, with a margin on its window: requests reach the provider some ms after their token.
-    this.limiter = new RateLimiter(config.dispatchRate, { windowMs: 1000 + RATE_WINDOW_MARGIN_MS, burstMs: RATE_BURST_MS });
-    this.sendGate = new RateLimiter(config.dispatchRate, { windowMs: 1000 + RATE_WINDOW_MARGIN_MS });
+    this.limiter = new RateLimiter(config.dispatchRate, { windowMs: RATE_WINDOW_MS, burstMs: RATE_BURST_MS });
+    this.sendGate = new RateLimiter(config.dispatchRate, { windowMs: RATE_WINDOW_MS });
   }
 
   onApplicationBootstrap(): void {
@@ -79,6 +107,14 @@ export class DispatcherService implements OnApplicationBootstrap, BeforeApplicat
       // The Call API is back (or its Retry-After ran out): the backlog drains, soonest first.
       this.circuit.resumed$.subscribe(() => void this.sweep()),
     );
+    // Several instances: a call scheduled (or retried) on another one may now be the soonest. The
+    // log's advance (LISTEN/NOTIFY) says something changed; the timer is re-armed from the table.
+    if (this.cluster.enabled)
+      this.subscriptions.push(
+        this.advances.advanced$.pipe(auditTime(ADVANCE_COALESCE_MS)).subscribe(() => {
+          this.armNext().catch((error: unknown) => this.logger.debug(`re-arming after a log advance: ${(error as Error).message}`));
+        }),
+      );
     // Start-up sweep: overdue calls are dispatched or recorded missed, lost attempts resolved.
     void this.sweep();
   }
@@ -87,8 +123,13 @@ export class DispatcherService implements OnApplicationBootstrap, BeforeApplicat
     this.stopping = true;
     for (const subscription of this.subscriptions) subscription.unsubscribe();
     clearTimeout(this.timer);
-    const inFlight = Promise.allSettled([...this.inFlight.values()]);
-    await Promise.race([inFlight, new Promise((r) => setTimeout(r, this.config.shutdownGraceMs).unref())]);
+    // A claim that was committing when the signal came starts its calls after this point (they
+    // give their attempts back without dialling): wait for those too, not only the dials seen now.
+    const graceEnds = performance.now() + this.config.shutdownGraceMs;
+    while ((this.inFlight.size > 0 || this.sweeping) && performance.now() < graceEnds) {
+      const inFlight = Promise.allSettled([...this.inFlight.values()]);
+      await Promise.race([inFlight, new Promise((r) => setTimeout(r, Math.min(SHUTDOWN_POLL_MS, graceEnds - performance.now())).unref())]);
+    }
     if (this.inFlight.size > 0) this.logger.warn(`${this.inFlight.size} dial(s) still in flight at shutdown; they will be resolved on restart`);
   }
 
@@ -106,6 +147,11 @@ export class DispatcherService implements OnApplicationBootstrap, BeforeApplicat
     return this.inFlight.size;
   }
 
+  /** This instance is dialling the call right now (its answer will be recorded here). */
+  isDialling(callId: string): boolean {
+    return this.inFlight.has(callId);
+  }
+
   /** One pass: resolve lost attempts, then claim and dial due calls, soonest first. Never overlaps itself. */
   async sweep(): Promise<void> {
     if (this.stopping) return;
@@ -119,7 +165,8 @@ export class DispatcherService implements OnApplicationBootstrap, BeforeApplicat
         this.sweepAgain = false;
         // Lost attempts only age into "lost" after the request timeout: checking at the sweep
         // cadence is enough. Every finishing dial also sweeps, and must not pay for it each time.
-        if (this.clock.now().getTime() - this.lastRecoveryAt >= this.config.dispatchIntervalMs) {
+        // Several instances: an attempt is resolved by the owner of its lease (LeaseTakeoverService).
+        if (!this.cluster.enabled && this.clock.now().getTime() - this.lastRecoveryAt >= this.config.dispatchIntervalMs) {
           this.lastRecoveryAt = this.clock.now().getTime();
           await this.recoverLostAttempts();
         }
@@ -147,63 +194,97 @@ export class DispatcherService implements OnApplicationBootstrap, BeforeApplicat
       if (!this.circuit.canDial()) return this.missPastDeadline();
       const free = this.config.dispatchConcurrency - this.inFlight.size;
       if (free <= 0) return;
-      const now = this.clock.now();
-      // Read only as many rows as can be started (plus those being claimed, which still look due).
-      const due = (await this.views.due(now, free + this.claiming.size)).filter((c) => !this.inFlight.has(c.id)).slice(0, free);
-      for (const call of due) {
-        if (this.isStopping()) return;
-        // A call past its deadline is recorded missed, one outside its calling window deferred to the
-        // next opening: no dial, so no circuit trial and no rate token.
-        if (!this.isMisfire(call, now) && !callingWindowClosed(call, now)) {
-          if (!this.circuit.acquire()) return; // open, paused, or its one trial dial is out
-          await this.limiter.take();
-        }
-        // Shutdown may have begun while we waited for the token; it only waits for dials it saw.
-        if (this.isStopping()) return;
-        this.start(call);
+      // As many as the pace allows right now; half-open, only the trial. None: the timer comes back
+      // when the next one is allowed (not a wait here: nothing may be due by then).
+      const allowed = this.circuit.status().state === 'half-open' ? 1 : this.limiter.available(free);
+      if (allowed === 0) {
+        this.notBefore = this.clock.now().getTime() + this.limiter.waitMs();
+        return;
       }
-      if (due.length < free) return;
+      const { calls: claimed, capped } = await this.claim(allowed);
+      // The cluster has DISPATCH_CONCURRENCY dials out: other instances' finishing dials do not
+      // wake this one, so look again shortly.
+      if (capped) this.armFor(this.clock.now().getTime() + CAPPED_RETRY_MS);
+      for (const call of claimed) {
+        const started = call.events.find((e) => e.type === 'CallDispatchStarted');
+        // A call past its deadline is recorded missed: no dial, so no circuit trial and no rate token.
+        if (!started) this.logMissed(call);
+        else {
+          this.limiter.takeNow();
+          this.circuit.acquire();
+          this.start(call);
+        }
+      }
+      if (claimed.length < allowed) return;
     }
   }
 
-  private start(call: CallView): void {
-    this.claiming.add(call.id);
-    const run = this.dispatchOne(call)
-      .catch((error: unknown) => this.logger.error(`dispatch of ${call.id} failed: ${(error as Error).message}`))
-      .finally(() => {
-        this.claiming.delete(call.id);
-        this.inFlight.delete(call.id);
-        void this.sweep();
+  /** One transaction: up to `limit` due calls started (or missed), soonest first. */
+  private async claim(limit: number): Promise<ClaimResult> {
+    const now = this.clock.now();
+    const cluster = this.cluster.enabled;
+    try {
+      return await this.claims.claim({
+        now,
+        limit,
+        metadata: this.metadata,
+        clusterConcurrency: cluster ? this.config.dispatchConcurrency : undefined,
+        lease: cluster ? { owner: this.cluster.instanceId, expiresAt: this.cluster.leaseUntil() } : undefined,
+        decide: (state, dueAt) => this.commands.decideNow({ type: 'StartDispatch', dueAt }, state, now),
       });
-    this.inFlight.set(call.id, run);
+    } catch (error) {
+      // Someone changed one of the calls in between (an operator): the batch is claimed afresh.
+      if (!(error instanceof ConcurrencyError)) throw error;
+      this.sweepAgain = true;
+      return { calls: [], capped: false };
+    }
   }
 
-  private async dispatchOne(call: CallView): Promise<void> {
-    // Claim what we read: a call rescheduled since (say, while we waited for a rate token) is left alone.
-    const claim = await this.tryCommand(call.id, { type: 'StartDispatch', dueAt: call.nextAttemptAt ?? undefined }).finally(() =>
-      this.claiming.delete(call.id),
-    );
-    const started = claim?.events.find((e) => e.type === 'CallDispatchStarted');
-    const missed = claim?.events.find((e) => e.type === 'CallMissed');
-    if (missed)
-      this.logger.warn({
-        msg: `call ${call.id} missed: ${typeof missed.data.reason === 'string' ? missed.data.reason : 'past its deadline'}`,
-        callId: call.id,
-        outcome: 'missed',
+  private logMissed(call: ClaimedCall): void {
+    const missed = call.events.find((e) => e.type === 'CallMissed');
+    if (!missed) return;
+    this.logger.warn({
+      msg: `call ${call.state.id} missed: ${typeof missed.data.reason === 'string' ? missed.data.reason : 'past its deadline'}`,
+      callId: call.state.id,
+      outcome: 'missed',
+    });
+  }
+
+  private start(claim: ClaimedCall): void {
+    const id = claim.state.id;
+    this.cluster.hold(id);
+    const run = this.dispatchOne(claim)
+      .then(() => {
+        // A followed call keeps its lease (the follower holds it); anything else gives it back.
+        if (!this.follower.isFollowing(id)) this.cluster.release(id);
+      })
+      .catch((error: unknown) => {
+        this.logger.error(`dispatch of ${id} failed: ${(error as Error).message}`);
+        // Its answer is not recorded: the lease stays this instance's, which resolves it once overdue.
+        this.cluster.letGo(id);
+      })
+      .finally(() => {
+        this.inFlight.delete(id);
+        void this.sweep();
       });
-    if (!claim || !started) return; // claimed elsewhere, no longer pending, or missed
+    this.inFlight.set(id, run);
+  }
+
+  private async dispatchOne(claim: ClaimedCall): Promise<void> {
+    const call = { id: claim.state.id };
+    const started = claim.events.find((e) => e.type === 'CallDispatchStarted');
+    if (!started) return;
     const key = String(started.data.idempotencyKey);
     const attempt = claim.state.attempts;
     // Claims are paced by `limiter`; the gate holds the limit where the provider counts it, at the
     // request, whatever time each claim took. It rarely waits longer than that jitter.
-    await this.sendGate.take();
-    if (this.stopping) {
-      // Shutdown began while it waited: nothing was sent, so the attempt is given back, due now.
-      const retryAt = this.clock.now().toISOString();
-      const reason = 'not dialled: the dispatcher shut down first';
+    const notSent = await this.takeSendSlot();
+    if (notSent) {
+      // Nothing was sent, so the attempt is given back, due now (or shortly, when the database was the reason).
+      const retryAt = new Date(this.clock.now().getTime() + (this.stopping ? 0 : this.config.retryBaseMs)).toISOString();
       await this.commands.executeWithRetry(
         call.id,
-        { type: 'RecordDispatchUnavailable', reason, retryAt },
+        { type: 'RecordDispatchUnavailable', reason: `not dialled: ${notSent}`, retryAt },
         { metadata: this.metadata, persistUntilStored: true },
         claim,
       );
@@ -211,6 +292,39 @@ export class DispatcherService implements OnApplicationBootstrap, BeforeApplicat
     }
     const result = await this.callApi.placeCall(claim.state.phoneNumber, key);
     this.dialOutcome$.next(outcomeOf(result, this.config.callApiIdempotent));
+    await this.recordAnswer(call, claim, attempt, result);
+  }
+
+  /**
+   * Takes the right to send one dial: in-process on one instance, a shared dial slot in the
+   * database on several. Returns why the dial must not go out (shutdown, no slot), or null.
+   */
+  private async takeSendSlot(): Promise<string | null> {
+    if (!this.cluster.enabled) {
+      await this.sendGate.take();
+      return this.stopping ? 'the dispatcher shut down first' : null;
+    }
+    try {
+      this.slotsReady ??= this.clusterState.prepareDialSlots(this.config.dispatchRate).catch((error: unknown) => {
+        this.slotsReady = undefined;
+        throw error;
+      });
+      await this.slotsReady;
+      for (;;) {
+        if (this.isStopping()) return 'the dispatcher shut down first';
+        const wait = await this.clusterState.takeDialSlot(this.config.dispatchRate, RATE_WINDOW_MS);
+        if (wait <= 0) return this.isStopping() ? 'the dispatcher shut down first' : null;
+        await new Promise((r) => setTimeout(r, Math.min(wait, MAX_SLOT_WAIT_MS)));
+      }
+    } catch (error) {
+      this.logger.warn(`no dial slot: ${(error as Error).message}`);
+      return `no dial slot (${(error as Error).message})`;
+    }
+  }
+
+  private slotsReady: Promise<void> | undefined;
+
+  private async recordAnswer(call: { id: string }, claim: ClaimedCall, attempt: number, result: PlaceCallResult): Promise<void> {
     if (result.ok) {
       this.circuit.reached();
       const recorded = await this.commands.executeWithRetry(
@@ -312,7 +426,7 @@ export class DispatcherService implements OnApplicationBootstrap, BeforeApplicat
     const now = this.clock.now().getTime();
     // Calls already due wait for the circuit to let dials through (resumed$ sweeps then), not a spinning timer.
     if (Date.parse(next) <= now && !this.circuit.canDial()) return;
-    this.armFor(Math.max(Date.parse(next), now + RESWEEP_FLOOR_MS));
+    this.armFor(Math.max(Date.parse(next), now + RESWEEP_FLOOR_MS, this.notBefore));
   }
 
   private armFor(at: number): void {

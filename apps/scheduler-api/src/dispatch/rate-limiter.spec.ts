@@ -102,4 +102,37 @@ describe('RateLimiter', () => {
     // 50 at once, then the 51st a second after the first.
     expect(performance.now() - started).toBeGreaterThanOrEqual(990);
   });
+
+  it('says how many takes are allowed now without taking them, and takeNow counts like take', () => {
+    const time = fakeTime();
+    const limiter = new RateLimiter(5, { now: time.now, sleep: time.sleep });
+    expect(limiter.available(10)).toBe(5);
+    expect(limiter.available(3)).toBe(3);
+    for (let i = 0; i < 4; i++) limiter.takeNow();
+    expect(limiter.available(10)).toBe(1);
+    limiter.takeNow();
+    expect(limiter.available(10)).toBe(0);
+    expect(limiter.waitMs()).toBe(1000);
+    time.advance(1000);
+    expect(limiter.available(10)).toBe(5);
+  });
+
+  it('never lets available-then-takeNow exceed the rate in any window (property)', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 20 }), fc.array(fc.integer({ min: 0, max: 400 }), { minLength: 1, maxLength: 60 }), (rate, gaps) => {
+        const time = fakeTime();
+        const limiter = new RateLimiter(rate, { now: time.now, sleep: time.sleep, burstMs: 20 });
+        const at: number[] = [];
+        for (const gap of gaps) {
+          time.advance(gap);
+          const n = limiter.available(rate);
+          for (let i = 0; i < n; i++) {
+            limiter.takeNow();
+            at.push(time.now());
+          }
+        }
+        return at.length === 0 || maxInAnySecond(at) <= rate;
+      }),
+    );
+  });
 });

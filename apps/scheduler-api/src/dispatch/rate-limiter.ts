@@ -39,20 +39,56 @@ export class RateLimiter {
   async take(): Promise<void> {
     for (;;) {
       const now = this.now();
-      // The slot to reuse holds the oldest of the last `rate` takes.
-      const oldest = this.taken[this.next];
-      const windowWait = this.count < this.ratePerSecond ? 0 : oldest + this.windowMs - now;
-      const arrival = Math.max(this.theoreticalArrival, now);
-      const paceWait = arrival - this.burstMs - now;
-      const wait = Math.max(windowWait, paceWait);
+      const wait = this.waitAt(now);
       if (wait <= 0) {
-        this.theoreticalArrival = arrival + this.interval;
-        this.taken[this.next] = now;
-        this.next = (this.next + 1) % this.ratePerSecond;
-        this.count = Math.min(this.count + 1, this.ratePerSecond);
+        this.record(now);
         return;
       }
       await this.sleep(Math.max(1, Math.ceil(wait)));
     }
+  }
+
+  /** How many takes (up to `max`) are allowed right now, taking none. */
+  available(max: number): number {
+    return this.availableAt(this.now(), max);
+  }
+
+  /** How long until the next take is allowed (0: now). */
+  waitMs(): number {
+    return Math.max(0, Math.ceil(this.waitAt(this.now())));
+  }
+
+  /** Takes without waiting: for a caller that `ready` told a take is allowed (time only makes more allowed). */
+  takeNow(): void {
+    this.record(this.now());
+  }
+
+  private waitAt(now: number): number {
+    // The slot to reuse holds the oldest of the last `rate` takes.
+    const oldest = this.taken[this.next];
+    const windowWait = this.count < this.ratePerSecond ? 0 : oldest + this.windowMs - now;
+    const arrival = Math.max(this.theoreticalArrival, now);
+    const paceWait = arrival - this.burstMs - now;
+    return Math.max(windowWait, paceWait);
+  }
+
+  private availableAt(now: number, max: number): number {
+    const arrival = Math.max(this.theoreticalArrival, now);
+    const paced = Math.min(max, Math.floor((now + this.burstMs - arrival) / this.interval) + 1);
+    // Window: slots never used yet come first in the ring, then the oldest takes, in time order.
+    let free = 0;
+    while (free < paced && free < this.ratePerSecond) {
+      const neverUsed = free < this.ratePerSecond - this.count;
+      if (!neverUsed && this.taken[(this.next + free) % this.ratePerSecond] + this.windowMs > now) break;
+      free++;
+    }
+    return free;
+  }
+
+  private record(now: number): void {
+    this.theoreticalArrival = Math.max(this.theoreticalArrival, now) + this.interval;
+    this.taken[this.next] = now;
+    this.next = (this.next + 1) % this.ratePerSecond;
+    this.count = Math.min(this.count + 1, this.ratePerSecond);
   }
 }

@@ -19,6 +19,8 @@ function setup(options: { views?: Partial<CallViewRepository>; commands?: Partia
     options.callApi as CallApiClient,
     config,
     options.clock ?? { now: () => new Date() },
+    // One instance (SQLite): nothing is leased.
+    { enabled: false, hold: () => undefined, release: () => undefined } as never,
   );
 }
 

@@ -5,6 +5,7 @@ import { CallViewRepository, type EventMetadata } from '#persistence';
 import { CallCommandsService, type CommandResult } from '../commands/call-commands.service.js';
 import { Clock } from '../common/clock.js';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
+import { ClusterService } from '../cluster/cluster.service.js';
 import { CallApiClient } from './call-api.client.js';
 import { Semaphore } from './semaphore.js';
 
@@ -39,9 +40,13 @@ export class StatusFollowerService implements OnApplicationBootstrap, BeforeAppl
     @Inject(CallApiClient) private readonly callApi: CallApiClient,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(Clock) private readonly clock: Clock,
+    @Inject(ClusterService) private readonly cluster: ClusterService,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
+    // Several instances: each live call is followed by the owner of its lease; a restarted
+    // instance follows only what it takes over (see LeaseTakeoverService), never everything.
+    if (this.cluster.enabled) return;
     // Calls that were live when the service last stopped are followed again. A database that went
     // away since the migrations ran must not stop the start-up: keep trying in the background.
     if (!(await this.refollow())) void this.refollowLater(REFOLLOW_FIRST_DELAY_MS);
@@ -74,10 +79,12 @@ export class StatusFollowerService implements OnApplicationBootstrap, BeforeAppl
     return this.tracked.size;
   }
 
-  follow(callId: string, providerCallId: string, known?: CommandResult): void {
+  /** `since`: when the call was placed (FOLLOW_GIVE_UP counts from it; a call taken over keeps its age). */
+  follow(callId: string, providerCallId: string, known?: CommandResult, since = this.clock.now().getTime()): void {
     if (this.stopping || this.tracked.has(callId)) return;
-    const entry: Tracked = { providerCallId, known, since: this.clock.now().getTime(), delay: this.config.followIntervalMs, notFound: 0 };
+    const entry: Tracked = { providerCallId, known, since, delay: this.config.followIntervalMs, notFound: 0 };
     this.tracked.set(callId, entry);
+    this.cluster.hold(callId);
     this.schedule(callId, entry);
   }
 
@@ -143,7 +150,18 @@ export class StatusFollowerService implements OnApplicationBootstrap, BeforeAppl
     return Math.min(this.config.followMaxIntervalMs, Math.round(delay * BACKOFF));
   }
 
+  isFollowing(callId: string): boolean {
+    return this.tracked.has(callId);
+  }
+
+  /** Another instance took the call over: stop polling it, without giving up a lease that is no longer ours. */
+  unfollow(callId: string): void {
+    clearTimeout(this.tracked.get(callId)?.timer);
+    this.tracked.delete(callId);
+  }
+
   private untrack(callId: string): void {
     this.tracked.delete(callId);
+    this.cluster.release(callId);
   }
 }

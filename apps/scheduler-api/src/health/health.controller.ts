@@ -3,10 +3,11 @@ import { ApiOkResponse, ApiOperation, ApiServiceUnavailableResponse, ApiTags } f
 import { SkipThrottle } from '@nestjs/throttler';
 import { HealthCheckService, HealthIndicatorService, type HealthCheckResult } from '@nestjs/terminus';
 import type { Response } from 'express';
-import { CallViewRepository, Database } from '#persistence';
+import { CallViewRepository, Database, EventStore } from '#persistence';
 import { Public } from '../common/auth.guard.js';
 import { Clock } from '../common/clock.js';
 import { CallApiCircuit } from '../dispatch/circuit/call-api-circuit.service.js';
+import { ClusterService } from '../cluster/cluster.service.js';
 
 // A probe that waits longer than a monitor's own timeout says nothing; a dead server is "down" in 2 s.
 const DATABASE_CHECK_TIMEOUT_MS = 2000;
@@ -18,11 +19,30 @@ const HEALTH_SCHEMA = {
   required: ['status', 'details'],
   properties: { status: { type: 'string', enum: ['ok', 'degraded', 'error'] }, info: DEPENDENCIES, error: DEPENDENCIES, details: DEPENDENCIES },
 };
+const LOG_OK = { status: 'up', unsealed: 0, oldestUnsealedMs: null };
+const INSTANCES_UP = {
+  status: 'up',
+  live: 1,
+  list: [
+    {
+      id: '6f1c0c1e-2d0a-4c57-9a51-0f2f3b1f8e42',
+      host: 'scheduler-1',
+      pid: 4121,
+      version: '0.1.0',
+      startedAt: '2026-12-01T21:10:00.000Z',
+      heartbeatAt: '2026-12-01T21:14:04.812Z',
+      inFlight: 3,
+      following: 41,
+      state: 'live',
+      self: true,
+    },
+  ],
+};
 const HEALTH_OK = {
   status: 'ok',
-  info: { database: { status: 'up', engine: 'sqlite' }, callApi: { status: 'up' } },
+  info: { database: { status: 'up', engine: 'sqlite' }, log: LOG_OK, callApi: { status: 'up' }, instances: INSTANCES_UP },
   error: {},
-  details: { database: { status: 'up', engine: 'sqlite' }, callApi: { status: 'up' } },
+  details: { database: { status: 'up', engine: 'sqlite' }, log: LOG_OK, callApi: { status: 'up' }, instances: INSTANCES_UP },
 };
 const DATABASE_DOWN = { status: 'down', engine: 'postgres', message: 'connect ECONNREFUSED 127.0.0.1:5432', since: '2026-12-01T21:14:05.000Z' };
 const HEALTH_DOWN = {
@@ -47,20 +67,22 @@ export class HealthController {
     @Inject(Database) private readonly db: Database,
     @Inject(CallApiCircuit) private readonly circuit: CallApiCircuit,
     @Inject(CallViewRepository) private readonly views: CallViewRepository,
+    @Inject(EventStore) private readonly store: EventStore,
     @Inject(Clock) private readonly clock: Clock,
+    @Inject(ClusterService) private readonly cluster: ClusterService,
   ) {}
 
   @Get()
   @ApiOperation({
     operationId: 'getHealth',
     summary:
-      'Liveness and dependencies: `database` (503 when down) and `callApi` (reported down with since/waiting; the service stays live: 200, status "degraded")',
+      'Liveness and dependencies: `database` (503 when down), `log` (the seal lag on PostgreSQL: events committed but not yet placed in the log, and the oldest one\'s age in ms) and `callApi` (reported down with since/waiting; the service stays live: 200, status "degraded")',
   })
   @ApiOkResponse({ description: 'ok, or degraded while the Call API is unavailable', schema: HEALTH_SCHEMA, example: HEALTH_OK })
   @ApiServiceUnavailableResponse({ description: 'the database is unreachable', schema: HEALTH_SCHEMA, example: HEALTH_DOWN })
   async check(@Res({ passthrough: true }) res: Response): Promise<HealthCheckResult> {
     try {
-      return await this.health.check([() => this.database(), () => this.callApi()]);
+      return await this.health.check([() => this.database(), () => this.log(), () => this.callApi(), () => this.instances()]);
     } catch (error) {
       if (!(error instanceof ServiceUnavailableException)) throw error;
       const result = error.getResponse() as HealthCheckResult;
@@ -82,6 +104,35 @@ export class HealthController {
       this.databaseDownSince ??= this.db.unavailableSince ?? this.clock.now();
       return session.down({ engine: this.db.dialect.kind, message: (error as Error).message, since: this.databaseDownSince.toISOString() });
     }
+  }
+
+  // Always up (the database check says whether it answers); null figures when it could not be read.
+  private async log() {
+    const lag = await withTimeout(this.store.sealLag(), DATABASE_CHECK_TIMEOUT_MS, 'no seal lag').catch(() => null);
+    return this.indicators.check('log').up({ unsealed: lag?.unsealed ?? null, oldestUnsealedMs: lag?.oldestUnsealedMs ?? null });
+  }
+
+  /**
+   * The instances sharing this database, from the registry this one reads at each heartbeat: live,
+   * or gone (no heartbeat for a few seconds; their leases run out and others take their calls).
+   * Always "up": another instance's death is not this one's ill health.
+   */
+  private instances() {
+    const session = this.indicators.check('instances');
+    const list = this.cluster.instances().map((i) => ({
+      id: i.id,
+      host: i.host,
+      pid: i.pid,
+      version: i.version,
+      startedAt: i.startedAt,
+      heartbeatAt: i.heartbeatAt,
+      inFlight: i.inFlight,
+      following: i.following,
+      state: i.live ? 'live' : 'gone',
+      self: i.self,
+    }));
+    const failing = this.cluster.heartbeatFailingSince;
+    return session.up({ live: list.filter((i) => i.state === 'live').length, list, ...(failing ? { heartbeatFailingSince: failing.toISOString() } : {}) });
   }
 
   private async callApi() {

@@ -1,6 +1,7 @@
 import { createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
 import type { Database } from '../database.js';
+import type { SealLag } from '../dialect.js';
 import { ChainVerifier, type Anchor, type ChainSummary, type Problem } from './chain-verifier.js';
 import { eventPages, lastPosition, type PageOptions } from '../event-log.js';
 import { parseNdjsonLine } from './ndjson.js';
@@ -19,9 +20,15 @@ export interface VerifyReport extends ChainSummary {
   findings: number;
   seconds: number;
   eventsPerSecond: number;
+  // The database's unsealed tail (PostgreSQL: committed, not yet placed in the log, so not verified
+  // yet); null for a file.
+  unsealed: SealLag | null;
 }
 
-/** Streams the whole log from the database and checks the chain, positions and stream versions. */
+/**
+ * Streams the whole log from the database and checks the chain, positions and stream versions of
+ * the sealed events (the log proper); reports the unsealed tail beside it.
+ */
 export async function verifyDatabase(db: Database, options: VerifyOptions = {}): Promise<VerifyReport> {
   const started = performance.now();
   const verifier = new ChainVerifier(options.anchor ?? null);
@@ -35,7 +42,7 @@ export async function verifyDatabase(db: Database, options: VerifyOptions = {}):
   }
   // Stopped early: moved rows may come from anywhere up to the real end of the log.
   const last = verifier.findings.length > 0 ? await lastPosition(db) : undefined;
-  return report(verifier, started, last);
+  return { ...report(verifier, started, last), unsealed: await db.read((m) => db.dialect.sealLag(m)) };
 }
 
 /** Checks an exported NDJSON file offline, without the database: the same checks as verifyDatabase. */
@@ -71,6 +78,7 @@ function report(verifier: ChainVerifier, started: number, last?: number): Verify
     ...summary,
     seconds,
     eventsPerSecond: seconds > 0 ? Math.round(summary.events / seconds) : 0,
+    unsealed: null,
   };
 }
 

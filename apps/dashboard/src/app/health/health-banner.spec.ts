@@ -1,7 +1,7 @@
 import { signal } from '@angular/core';
 import { TestBed } from '@angular/core/testing';
 import { USER_TIME_ZONE } from '../shared/time';
-import { HealthBanner, describeOutage } from './health-banner';
+import { HealthBanner, describeInstances, describeOutage, describeSealLag } from './health-banner';
 import { type HealthReport, HealthService } from './health.service';
 
 describe('describeOutage', () => {
@@ -22,6 +22,31 @@ describe('describeOutage', () => {
 
   it('names the day of an outage that began before today', () => {
     expect(describeOutage('Database', { since: '2026-11-30T08:00:00Z', waiting: null }, 'UTC', now)).toMatch(/^Database unreachable since .*30.*, 08:00:00$/);
+  });
+});
+
+describe('describeSealLag', () => {
+  it('says nothing while the sealer keeps up', () => {
+    expect(describeSealLag(null)).toBeNull();
+    expect(describeSealLag({ unsealed: 0, oldestUnsealedMs: null })).toBeNull();
+    expect(describeSealLag({ unsealed: 40, oldestUnsealedMs: 12 })).toBeNull();
+  });
+
+  it("counts the unsealed events and the oldest one's age once it falls behind", () => {
+    expect(describeSealLag({ unsealed: 12, oldestUnsealedMs: 8400 })).toBe('Event log: 12 events not yet sealed, oldest 8 s');
+    expect(describeSealLag({ unsealed: 1, oldestUnsealedMs: 5000 })).toBe('Event log: 1 event not yet sealed, oldest 5 s');
+  });
+});
+
+describe('describeInstances', () => {
+  it('says nothing for one instance or none known', () => {
+    expect(describeInstances(undefined)).toBeNull();
+    expect(describeInstances({ live: 1, gone: 0 })).toBeNull();
+  });
+
+  it('counts a cluster, naming the gone ones only when there are some', () => {
+    expect(describeInstances({ live: 3, gone: 0 })).toBe('Instances: 3 live');
+    expect(describeInstances({ live: 2, gone: 1 })).toBe('Instances: 2 live, 1 gone');
   });
 });
 
@@ -46,16 +71,16 @@ describe('HealthBanner', () => {
     expect(region.getAttribute('aria-live')).toBe('polite');
     expect(region.textContent.trim()).toBe('');
 
-    report.set({ callApi: { since: '2026-12-01T12:14:05.000Z', waiting: 37 }, database: null });
+    report.set({ callApi: { since: '2026-12-01T12:14:05.000Z', waiting: 37 }, database: null, sealLag: null });
     await fixture.whenStable();
     // 12:14 UTC is 21:14 in Tokyo (with the day in front unless the test runs that day).
     expect(region.textContent).toMatch(/Call API unreachable since (.+, )?21:14:05 — 37 calls waiting/);
 
-    report.set({ callApi: null, database: { since: null, waiting: null } });
+    report.set({ callApi: null, database: { since: null, waiting: null }, sealLag: null });
     await fixture.whenStable();
     expect(region.textContent.trim()).toBe('⚠ Database unreachable');
 
-    report.set({ callApi: null, database: null });
+    report.set({ callApi: null, database: null, sealLag: null });
     await fixture.whenStable();
     expect(region.textContent.trim()).toBe('');
   });

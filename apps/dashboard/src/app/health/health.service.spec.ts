@@ -25,15 +25,25 @@ const databaseDown = {
 
 describe('readHealth', () => {
   it('names the Call API outage, since when and how many calls wait', () => {
-    expect(readHealth(callApiDown)).toEqual({ callApi: { since: '2026-12-01T21:14:05.120Z', waiting: 37 }, database: null });
+    expect(readHealth(callApiDown)).toEqual({ callApi: { since: '2026-12-01T21:14:05.120Z', waiting: 37 }, database: null, sealLag: null });
   });
 
   it('reports nothing down when all is up', () => {
-    expect(readHealth(allUp)).toEqual({ callApi: null, database: null });
+    expect(readHealth(allUp)).toEqual({ callApi: null, database: null, sealLag: null });
+  });
+
+  it('counts the live and gone instances of a cluster', () => {
+    const instances = { status: 'up', live: 2, list: [{ state: 'live' }, { state: 'live' }, { state: 'gone' }] };
+    expect(readHealth({ ...allUp, details: { ...allUp.details, instances } })?.instances).toEqual({ live: 2, gone: 1 });
   });
 
   it('names a database outage without a start time', () => {
-    expect(readHealth(databaseDown)).toEqual({ callApi: null, database: { since: null, waiting: null } });
+    expect(readHealth(databaseDown)).toEqual({ callApi: null, database: { since: null, waiting: null }, sealLag: null });
+  });
+
+  it('reads the log seal lag (PostgreSQL)', () => {
+    const lagging = { ...allUp, details: { ...allUp.details, log: { status: 'up', unsealed: 12, oldestUnsealedMs: 8000 } } };
+    expect(readHealth(lagging)?.sealLag).toEqual({ unsealed: 12, oldestUnsealedMs: 8000 });
   });
 
   it('falls back to info and error when details are missing', () => {
@@ -94,7 +104,7 @@ describe('HealthService', () => {
     reconnected.next();
     http.expectOne(HEALTH_URL).flush(allUp);
     await new Promise((r) => setTimeout(r, 0));
-    expect(service.report()).toEqual({ callApi: null, database: null });
+    expect(service.report()).toEqual({ callApi: null, database: null, sealLag: null });
   });
 
   it('polls every 2 s once started, one request at a time', async () => {

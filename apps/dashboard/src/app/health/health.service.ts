@@ -13,16 +13,45 @@ export interface Outage {
   waiting: number | null;
 }
 
-/** What GET /health says is down. Null when /health itself gave no usable answer. */
+/** Events committed but not yet placed in the log by the sealer (PostgreSQL), and the oldest one's age. */
+export interface SealLag {
+  unsealed: number;
+  oldestUnsealedMs: number | null;
+}
+
+/** The instances sharing the database (several on PostgreSQL): live, and gone (no heartbeat for a few seconds). */
+export interface InstanceSummary {
+  live: number;
+  gone: number;
+}
+
+/** What GET /health says is down, and the log's seal lag. Null when /health itself gave no usable answer. */
 export interface HealthReport {
   callApi: Outage | null;
   database: Outage | null;
+  sealLag: SealLag | null;
+  // Absent from schedulers without an instance registry.
+  instances?: InstanceSummary;
 }
 
 interface Indicator {
   status?: unknown;
+  list?: unknown;
   since?: unknown;
   waiting?: unknown;
+  unsealed?: unknown;
+  oldestUnsealedMs?: unknown;
+}
+
+function sealLagOf(indicator: Indicator | undefined): SealLag | null {
+  if (typeof indicator?.unsealed !== 'number') return null;
+  return { unsealed: indicator.unsealed, oldestUnsealedMs: typeof indicator.oldestUnsealedMs === 'number' ? indicator.oldestUnsealedMs : null };
+}
+
+function instancesOf(indicator: Indicator | undefined): InstanceSummary | undefined {
+  if (!Array.isArray(indicator?.list)) return undefined;
+  const states = (indicator.list as { state?: unknown }[]).map((i) => i.state);
+  return { live: states.filter((s) => s === 'live').length, gone: states.filter((s) => s === 'gone').length };
 }
 
 function outageOf(indicator: Indicator | undefined): Outage | null {
@@ -45,7 +74,13 @@ export function readHealth(body: unknown): HealthReport | null {
     string,
     Indicator | undefined
   >;
-  return { callApi: outageOf(indicators['callApi']), database: outageOf(indicators['database']) };
+  const instances = instancesOf(indicators['instances']);
+  return {
+    callApi: outageOf(indicators['callApi']),
+    database: outageOf(indicators['database']),
+    sealLag: sealLagOf(indicators['log']),
+    ...(instances ? { instances } : {}),
+  };
 }
 
 /**

@@ -1,0 +1,117 @@
+import type { Database } from './database.js';
+import { query } from './sql.js';
+
+export const LEASES_TABLE = 'call_leases';
+
+/** One instance of the service as the registry knows it. */
+export interface InstanceRecord {
+  id: string;
+  host: string;
+  pid: number;
+  version: string;
+  startedAt: string;
+  heartbeatAt: string;
+  inFlight: number;
+  following: number;
+}
+
+/**
+ * The cluster's operational state on PostgreSQL (the instance registry, follow leases and the
+ * shared dial window). Single statements outside the append lock: none of this is in the log.
+ * SQLite has one instance and does not use it.
+ */
+export class ClusterRepository {
+  constructor(private readonly db: Database) {}
+
+  /** Registers or refreshes this instance; drops instances that have been gone for `forgetBefore`. */
+  async heartbeat(me: InstanceRecord, forgetBefore: string): Promise<void> {
+    await this.db.read(async (m) => {
+      await query(
+        m,
+        `INSERT INTO scheduler_instances (id, host, pid, version, started_at, heartbeat_at, in_flight, following)
+         VALUES (:id, :host, :pid, :version, :startedAt, :heartbeatAt, :inFlight, :following)
+         ON CONFLICT (id) DO UPDATE SET heartbeat_at = excluded.heartbeat_at, in_flight = excluded.in_flight, following = excluded.following`,
+        { ...me },
+      );
+      await query(m, 'DELETE FROM scheduler_instances WHERE heartbeat_at < :forgetBefore', { forgetBefore });
+    });
+  }
+
+  instances(): Promise<InstanceRecord[]> {
+    return this.db.read(async (m) => {
+      // Counts come back as text from some drivers: numbers made explicit.
+      const rows = await query<Omit<InstanceRecord, 'pid' | 'inFlight' | 'following'> & Record<'pid' | 'inFlight' | 'following', number | string>>(
+        m,
+        `SELECT id, host, pid, version, started_at AS "startedAt", heartbeat_at AS "heartbeatAt", in_flight AS "inFlight", following
+         FROM scheduler_instances ORDER BY started_at`,
+      );
+      return rows.map((r) => ({ ...r, pid: Number(r.pid), inFlight: Number(r.inFlight), following: Number(r.following) }));
+    });
+  }
+
+  /** Extends every lease `owner` holds; returns the calls it still holds (a lease taken over is not among them). */
+  renewLeases(owner: string, expiresAt: string): Promise<string[]> {
+    return this.callIds(`UPDATE ${LEASES_TABLE} SET expires_at = :expiresAt WHERE owner = :owner RETURNING call_id AS "callId"`, { owner, expiresAt });
+  }
+
+  /** Takes over up to `limit` leases that ran out (their owner stopped renewing), skipping any another instance is taking. */
+  takeExpiredLeases(owner: string, now: string, expiresAt: string, limit: number): Promise<string[]> {
+    return this.callIds(
+      `UPDATE ${LEASES_TABLE} SET owner = :owner, expires_at = :expiresAt
+       WHERE call_id IN (SELECT call_id FROM ${LEASES_TABLE} WHERE expires_at < :now ORDER BY expires_at LIMIT :limit FOR UPDATE SKIP LOCKED)
+       RETURNING call_id AS "callId"`,
+      { owner, now, expiresAt, limit },
+    );
+  }
+
+  /** Gives up leases on calls this owner no longer follows (ended, or back to pending). */
+  async releaseLeases(owner: string, callIds: readonly string[]): Promise<void> {
+    if (callIds.length === 0) return;
+    await this.db.read((m) => query(m, `DELETE FROM ${LEASES_TABLE} WHERE owner = :owner AND call_id IN (:...callIds)`, { owner, callIds }));
+  }
+
+  /** Makes sure the dial window has `rate` slots (instances may start with different rates; each uses its first `rate`). */
+  async prepareDialSlots(rate: number): Promise<void> {
+    await this.db.read((m) =>
+      query(m, 'INSERT INTO dial_slots (slot, taken_at) SELECT g, 0 FROM generate_series(1, :rate) AS g ON CONFLICT (slot) DO NOTHING', { rate }),
+    );
+  }
+
+  /**
+   * Takes a dial slot: at most `rate` dials in any `windowMs` across the cluster (a sliding window:
+   * a slot is free again a full window after it was last taken; any free slot will do, so no sort
+   * over the ring). Returns 0 when taken, else how
+   * long to wait before asking again. The database's clock times it: one clock for every instance.
+   */
+  takeDialSlot(rate: number, windowMs: number): Promise<number> {
+    return this.db.read(async (m) => {
+      const taken = returned<{ slot: number }>(
+        await query(
+          m,
+          `WITH clock AS (SELECT (extract(epoch FROM clock_timestamp()) * 1000)::bigint AS ms),
+         free AS (SELECT slot FROM dial_slots WHERE slot <= :rate AND taken_at <= (SELECT ms FROM clock) - :windowMs
+                  LIMIT 1 FOR UPDATE SKIP LOCKED)
+         UPDATE dial_slots SET taken_at = (SELECT ms FROM clock) WHERE slot IN (SELECT slot FROM free) RETURNING slot`,
+          { rate, windowMs },
+        ),
+      );
+      if (taken.length > 0) return 0;
+      const [next] = await query<{ wait: string | number | null }>(
+        m,
+        `SELECT MIN(taken_at) + :windowMs - (extract(epoch FROM clock_timestamp()) * 1000)::bigint AS wait FROM dial_slots WHERE slot <= :rate`,
+        { rate, windowMs },
+      );
+      // A slot that looked free but was being taken by another instance: ask again very soon.
+      return Math.max(1, Number(next.wait ?? 1));
+    });
+  }
+
+  private callIds(sql: string, params: Record<string, unknown>): Promise<string[]> {
+    return this.db.read(async (m) => returned<{ callId: string }>(await query(m, sql, params)).map((r) => r.callId));
+  }
+}
+
+/** The rows of UPDATE … RETURNING: TypeORM's PostgreSQL driver answers [rows, count] for UPDATE and DELETE. */
+function returned<T>(result: unknown[]): T[] {
+  return (Array.isArray(result[0]) ? result[0] : result) as T[];
+}

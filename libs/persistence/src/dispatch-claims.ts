@@ -1,0 +1,95 @@
+import { evolve, foldEvents, type CallEvent, type CallState } from '../../domain/src/index.js';
+import type { Database } from './database.js';
+import { readStreamsEvents } from './event-log.js';
+import type { EventMetadata, EventStore, StoredEvent } from './event-store.js';
+import { toDomainEvent, toStoredEvent } from './event-store.js';
+import { LEASES_TABLE } from './cluster.repository.js';
+import { query } from './sql.js';
+
+export interface ClaimOptions {
+  now: Date;
+  // At most this many calls (what this instance may start: free dial slots, rate tokens).
+  limit: number;
+  // Several instances: at most this many calls `dispatching` across all of them (DISPATCH_CONCURRENCY).
+  clusterConcurrency?: number;
+  // Several instances: each started call is leased to this owner until then, in the same transaction.
+  lease?: { owner: string; expiresAt: string };
+  metadata: EventMetadata;
+  /** The decision for one due call (pure: the caller passes its clock reading and random draw). */
+  decide(state: CallState, dueAt: string): readonly CallEvent[];
+}
+
+export interface ClaimedCall {
+  state: CallState;
+  events: StoredEvent[];
+}
+
+export interface ClaimResult {
+  calls: ClaimedCall[];
+  // The cluster-wide concurrency left no room: nothing could be claimed however many were due.
+  capped: boolean;
+}
+
+/**
+ * Claims due calls in batches: one write transaction selects up to `limit` due pending calls
+ * (PostgreSQL: `FOR UPDATE SKIP LOCKED`, so instances take disjoint batches and never wait on each
+ * other's rows), decides each (CallDispatchStarted, or CallMissed past its deadline) and appends
+ * the decisions (EventStore.transact: each in its own savepoint), then publishes them after the
+ * commit. One round of the claim lock per batch instead of one contested append per call.
+ */
+export class DispatchClaims {
+  constructor(
+    private readonly db: Database,
+    private readonly store: EventStore,
+  ) {}
+
+  async claim(options: ClaimOptions): Promise<ClaimResult> {
+    const { value, outcomes } = await this.store.transact(async (tx) => {
+      const m = tx.manager;
+      await this.db.dialect.lockClaims(m);
+      let limit = options.limit;
+      if (options.clusterConcurrency !== undefined) {
+        const [row] = await query<{ n: string | number }>(m, `SELECT COUNT(*) AS n FROM call_views WHERE status = 'dispatching'`);
+        limit = Math.min(limit, options.clusterConcurrency - Number(row.n));
+      }
+      if (limit <= 0) return { capped: true, states: [] };
+      const due = await query<{ id: string; dueAt: string }>(
+        m,
+        `SELECT id, due_at AS "dueAt" FROM call_views WHERE status = 'pending' AND due_at <= :now ORDER BY due_at, id LIMIT :limit${this.db.dialect.skipLocked}`,
+        { now: options.now.toISOString(), limit },
+      );
+      const streams = await readStreamsEvents(
+        m,
+        due.map((d) => d.id),
+      );
+      const states: CallState[] = [];
+      for (const { id, dueAt } of due) {
+        const history = (streams.get(id) ?? []).map(toStoredEvent);
+        const state = foldEvents(id, history.map(toDomainEvent));
+        const events = options.decide(state, dueAt);
+        if (events.length === 0) continue;
+        const next = events.reduce(evolve, state);
+        const metadata = { causationId: history.at(-1)?.eventId, ...options.metadata };
+        // In its own savepoint: a call changed meanwhile (an operator) fails alone, not the batch.
+        const appended = await tx.append({ streamId: id, expectedVersion: state.version, events, options: { metadata, state: next } });
+        states.push(appended.ok ? next : state);
+      }
+      const leased = states.filter((s) => s.status === 'dispatching').map((s) => s.id);
+      if (options.lease && leased.length > 0) {
+        // The claimer owns the attempt: if it dies, its lease runs out and another instance resolves it.
+        await query(
+          m,
+          `INSERT INTO ${LEASES_TABLE} (call_id, owner, expires_at) SELECT id, :owner, :expiresAt FROM call_views WHERE id IN (:...ids)
+           ON CONFLICT (call_id) DO UPDATE SET owner = excluded.owner, expires_at = excluded.expires_at`,
+          { owner: options.lease.owner, expiresAt: options.lease.expiresAt, ids: leased },
+        );
+      }
+      return { capped: false, states };
+    });
+    const calls: ClaimedCall[] = [];
+    outcomes.forEach((outcome, i) => {
+      if (outcome.ok) calls.push({ state: value.states[i], events: outcome.events });
+    });
+    return { calls, capped: value.capped };
+  }
+}
