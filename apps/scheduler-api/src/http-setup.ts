@@ -100,7 +100,7 @@ export function configureHttp(app: NestFastifyApplication, config: AppConfig): v
  * left unread for the route to stream from request.raw, and only routes that say so
  * (@StreamedBody) accept them. Every other type, text/plain included, is 415.
  */
-function configureBodies(fastify: FastifyInstance): void {
+export function configureBodies(fastify: FastifyInstance): void {
   fastify.removeAllContentTypeParsers();
   fastify.addContentTypeParser('application/json', { parseAs: 'string', bodyLimit: BODY_LIMIT }, (_req, body, done) => {
     try {
@@ -159,18 +159,25 @@ function protectDocs(app: NestFastifyApplication): void {
   app
     .getHttpAdapter()
     .getInstance()
-    .addHook('onRequest', async (request, reply) => {
-      if (!DOCS_PATHS.test(pathOf(request.url)) || !(await keys.authRequired())) return;
-      const secret = docsSecret(request.headers.authorization);
-      const result = secret ? await keys.authenticate(secret) : ({ ok: false, reason: 'missing' } as const);
-      if (result.ok) return;
-      authenticator.failed(request, result.reason);
-      await reply.code(401).header('WWW-Authenticate', 'Basic realm="Call Scheduler API docs", charset="UTF-8"').send({
-        statusCode: 401,
-        error: 'Unauthorized',
-        message: 'the API docs need an API key: Authorization: Bearer <key> (in a browser: any user name, the key as password)',
-      });
+    .addHook('onRequest', (request, reply, done) => {
+      // Not async for the other requests: an async hook costs every request a promise.
+      if (!DOCS_PATHS.test(pathOf(request.url))) return done();
+      // A refused request is answered here; only an allowed one goes on.
+      refused(request, reply).then((answered) => (answered ? undefined : done()), done);
     });
+  async function refused(request: FastifyRequest, reply: FastifyReply): Promise<boolean> {
+    if (!(await keys.authRequired())) return false;
+    const secret = docsSecret(request.headers.authorization);
+    const result = secret ? await keys.authenticate(secret) : ({ ok: false, reason: 'missing' } as const);
+    if (result.ok) return false;
+    authenticator.failed(request, result.reason);
+    await reply.code(401).header('WWW-Authenticate', 'Basic realm="Call Scheduler API docs", charset="UTF-8"').send({
+      statusCode: 401,
+      error: 'Unauthorized',
+      message: 'the API docs need an API key: Authorization: Bearer <key> (in a browser: any user name, the key as password)',
+    });
+    return true;
+  }
 }
 
 function docsSecret(header: string | undefined): string | null {
