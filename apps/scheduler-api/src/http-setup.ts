@@ -77,6 +77,8 @@ export function configureHttp(app: NestFastifyApplication, config: AppConfig): v
   if (config.corsOrigins.length > 0) {
     app.enableCors({
       origin: config.corsOrigins,
+      // @fastify/cors allows only GET, HEAD and POST unless told: reschedule (PATCH) and cancel (DELETE) too.
+      methods: ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'],
       allowedHeaders: ['Authorization', 'Content-Type', 'Idempotency-Key', 'X-Actor', 'X-Request-Id', 'X-Correlation-Id', 'Last-Event-ID'],
       exposedHeaders: ['Retry-After', 'X-Request-Id'],
       maxAge: 600,
