@@ -348,7 +348,7 @@ describe('replay', () => {
       await expect(verifyDatabase(db)).resolves.toMatchObject({ ok: true, events: 3 });
       await expect(replayProjection(db)).resolves.toMatchObject({ differences: 0, anomalies: 0, events: 3 });
       const [scheduled] = await store.readStream('c-0');
-      expect(scheduled).toMatchObject({ schemaVersion: 3, data: { phoneNumber: '+442079460958', timezone: null } });
+      expect(scheduled).toMatchObject({ schemaVersion: 4, data: { phoneNumber: '+442079460958', timezone: null, callingWindow: null } });
     } finally {
       await db.close();
     }

@@ -31,6 +31,18 @@ export async function readmeWalkthrough(): Promise<void> {
   await api.GET('/api/calls/pending', { params: { query: { cursor: next ?? undefined } } });
   const history = await api.GET('/api/calls/history', { params: { query: { status: 'completed', phoneNumber: '+14155550100' } } });
   const ended: CallView[] = history.data?.items ?? [];
+  // several statuses or a group; part of a number, international or national format
+  await api.GET('/api/calls/history', { params: { query: { status: 'completed,failed' } } });
+  await api.GET('/api/calls/history', { params: { query: { status: 'in-progress', phone: '020 7946' } } });
+  await api.GET('/api/calls/pending', { params: { query: { phone: '+44 20 7946' } } });
+
+  // the callee's local time, read in their zone, and their calling window
+  const local = await api.POST('/api/calls', {
+    body: { phoneNumber: '+44 20 7946 0958', scheduledAt: '2026-12-01T09:30', timezone: 'Europe/London', callingWindow: 'Mon-Sat 08:00-21:00' },
+  });
+  const window: string | null | undefined = local.data?.callingWindow;
+  const waitsUntil: string | null | undefined = local.data?.windowOpensAt;
+  const talked: number | null | undefined = local.data?.duration;
 
   // one call, now and as it was; its audit trail
   await api.GET('/api/calls/{id}', { params: { path: { id } } });
@@ -75,7 +87,24 @@ export async function readmeWalkthrough(): Promise<void> {
   const healthStatus: 'ok' | 'degraded' | 'error' | undefined = health.data?.status;
   await api.GET('/metrics', { parseAs: 'text' });
 
-  void [status, deadline, ended, requestId, dialStatus, count, lateness, dispatchedAt, completed, positions, intact, head, healthStatus];
+  void [
+    status,
+    deadline,
+    ended,
+    window,
+    waitsUntil,
+    talked,
+    requestId,
+    dialStatus,
+    count,
+    lateness,
+    dispatchedAt,
+    completed,
+    positions,
+    intact,
+    head,
+    healthStatus,
+  ];
 }
 
 function failed(error: ApiError): void {

@@ -732,6 +732,16 @@ export function eventStoreContract(engine: string, factory: TestDatabaseFactory)
           const both = await walk((cursor) => views.history(3, cursor, { status: 'cancelled', phoneNumber: '+442079460958' }));
           expect(both.items).toEqual(history.filter((v) => v.status === 'cancelled' && v.phoneNumber === '+442079460958').sort(byChangeDesc));
           expect(both.items.length).toBeGreaterThan(0);
+
+          // Several statuses at once, and a number search (digits the E.164 number contains), paged.
+          const several = await walk((cursor) => views.history(5, cursor, { status: ['busy', 'missed'] }));
+          expect(several.items).toEqual(history.filter((v) => v.status === 'busy' || v.status === 'missed').sort(byChangeDesc));
+          const partial = await walk((cursor) => views.history(5, cursor, { phoneDigits: ['2079460', '999999999'] }));
+          expect(partial.items).toEqual(history.filter((v) => v.phoneNumber.includes('2079460')).sort(byChangeDesc));
+          expect(partial.items.length).toBeGreaterThan(0);
+          const pendingSearch = await walk((cursor) => views.pending(5, cursor, ['4155550100']));
+          expect(pendingSearch.items).toEqual(pending.filter((v) => v.phoneNumber.includes('4155550100')).sort(byDue));
+          expect(pendingSearch.items.length).toBeGreaterThan(0);
         },
         TIMEOUT,
       );

@@ -5,7 +5,7 @@ import type { CallEvent } from './events.js';
 
 const T = (minute: number) => new Date(Date.UTC(2026, 2, 1, 9, minute)).toISOString();
 const events: CallEvent[] = [
-  { type: 'CallScheduled', data: { phoneNumber: '+442079460958', scheduledAt: T(30), timezone: null, deadline: null }, occurredAt: T(0) },
+  { type: 'CallScheduled', data: { phoneNumber: '+442079460958', scheduledAt: T(30), timezone: null, deadline: null, callingWindow: null }, occurredAt: T(0) },
   { type: 'CallRescheduled', data: { scheduledAt: T(45), previousScheduledAt: T(30), dueAt: T(45), deadline: null, reason: 'reschedule' }, occurredAt: T(10) },
   { type: 'CallDispatchStarted', data: { attempt: 1, idempotencyKey: 'c-1:1', latenessMs: 0 }, occurredAt: T(45) },
   { type: 'CallDispatched', data: { attempt: 1, providerCallId: 'p-1', providerStatus: 'initiated', latenessMs: 80 }, occurredAt: T(46) },

@@ -7,7 +7,7 @@ const T = (minute: number) => new Date(Date.UTC(2026, 2, 1, 9, minute)).toISOStr
 
 const scheduled: CallEvent = {
   type: 'CallScheduled',
-  data: { phoneNumber: '+442079460958', scheduledAt: T(30), timezone: 'Europe/London', deadline: null },
+  data: { phoneNumber: '+442079460958', scheduledAt: T(30), timezone: 'Europe/London', deadline: null, callingWindow: null },
   occurredAt: T(0),
 };
 const started: CallEvent = { type: 'CallDispatchStarted', data: { attempt: 1, idempotencyKey: `${ID}:1`, latenessMs: 0 }, occurredAt: T(30) };

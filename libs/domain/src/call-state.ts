@@ -13,6 +13,12 @@ export interface CallState<S extends CallStatus | 'new' = CallStatus | 'new'> {
   phoneNumber: string;
   scheduledAt: string;
   timezone: string | null;
+  // When the callee may be rung (CallingWindow text; null = any time), on `timezone`'s wall clock.
+  callingWindow: string | null;
+  // Set while the call waits for its calling window to open (CallDeferredToWindow): that opening.
+  windowOpensAt: string | null;
+  // When the provider reported the call connected: the duration of a call whose provider gives none.
+  connectedAt: string | null;
   // When the dispatcher should next act: scheduledAt, or a retry time after a failed attempt.
   dueAt: string | null;
   // The last moment to place it (null on calls recorded before deadlines: scheduledAt + misfire grace).
@@ -42,6 +48,9 @@ export function initialState(id: string): CallState {
     phoneNumber: '',
     scheduledAt: '',
     timezone: null,
+    callingWindow: null,
+    windowOpensAt: null,
+    connectedAt: null,
     dueAt: null,
     deadline: null,
     attempts: 0,
@@ -70,7 +79,8 @@ function ended(state: CallState, status: CallStatus, at: string): Pick<CallState
 
 /** Applies one event. Pure and total: replaying the same events always gives the same state. */
 export function evolve(state: CallState, event: CallEvent): CallState {
-  const base = { ...state, version: state.version + 1, updatedAt: event.occurredAt };
+  // Only CallDeferredToWindow leaves a call waiting for its window; anything after it ends the wait.
+  const base = { ...state, version: state.version + 1, updatedAt: event.occurredAt, windowOpensAt: null };
   switch (event.type) {
     case 'CallScheduled':
       return {
@@ -79,6 +89,7 @@ export function evolve(state: CallState, event: CallEvent): CallState {
         phoneNumber: event.data.phoneNumber,
         scheduledAt: event.data.scheduledAt,
         timezone: event.data.timezone,
+        callingWindow: event.data.callingWindow,
         dueAt: event.data.scheduledAt,
         deadline: event.data.deadline,
         createdAt: event.occurredAt,
@@ -99,6 +110,8 @@ export function evolve(state: CallState, event: CallEvent): CallState {
     case 'CallDispatchDeferred':
       // Nothing was placed: the attempt is given back (its number, and so its key, is used again).
       return { ...base, status: 'pending', attempts: event.data.attempt - 1, dueAt: event.data.retryAt, lastError: event.data.reason };
+    case 'CallDeferredToWindow':
+      return { ...base, status: 'pending', dueAt: event.data.until, windowOpensAt: event.data.until };
     case 'CallCancelled':
       return { ...base, ...ended(state, 'cancelled', event.occurredAt), lastError: state.lastError };
     case 'CallDispatchStarted':
@@ -127,13 +140,18 @@ export function evolve(state: CallState, event: CallEvent): CallState {
     }
     case 'CallOutcomeUnknown':
       return { ...base, status: 'outcome-unknown', dueAt: null, lastError: event.data.reason };
-    case 'CallStatusChanged':
+    case 'CallStatusChanged': {
+      const connectedAt = event.data.to === 'connected' ? (state.connectedAt ?? event.occurredAt) : state.connectedAt;
+      // The provider's duration when it gives one; otherwise connected → ended, measured on our clock.
+      const measured = isTerminal(event.data.to) && connectedAt ? Math.round((Date.parse(event.occurredAt) - Date.parse(connectedAt)) / 1000) : null;
       return {
         ...base,
         ...ended(state, event.data.to, event.occurredAt),
         providerStatus: event.data.providerStatus,
-        duration: event.data.duration ?? state.duration,
+        connectedAt,
+        duration: event.data.duration ?? state.duration ?? measured,
       };
+    }
     case 'CallMissed':
       return { ...base, ...ended(state, 'missed', event.occurredAt), latenessMs: event.data.latenessMs, lastError: event.data.reason };
     case 'CallTrackingLost':

@@ -6,14 +6,21 @@ export interface CallView {
   id: string;
   phoneNumber: string;
   scheduledAt: string;
+  // The callee's IANA time zone (null: none given; windows are then read in UTC).
   timezone: string | null;
+  // When the callee may be rung, in `timezone` (e.g. "Mon-Sat 08:00-21:00"); null = any time.
+  callingWindow: string | null;
+  // While the call waits for its window to open: that opening (also its nextAttemptAt).
+  windowOpensAt: string | null;
   status: CallStatus;
   attempts: number;
   providerCallId: string | null;
   providerStatus: string | null;
   lastError: string | null;
   latenessMs: number | null;
+  // Seconds connected → ended (the provider's figure when it gives one).
   duration: number | null;
+  connectedAt: string | null;
   nextAttemptAt: string | null;
   // Unplaced by then, the call is recorded missed (null on calls from before deadlines).
   deadline: string | null;
@@ -49,6 +56,8 @@ export function toCallView(state: CallState): CallView {
     phoneNumber: state.phoneNumber,
     scheduledAt: state.scheduledAt,
     timezone: state.timezone,
+    callingWindow: state.callingWindow,
+    windowOpensAt: state.windowOpensAt,
     status: state.status,
     attempts: state.attempts,
     providerCallId: state.providerCallId,
@@ -56,6 +65,7 @@ export function toCallView(state: CallState): CallView {
     lastError: state.lastError,
     latenessMs: state.latenessMs,
     duration: state.duration,
+    connectedAt: state.connectedAt,
     nextAttemptAt: state.dueAt,
     deadline: state.deadline,
     createdAt: state.createdAt,

@@ -2,10 +2,13 @@
 export interface ScheduleCall {
   type: 'ScheduleCall';
   phoneNumber: string;
+  // An instant with an offset, or a local date-time in `timezone` (see parseZonedDateTime).
   scheduledAt?: string;
   timezone?: string;
-  // Place it by then or record it missed; default: MISFIRE_GRACE after scheduledAt.
+  // Place it by then or record it missed; default: MISFIRE_GRACE after the first opening of its window at or after scheduledAt.
   deadline?: string;
+  // The callee's calling window (parseCallingWindow); omitted = DispatchPolicy.defaultCallingWindow; "any" = any time.
+  callingWindow?: string;
 }
 export interface RescheduleCall {
   type: 'RescheduleCall';
@@ -93,6 +96,8 @@ export interface DispatchPolicy {
   retryMaxMs: number;
   // The Call API honours Idempotency-Key: an uncertain attempt may be retried with the same key.
   idempotentProvider: boolean;
+  // CALLING_WINDOW: the window of calls scheduled without their own (null = any time).
+  defaultCallingWindow: string | null;
 }
 
 export const DEFAULT_POLICY: DispatchPolicy = {
@@ -101,4 +106,5 @@ export const DEFAULT_POLICY: DispatchPolicy = {
   retryBaseMs: 1_000,
   retryMaxMs: 60_000,
   idempotentProvider: false,
+  defaultCallingWindow: null,
 };

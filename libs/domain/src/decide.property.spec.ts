@@ -62,6 +62,7 @@ const policy: fc.Arbitrary<DispatchPolicy> = fc.record({
   retryBaseMs: fc.integer({ min: 1, max: 5_000 }),
   retryMaxMs: fc.integer({ min: 5_000, max: 120_000 }),
   idempotentProvider: fc.boolean(),
+  defaultCallingWindow: fc.constant(null),
 });
 
 // Each step: a command, how far the clock moved before it, and the decider's random draw.

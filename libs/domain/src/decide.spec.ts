@@ -150,12 +150,18 @@ describe('decide: scheduling', () => {
       type: 'ScheduleCall',
       phoneNumber: '+44 20-7946-0958',
       scheduledAt: '2026-03-01T11:30:00+01:00',
-      timezone: 'Europe/London',
+      timezone: 'Europe/Paris',
     });
     expect(events).toEqual([
       {
         type: 'CallScheduled',
-        data: { phoneNumber: '+442079460958', scheduledAt: '2026-03-01T10:30:00.000Z', timezone: 'Europe/London', deadline: '2026-03-01T10:45:00.000Z' },
+        data: {
+          phoneNumber: '+442079460958',
+          scheduledAt: '2026-03-01T10:30:00.000Z',
+          timezone: 'Europe/Paris',
+          deadline: '2026-03-01T10:45:00.000Z',
+          callingWindow: null,
+        },
         occurredAt: T0.toISOString(),
       },
     ]);

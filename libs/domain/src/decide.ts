@@ -4,7 +4,9 @@ import type { CallState } from './call-state.js';
 import type { CallCommand, DispatchPolicy } from './commands.js';
 import { DomainError, DomainErrorCode, IllegalTransitionError } from './domain-error.js';
 import type { CallEvent, CallEventDataMap, CallEventType } from './events.js';
-import { isValidTimezone, parseInstant } from './instant.js';
+import { callingWindowOf, isInsideWindow, nextOpening, resolveCallingWindow, windowZone } from './calling-window.js';
+import { isValidTimezone } from './instant.js';
+import { formatLocalOpening, parseZonedDateTime } from './zoned-time.js';
 import { formatDuration } from './format-duration.js';
 import { normalisePhoneNumber } from './phone-number.js';
 
@@ -24,28 +26,29 @@ export function decide(command: CallCommand, state: CallState, now: Date, policy
     case 'ScheduleCall': {
       requireStatus(state, ['new'], command);
       const phoneNumber = normalisePhoneNumber(command.phoneNumber);
-      const scheduledAt = command.scheduledAt === undefined ? now : parseInstant(command.scheduledAt);
-      rejectOutOfRange(scheduledAt, now, policy);
       const timezone = command.timezone ?? null;
       if (timezone !== null && !isValidTimezone(timezone)) {
         throw new DomainError(DomainErrorCode.InvalidTimezone, `timezone ${timezone} is not an IANA time zone name`, 'timezone');
       }
-      const deadline = deadlineFor(scheduledAt, command.deadline, policy);
-      return [event('CallScheduled', { phoneNumber, scheduledAt: scheduledAt.toISOString(), timezone, deadline })];
+      const scheduledAt = command.scheduledAt === undefined ? now : parseZonedDateTime(command.scheduledAt, timezone);
+      rejectOutOfRange(scheduledAt, now, policy);
+      const callingWindow = resolveCallingWindow(command.callingWindow, policy.defaultCallingWindow);
+      const deadline = deadlineFor(scheduledAt, command.deadline, policy, { timezone, callingWindow });
+      return [event('CallScheduled', { phoneNumber, scheduledAt: scheduledAt.toISOString(), timezone, deadline, callingWindow })];
     }
     case 'RescheduleCall': {
       requireStatus(state, ['pending'], command);
-      const scheduledAt = parseInstant(command.scheduledAt);
+      const scheduledAt = parseZonedDateTime(command.scheduledAt, state.timezone);
       rejectOutOfRange(scheduledAt, now, policy);
       const iso = scheduledAt.toISOString();
-      const deadline = deadlineFor(scheduledAt, command.deadline, policy);
+      const deadline = deadlineFor(scheduledAt, command.deadline, policy, state);
       return [event('CallRescheduled', { scheduledAt: iso, previousScheduledAt: state.scheduledAt, dueAt: iso, deadline, reason: 'reschedule' })];
     }
     case 'RetryCall': {
       requireStatus(state, ['failed', 'missed', 'untracked'], command);
-      const due = command.at === undefined ? now : parseInstant(command.at, 'at');
+      const due = command.at === undefined ? now : parseZonedDateTime(command.at, state.timezone, 'at');
       rejectOutOfRange(due, now, policy, 'at');
-      const deadline = deadlineFor(due, command.deadline, policy);
+      const deadline = deadlineFor(due, command.deadline, policy, state);
       return [event('CallRetried', { previousStatus: state.status, at: due.toISOString(), deadline })];
     }
     case 'CancelCall':
@@ -54,6 +57,15 @@ export function decide(command: CallCommand, state: CallState, now: Date, policy
       return [event('CallCancelled', { reason: command.reason?.trim() || 'cancelled by operator' })];
     case 'DispatchNow': {
       requireStatus(state, ['pending', 'outcome-unknown'], command);
+      const closed = callingWindowOf(state);
+      if (closed && !isInsideWindow(closed, windowZone(state.timezone), now)) {
+        const opens = nextOpening(closed, windowZone(state.timezone), now);
+        throw new DomainError(
+          DomainErrorCode.OutsideCallingWindow,
+          `the callee's calling window (${closed.text}, ${windowZone(state.timezone)}) is closed until ${formatLocalOpening(opens, windowZone(state.timezone))}: reschedule the call instead`,
+          'callingWindow',
+        );
+      }
       // The call keeps showing the time it was scheduled for; only when to dial moves. An operator
       // asking for it now also gives it a full grace from now to be placed.
       const deadline = new Date(Math.max(effectiveDeadline(state, policy), now.getTime() + policy.misfireGraceMs)).toISOString();
@@ -79,6 +91,18 @@ export function decide(command: CallCommand, state: CallState, now: Date, policy
       if (now.getTime() > effectiveDeadline(state, policy)) {
         return [event('CallMissed', { reason: `due ${formatDuration(latenessMs)} ago and not placed by its deadline`, latenessMs })];
       }
+      const window = callingWindowOf(state);
+      const zone = windowZone(state.timezone);
+      if (window && !isInsideWindow(window, zone, now)) {
+        const until = nextOpening(window, zone, now);
+        const closed = `outside its calling window ${window.text} (${zone})`;
+        if (until.getTime() > effectiveDeadline(state, policy)) {
+          return [event('CallMissed', { reason: `${closed}, which opens at ${formatLocalOpening(until, zone)}, after its deadline`, latenessMs })];
+        }
+        return [
+          event('CallDeferredToWindow', { until: until.toISOString(), reason: `${closed}: waits for ${formatLocalOpening(until, zone)}, callee's time` }),
+        ];
+      }
       const attempt = state.attempts + 1;
       return [event('CallDispatchStarted', { attempt, idempotencyKey: state.retryKey ?? `${state.id}:${attempt}`, latenessMs })];
     }
@@ -98,12 +122,13 @@ export function decide(command: CallCommand, state: CallState, now: Date, policy
         return [event('CallOutcomeUnknown', { attempt: state.attempts, reason: command.reason })];
       }
       const canRetry = command.retryable && state.attempts - state.attemptBase < policy.maxAttempts;
-      const retryAt = canRetry ? new Date(now.getTime() + retryDelayMs(state.attempts, policy.retryBaseMs, policy.retryMaxMs, random)).toISOString() : null;
+      // A retry never rings outside the calling window: it waits for the next opening instead.
+      const retryAt = canRetry ? inWindow(state, new Date(now.getTime() + retryDelayMs(state.attempts, policy.retryBaseMs, policy.retryMaxMs, random))) : null;
       return [event('CallDispatchFailed', { attempt: state.attempts, reason: command.reason, certain: command.certain, retryAt })];
     }
     case 'RecordDispatchUnavailable':
       requireStatus(state, ['dispatching'], command);
-      return [event('CallDispatchDeferred', { attempt: state.attempts, reason: command.reason, retryAt: command.retryAt })];
+      return [event('CallDispatchDeferred', { attempt: state.attempts, reason: command.reason, retryAt: inWindow(state, new Date(command.retryAt)) })];
     case 'MissDeadline': {
       requireStatus(state, ['pending'], command);
       if (now.getTime() <= effectiveDeadline(state, policy)) return [];
@@ -151,12 +176,31 @@ function rejectOutOfRange(scheduledAt: Date, now: Date, policy: DispatchPolicy, 
   }
 }
 
-/** The deadline asked for (not before the call's time), or the misfire grace after that time. */
-function deadlineFor(due: Date, requested: string | undefined, policy: DispatchPolicy): string {
-  if (requested === undefined) return new Date(due.getTime() + policy.misfireGraceMs).toISOString();
-  const deadline = parseInstant(requested, 'deadline');
+/** `at`, or the next opening of the call's calling window after it, as ISO-8601. */
+function inWindow(call: Pick<CallState, 'callingWindow' | 'timezone'>, at: Date): string {
+  const window = callingWindowOf(call);
+  return (window ? nextOpening(window, windowZone(call.timezone), at) : at).toISOString();
+}
+
+/**
+ * The deadline asked for (not before the call's time, nor before its window first opens), or the
+ * misfire grace after that first opening: a call scheduled for 03:00 with a window from 08:00 may
+ * be placed from 08:00 to 08:15, not missed at 03:15.
+ */
+function deadlineFor(due: Date, requested: string | undefined, policy: DispatchPolicy, call: Pick<CallState, 'callingWindow' | 'timezone'>): string {
+  const opens = new Date(inWindow(call, due));
+  if (requested === undefined) return new Date(opens.getTime() + policy.misfireGraceMs).toISOString();
+  const deadline = parseZonedDateTime(requested, call.timezone, 'deadline');
   if (deadline.getTime() < due.getTime()) {
     throw new DomainError(DomainErrorCode.InvalidScheduledAt, 'deadline must not be before the time the call is due', 'deadline');
+  }
+  if (deadline.getTime() < opens.getTime()) {
+    throw new DomainError(
+      DomainErrorCode.InvalidScheduledAt,
+      `deadline is before the calling window first opens (${opens.toISOString()}): the call could never be placed`,
+      'deadline',
+      ['callingWindow'],
+    );
   }
   return deadline.toISOString();
 }

@@ -4,6 +4,11 @@ export enum DomainErrorCode {
   InvalidPhoneNumber = 'INVALID_PHONE_NUMBER',
   InvalidScheduledAt = 'INVALID_SCHEDULED_AT',
   InvalidTimezone = 'INVALID_TIMEZONE',
+  InvalidCallingWindow = 'INVALID_CALLING_WINDOW',
+  // An operator asked to dial now while the callee's calling window is closed.
+  OutsideCallingWindow = 'OUTSIDE_CALLING_WINDOW',
+  // A list filter (?status=, ?phone=) the API does not understand.
+  InvalidFilter = 'INVALID_FILTER',
   // The instant an audit read asks about (`asOf`), not a time the call is scheduled for.
   InvalidAsOf = 'INVALID_AS_OF',
   // A page cursor this API did not hand out (or one of another listing).
@@ -12,12 +17,16 @@ export enum DomainErrorCode {
   IdempotencyMismatch = 'IDEMPOTENCY_MISMATCH',
 }
 
-/** A rule of the domain was broken. `field` names the input at fault, when there is one. */
+/**
+ * A rule of the domain was broken. `field` names the input at fault, when there is one;
+ * `otherFields` the inputs that are at fault together with it (an offset that contradicts a zone).
+ */
 export class DomainError extends Error {
   constructor(
     readonly code: DomainErrorCode,
     message: string,
     readonly field?: string,
+    readonly otherFields: readonly string[] = [],
   ) {
     super(message);
     this.name = 'DomainError';

@@ -8,6 +8,9 @@ export interface CallScheduledData {
   timezone: string | null;
   // The last moment the call may be placed; after it an unplaced call is recorded missed.
   deadline: string | null;
+  // When the callee may be rung, on their wall clock (`timezone`, or UTC without one): the call's
+  // own window or CALLING_WINDOW at the time it was scheduled; null = any time. See calling-window.ts.
+  callingWindow: string | null;
 }
 export interface CallRescheduledData {
   // What the call shows as its time. A 'dispatch-now' leaves it as it was and moves only dueAt.
@@ -18,6 +21,14 @@ export interface CallRescheduledData {
   deadline: string | null;
   // 'dispatch-now' and 'dispatch-anyway' are operator requests to dial at once.
   reason: 'reschedule' | 'dispatch-now' | 'dispatch-anyway';
+}
+/**
+ * The call came due while its calling window was closed: nothing was dialled, and it waits, still
+ * pending, for the window's next opening `until` (recorded once; the dispatcher acts at `until`).
+ */
+export interface CallDeferredToWindowData {
+  until: string;
+  reason: string;
 }
 export interface CallCancelledData {
   reason: string;
@@ -80,6 +91,7 @@ export interface CallEventDataMap {
   CallScheduled: CallScheduledData;
   CallRescheduled: CallRescheduledData;
   CallCancelled: CallCancelledData;
+  CallDeferredToWindow: CallDeferredToWindowData;
   CallDispatchStarted: CallDispatchStartedData;
   CallDispatched: CallDispatchedData;
   CallDispatchFailed: CallDispatchFailedData;
@@ -96,6 +108,7 @@ export const CALL_EVENT_TYPES = [
   'CallScheduled',
   'CallRescheduled',
   'CallCancelled',
+  'CallDeferredToWindow',
   'CallDispatchStarted',
   'CallDispatched',
   'CallDispatchFailed',
@@ -115,13 +128,15 @@ export type CallEvent = {
 /**
  * The schema version each event type is written at today. Raise a type's number when its payload
  * changes, and add the upcaster from the previous version in upcasters.ts.
- * CallScheduled v1 had no `timezone`; v2 has it (null when none was given); v3 adds `deadline`.
+ * CallScheduled v1 had no `timezone`; v2 has it (null when none was given); v3 adds `deadline`;
+ * v4 adds `callingWindow`.
  * CallRescheduled v2 adds `dueAt` and `deadline`.
  */
 export const SCHEMA_VERSIONS: Readonly<Record<CallEventType | CallApiEventType, number>> = {
-  CallScheduled: 3,
+  CallScheduled: 4,
   CallRescheduled: 2,
   CallCancelled: 1,
+  CallDeferredToWindow: 1,
   CallDispatchStarted: 1,
   CallDispatched: 1,
   CallDispatchFailed: 1,

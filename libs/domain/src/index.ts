@@ -12,3 +12,6 @@ export * from './format-duration.js';
 export * from './instant.js';
 export * from './phone-number.js';
 export * from './upcasters.js';
+export * from './calling-window.js';
+export * from './zoned-time.js';
+export * from './call-filters.js';

@@ -5,19 +5,27 @@ import { MissingUpcasterError, upcast, UPCASTERS } from './upcasters.js';
 const v1Scheduled = { phoneNumber: '+442079460958', scheduledAt: '2026-03-01T09:30:00.000Z' };
 
 describe('upcast', () => {
-  it('writes CallScheduled at v3, CallRescheduled at v2 and every other type at version 1', () => {
-    expect(SCHEMA_VERSIONS.CallScheduled).toBe(3);
+  it('writes CallScheduled at v4, CallRescheduled at v2 and every other type at version 1', () => {
+    expect(SCHEMA_VERSIONS.CallScheduled).toBe(4);
     expect(SCHEMA_VERSIONS.CallRescheduled).toBe(2);
     for (const type of CALL_EVENT_TYPES.filter((t) => t !== 'CallScheduled' && t !== 'CallRescheduled')) expect(SCHEMA_VERSIONS[type]).toBe(1);
   });
 
-  it('lifts a version-1 CallScheduled to version 3 with timezone and deadline null', () => {
-    expect(upcast('CallScheduled', 1, v1Scheduled)).toEqual({ schemaVersion: 3, data: { ...v1Scheduled, timezone: null, deadline: null } });
+  it('lifts a version-1 CallScheduled to version 4 with timezone, deadline and calling window null', () => {
+    expect(upcast('CallScheduled', 1, v1Scheduled)).toEqual({
+      schemaVersion: 4,
+      data: { ...v1Scheduled, timezone: null, deadline: null, callingWindow: null },
+    });
   });
 
   it('keeps a timezone that a version-1 row already carried', () => {
     const data = { ...v1Scheduled, timezone: 'Europe/London' };
-    expect(upcast('CallScheduled', 1, data).data).toEqual({ ...data, deadline: null });
+    expect(upcast('CallScheduled', 1, data).data).toEqual({ ...data, deadline: null, callingWindow: null });
+  });
+
+  it('lifts a version-3 CallScheduled (no calling window) to a call that rings at any time', () => {
+    const v3 = { ...v1Scheduled, timezone: 'Europe/Paris', deadline: '2026-03-01T09:45:00.000Z' };
+    expect(upcast('CallScheduled', 3, v3)).toEqual({ schemaVersion: 4, data: { ...v3, callingWindow: null } });
   });
 
   it('lifts a version-1 CallRescheduled: the call was due at the time it moved to', () => {
@@ -37,16 +45,16 @@ describe('upcast', () => {
   });
 
   it('returns a payload at the current version unchanged', () => {
-    const data = { ...v1Scheduled, timezone: 'Asia/Tokyo', deadline: null };
-    const result = upcast('CallScheduled', 3, data);
-    expect(result).toEqual({ schemaVersion: 3, data });
+    const data = { ...v1Scheduled, timezone: 'Asia/Tokyo', deadline: null, callingWindow: 'Mon-Fri 09:00-17:00' };
+    const result = upcast('CallScheduled', 4, data);
+    expect(result).toEqual({ schemaVersion: 4, data });
     expect(result.data).toBe(data);
     expect(upcast('CallCancelled', 1, { reason: 'x' })).toEqual({ schemaVersion: 1, data: { reason: 'x' } });
   });
 
   it('leaves unknown types and versions newer than the code as stored', () => {
     expect(upcast('SomethingNew', 1, { a: 1 })).toEqual({ schemaVersion: 1, data: { a: 1 } });
-    expect(upcast('CallScheduled', 4, { a: 1 })).toEqual({ schemaVersion: 4, data: { a: 1 } });
+    expect(upcast('CallScheduled', 5, { a: 1 })).toEqual({ schemaVersion: 5, data: { a: 1 } });
   });
 
   it("has an upcaster for every version below each type's current one", () => {

@@ -22,6 +22,8 @@ export const UPCASTERS: Readonly<Partial<Record<CallEventType | CallApiEventType
     1: (data) => ({ ...data, timezone: typeof data.timezone === 'string' ? data.timezone : null }),
     // v2 had no deadline: the misfire grace after scheduledAt applies (null = "by the policy").
     2: (data) => ({ ...data, deadline: typeof data.deadline === 'string' ? data.deadline : null }),
+    // v3 had no calling window: such calls ring at any time, as they did when they were scheduled.
+    3: (data) => ({ ...data, callingWindow: null }),
   },
   CallRescheduled: {
     // v1 moved scheduledAt itself, also for "dial now": the call was due when it said.

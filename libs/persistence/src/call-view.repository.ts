@@ -8,8 +8,18 @@ import { CallViewEntity } from './entities/call-view.entity.js';
 import { IdempotencyKeyEntity } from './entities/idempotency-key.entity.js';
 
 export interface HistoryFilter {
-  status?: CallStatus;
+  // One status or several (?status=completed,failed, groups already expanded).
+  status?: CallStatus | readonly CallStatus[];
   phoneNumber?: string;
+  // A number search (phoneSearchDigits): the E.164 number contains one of these digit strings.
+  phoneDigits?: readonly string[];
+}
+
+/** Only digits reach LIKE (phoneSearchDigits guarantees it), so no wildcard can be smuggled in. */
+function wherePhoneContains(qb: SelectQueryBuilder<CallViewEntity>, digits: readonly string[] | undefined): void {
+  if (!digits?.length) return;
+  const clauses = digits.map((_, i) => `c.phone_number LIKE :phone${i}`);
+  qb.andWhere(`(${clauses.join(' OR ')})`, Object.fromEntries(digits.map((d, i) => [`phone${i}`, `%${d.replace(/\D/g, '')}%`])));
 }
 
 /** Reads of the call projection. Pagination is keyset: the cursor is the last row's sort key. */
@@ -43,10 +53,11 @@ export class CallViewRepository {
     });
   }
 
-  /** Pending calls, soonest due first. */
-  pending(limit: number, cursor?: string): Promise<Page<CallView>> {
+  /** Pending calls, soonest due first; `phoneDigits` narrows them to a number search. */
+  pending(limit: number, cursor?: string, phoneDigits?: readonly string[]): Promise<Page<CallView>> {
     return this.db.read(async (m) => {
       const qb = m.createQueryBuilder(CallViewEntity, 'c').where('c.status = :status', { status: 'pending' });
+      wherePhoneContains(qb, phoneDigits);
       const after = decodeCursor(cursor);
       if (after) qb.andWhere('(c.due_at > :k OR (c.due_at = :k AND c.id > :id))', { k: after[0], id: after[1] });
       qb.orderBy('c.due_at', 'ASC').addOrderBy('c.id', 'ASC');
@@ -61,9 +72,11 @@ export class CallViewRepository {
   history(limit: number, cursor: string | undefined, filter: HistoryFilter): Promise<Page<CallView>> {
     return this.db.read(async (m) => {
       const qb = m.createQueryBuilder(CallViewEntity, 'c');
-      if (filter.status) qb.where('c.status = :status', { status: filter.status });
+      const statuses = filter.status === undefined ? [] : typeof filter.status === 'string' ? [filter.status] : filter.status;
+      if (statuses.length > 0) qb.where('c.status IN (:...statuses)', { statuses });
       else qb.where('c.status <> :pending', { pending: 'pending' });
       if (filter.phoneNumber) qb.andWhere('c.phone_number = :phone', { phone: filter.phoneNumber });
+      wherePhoneContains(qb, filter.phoneDigits);
       const after = decodeCursor(cursor, HISTORY_CURSOR_TAG);
       if (after) qb.andWhere('(c.updated_at < :k OR (c.updated_at = :k AND c.id < :id))', { k: after[0], id: after[1] });
       qb.orderBy('c.updated_at', 'DESC').addOrderBy('c.id', 'DESC');

@@ -12,6 +12,7 @@ import { LatenessBigint1763900000000 } from './migrations/1763900000000-lateness
 import { CallDeadline1764500000000 } from './migrations/1764500000000-call-deadline.js';
 import { HistoryByChange1764600000000 } from './migrations/1764600000000-history-by-change.js';
 import { ApiKeys1764700000000 } from './migrations/1764700000000-api-keys.js';
+import { CalleeLocalTime1764900000000 } from './migrations/1764900000000-callee-local-time.js';
 
 export const ENTITIES = [EventEntity, CallViewEntity, IdempotencyKeyEntity, ApiKeyEntity];
 export const MIGRATIONS = [
@@ -20,6 +21,7 @@ export const MIGRATIONS = [
   CallDeadline1764500000000,
   HistoryByChange1764600000000,
   ApiKeys1764700000000,
+  CalleeLocalTime1764900000000,
 ];
 
 export interface SqliteTuning {

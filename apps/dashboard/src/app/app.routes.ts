@@ -1,36 +1,15 @@
-import { type Routes } from '@angular/router';
+import { type Routes, type Route } from '@angular/router';
+
+/** A page of the dashboard: its path, its title (the tab and what a screen reader announces), its lazy component. */
+const page = (path: string, title: string, loadComponent: Route['loadComponent']): Route => ({ path, title: `${title} · Call Scheduler`, loadComponent });
 
 export const routes: Routes = [
   { path: '', pathMatch: 'full', redirectTo: 'overview' },
-  {
-    path: 'overview',
-    title: 'Overview · Call Scheduler',
-    loadComponent: () => import('./overview/overview').then((m) => m.Overview),
-  },
-  {
-    path: 'schedule',
-    title: 'Schedule a call · Call Scheduler',
-    loadComponent: () => import('./schedule/schedule').then((m) => m.Schedule),
-  },
-  {
-    path: 'pending',
-    title: 'Pending calls · Call Scheduler',
-    loadComponent: () => import('./pending/pending').then((m) => m.Pending),
-  },
-  {
-    path: 'history',
-    title: 'History · Call Scheduler',
-    loadComponent: () => import('./history/history').then((m) => m.CallHistory),
-  },
-  {
-    path: 'calls/:id',
-    title: 'Call detail · Call Scheduler',
-    loadComponent: () => import('./call-detail/call-detail').then((m) => m.CallDetail),
-  },
-  {
-    path: 'keys',
-    title: 'API keys · Call Scheduler',
-    loadComponent: () => import('./keys/keys').then((m) => m.Keys),
-  },
+  page('overview', 'Overview', () => import('./overview/overview').then((m) => m.Overview)),
+  page('schedule', 'Schedule a call', () => import('./schedule/schedule').then((m) => m.Schedule)),
+  page('pending', 'Pending calls', () => import('./pending/pending').then((m) => m.Pending)),
+  page('history', 'History', () => import('./history/history').then((m) => m.CallHistory)),
+  page('calls/:id', 'Call detail', () => import('./call-detail/call-detail').then((m) => m.CallDetail)),
+  page('keys', 'API keys', () => import('./keys/keys').then((m) => m.Keys)),
   { path: '**', redirectTo: 'overview' },
 ];

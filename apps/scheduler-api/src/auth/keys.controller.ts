@@ -1,7 +1,7 @@
 import { Body, ConflictException, Controller, Delete, Get, Inject, NotFoundException, Param, Post } from '@nestjs/common';
-import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiTags } from '@nestjs/swagger';
 import { ApiKeyNameTakenError } from '#persistence';
-import { ApiErrors } from '../common/api-errors.decorator.js';
+import { ApiRoute } from '../common/api-route.decorator.js';
 import { ApiKeysService } from './api-keys.service.js';
 import { Roles } from './auth.decorators.js';
 import { CreateKeyDto, IssuedKeyDto, KeyDto, RevokedKeyDto } from './keys.dto.js';
@@ -13,17 +13,23 @@ export class KeysController {
   constructor(@Inject(ApiKeysService) private readonly keys: ApiKeysService) {}
 
   @Get()
-  @ApiOperation({ operationId: 'listApiKeys', summary: 'Every API key ever issued: name, role, created, revoked (never the key)' })
-  @ApiOkResponse({ type: [KeyDto] })
-  @ApiErrors(401, 403)
+  @ApiRoute({
+    operationId: 'listApiKeys',
+    summary: 'Every API key ever issued: name, role, created, revoked (never the key)',
+    answer: { type: [KeyDto] },
+    errors: [401, 403],
+  })
   list() {
     return this.keys.list();
   }
 
   @Post()
-  @ApiOperation({ operationId: 'createApiKey', summary: 'Issue an API key; the answer holds the key, shown this once' })
-  @ApiCreatedResponse({ type: IssuedKeyDto })
-  @ApiErrors(400, 401, 403, 409)
+  @ApiRoute({
+    operationId: 'createApiKey',
+    summary: 'Issue an API key; the answer holds the key, shown this once',
+    answer: { status: 201, type: IssuedKeyDto },
+    errors: [400, 401, 403, 409],
+  })
   async create(@Body() dto: CreateKeyDto) {
     try {
       return await this.keys.create(dto.name, dto.role);
@@ -35,9 +41,12 @@ export class KeysController {
   }
 
   @Delete(':name')
-  @ApiOperation({ operationId: 'revokeApiKey', summary: 'Revoke the live key with this name: it is refused (401) from now on' })
-  @ApiOkResponse({ type: RevokedKeyDto })
-  @ApiErrors(401, 403, 404)
+  @ApiRoute({
+    operationId: 'revokeApiKey',
+    summary: 'Revoke the live key with this name: it is refused (401) from now on',
+    answer: { type: RevokedKeyDto },
+    errors: [401, 403, 404],
+  })
   async revoke(@Param('name') name: string) {
     const revokedAt = await this.keys.revoke(name);
     if (!revokedAt) throw new NotFoundException({ message: `no live API key is named "${name}"`, code: 'API_KEY_NOT_FOUND' });

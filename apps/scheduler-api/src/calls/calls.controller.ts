@@ -1,13 +1,13 @@
 import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Patch, Post, Query } from '@nestjs/common';
-import { ApiAcceptedResponse, ApiBody, ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBody, ApiHeader, ApiTags } from '@nestjs/swagger';
 import type { EventMetadata } from '#persistence';
 import { Roles } from '../auth/auth.decorators.js';
-import { ApiErrors } from '../common/api-errors.decorator.js';
+import { ApiRoute } from '../common/api-route.decorator.js';
 import { RequestMeta } from '../common/request-metadata.js';
 import { CallIdPipe } from './call-id.pipe.js';
 import { CallsService } from './calls.service.js';
 import { CallPageDto, CallViewDto, StatsDto, StoredEventDto } from './dto/call-view.dto.js';
-import { CallQuery, HistoryQuery, PageQuery } from './dto/list-calls.query.js';
+import { CallQuery, HistoryQuery, PendingQuery } from './dto/list-calls.query.js';
 import { BulkRetryDto, CancelCallDto, RescheduleCallDto, RetryCallDto, ScheduleCallDto } from './dto/schedule-call.dto.js';
 import { IdempotencyKey } from './idempotency-key.decorator.js';
 
@@ -25,58 +25,56 @@ export class CallsController {
 
   @Post()
   @Roles('operator')
-  @ApiOperation({ operationId: 'scheduleCall', summary: 'Schedule a call (scheduledAt omitted = now)' })
+  @ApiRoute({
+    operationId: 'scheduleCall',
+    summary: 'Schedule a call (scheduledAt omitted = now)',
+    answer: { status: 201, type: CallViewDto },
+    errors: [400, 413, 422],
+  })
   @ApiHeader({ name: 'Idempotency-Key', required: false, description: 'a repeat with the same key returns the first result' })
-  @ApiCreatedResponse({ type: CallViewDto })
-  @ApiErrors(400, 413, 422)
   schedule(@Body() dto: ScheduleCallDto, @IdempotencyKey() key: string | undefined, @RequestMeta() meta: EventMetadata) {
     return this.calls.schedule(dto, key, meta);
   }
 
   @Get('pending')
-  @ApiOperation({ operationId: 'listPendingCalls', summary: 'Pending calls, soonest first' })
-  @ApiOkResponse({ type: CallPageDto })
-  @ApiErrors(400)
-  pending(@Query() query: PageQuery) {
+  @ApiRoute({ operationId: 'listPendingCalls', summary: 'Pending calls, soonest first', answer: { type: CallPageDto }, errors: [400] })
+  pending(@Query() query: PendingQuery) {
     return this.calls.pending(query);
   }
 
   @Get('history')
-  @ApiOperation({ operationId: 'listCallHistory', summary: 'Every call that is not pending, latest change first (updatedAt, then id, descending)' })
-  @ApiOkResponse({ type: CallPageDto })
-  @ApiErrors(400)
+  @ApiRoute({
+    operationId: 'listCallHistory',
+    summary: 'Every call that is not pending, latest change first (updatedAt, then id, descending)',
+    description: 'Filters: ?status=completed,failed (or a group: in-progress, ended, unsuccessful), ?phone= a partial or national-format number.',
+    answer: { type: CallPageDto },
+    errors: [400],
+  })
   history(@Query() query: HistoryQuery) {
     return this.calls.history(query);
   }
 
   @Get('stats')
-  @ApiOperation({ operationId: 'getStats', summary: 'Counts per status and recent dispatch lateness (dashboard overview)' })
-  @ApiOkResponse({ type: StatsDto })
+  @ApiRoute({ operationId: 'getStats', summary: 'Counts per status and recent dispatch lateness (dashboard overview)', answer: { type: StatsDto } })
   stats() {
     return this.calls.stats();
   }
 
   @Get(':id')
-  @ApiOperation({ operationId: 'getCall', summary: 'One call; with ?asOf= the call as it was at that instant' })
-  @ApiOkResponse({ type: CallViewDto })
-  @ApiErrors(400, 404)
+  @ApiRoute({ operationId: 'getCall', summary: 'One call; with ?asOf= the call as it was at that instant', answer: { type: CallViewDto }, errors: [400, 404] })
   get(@Param('id', callId) id: string, @Query() query: CallQuery) {
     return this.calls.get(id, query);
   }
 
   @Get(':id/events')
-  @ApiOperation({ operationId: 'getCallEvents', summary: "The call's event stream, oldest first (audit trail)" })
-  @ApiOkResponse({ type: [StoredEventDto] })
-  @ApiErrors(404)
+  @ApiRoute({ operationId: 'getCallEvents', summary: "The call's event stream, oldest first (audit trail)", answer: { type: [StoredEventDto] }, errors: [404] })
   events(@Param('id', callId) id: string) {
     return this.calls.events(id);
   }
 
   @Patch(':id')
   @Roles('operator')
-  @ApiOperation({ operationId: 'rescheduleCall', summary: 'Reschedule a pending call' })
-  @ApiOkResponse({ type: CallViewDto })
-  @ApiErrors(400, 404, 409)
+  @ApiRoute({ operationId: 'rescheduleCall', summary: 'Reschedule a pending call', answer: { type: CallViewDto }, errors: [400, 404, 409] })
   reschedule(@Param('id', callId) id: string, @Body() dto: RescheduleCallDto, @RequestMeta() meta: EventMetadata) {
     return this.calls.reschedule(id, dto, meta);
   }
@@ -84,9 +82,12 @@ export class CallsController {
   @Post('retry')
   @Roles('operator')
   @HttpCode(200)
-  @ApiOperation({ operationId: 'retryCalls', summary: 'Retry every failed, missed or untracked call that ended in a time range; answers how many' })
-  @ApiOkResponse({ schema: { type: 'object', required: ['count'], properties: { count: { type: 'integer', example: 12 } } } })
-  @ApiErrors(400)
+  @ApiRoute({
+    operationId: 'retryCalls',
+    summary: 'Retry every failed, missed or untracked call that ended in a time range; answers how many',
+    answer: { schema: { type: 'object', required: ['count'], properties: { count: { type: 'integer', example: 12 } } } },
+    errors: [400],
+  })
   retryAll(@Body() dto: BulkRetryDto, @RequestMeta() meta: EventMetadata) {
     return this.calls.retryAll(dto, meta);
   }
@@ -94,9 +95,12 @@ export class CallsController {
   @Post(':id/retry')
   @Roles('operator')
   @HttpCode(200)
-  @ApiOperation({ operationId: 'retryCall', summary: 'A new attempt for a failed, missed or untracked call: now, or at a given time' })
-  @ApiOkResponse({ type: CallViewDto })
-  @ApiErrors(400, 404, 409)
+  @ApiRoute({
+    operationId: 'retryCall',
+    summary: 'A new attempt for a failed, missed or untracked call: now, or at a given time',
+    answer: { type: CallViewDto },
+    errors: [400, 404, 409],
+  })
   // The body may be left out (a new attempt now), as the README's curl and the dashboard do.
   @ApiBody({ type: RetryCallDto, required: false })
   retry(@Param('id', callId) id: string, @Body() dto: RetryCallDto, @RequestMeta() meta: EventMetadata) {
@@ -109,18 +113,19 @@ export class CallsController {
   @Post(':id/dispatch')
   @Roles('operator')
   @HttpCode(202)
-  @ApiOperation({ operationId: 'dispatchCall', summary: 'Dial now: a pending call, or an outcome-unknown call an operator decided to dial anyway' })
-  @ApiAcceptedResponse({ type: CallViewDto })
-  @ApiErrors(404, 409)
+  @ApiRoute({
+    operationId: 'dispatchCall',
+    summary: 'Dial now: a pending call, or an outcome-unknown call an operator decided to dial anyway',
+    answer: { status: 202, type: CallViewDto },
+    errors: [404, 409],
+  })
   dispatch(@Param('id', callId) id: string, @RequestMeta() meta: EventMetadata) {
     return this.calls.dispatchNow(id, meta);
   }
 
   @Delete(':id')
   @Roles('operator')
-  @ApiOperation({ operationId: 'cancelCall', summary: 'Cancel a pending (or outcome-unknown) call' })
-  @ApiOkResponse({ type: CallViewDto })
-  @ApiErrors(400, 404, 409)
+  @ApiRoute({ operationId: 'cancelCall', summary: 'Cancel a pending (or outcome-unknown) call', answer: { type: CallViewDto }, errors: [400, 404, 409] })
   // DELETE usually has no body: the reason is optional, and so is the body.
   @ApiBody({ type: CancelCallDto, required: false })
   cancel(@Param('id', callId) id: string, @Body() dto: CancelCallDto, @RequestMeta() meta: EventMetadata) {

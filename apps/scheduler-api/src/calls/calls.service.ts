@@ -7,6 +7,8 @@ import {
   IdempotencyMismatchError,
   IllegalTransitionError,
   initialState,
+  parseStatusFilter,
+  phoneSearchDigits,
   stateAsOf,
   toCallView,
   type CallCommand,
@@ -16,7 +18,8 @@ import {
 import { CallViewRepository, EventStore, IdempotencyKeyTakenError, toDomainEvent, type EventMetadata, type StoredEvent } from '#persistence';
 import { Clock } from '../common/clock.js';
 import { CallCommandsService } from '../commands/call-commands.service.js';
-import type { CallQuery, HistoryQuery, PageQuery } from './dto/list-calls.query.js';
+import type { CallQuery, HistoryQuery, PendingQuery } from './dto/list-calls.query.js';
+import { HISTORY_STATUSES } from './dto/validators.js';
 import type { BulkRetryDto, RescheduleCallDto, RetryCallDto, ScheduleCallDto } from './dto/schedule-call.dto.js';
 
 const DEFAULT_PAGE = 50;
@@ -39,11 +42,18 @@ export class CallsService {
       scheduledAt: dto.scheduledAt,
       timezone: dto.timezone,
       deadline: dto.deadline,
+      callingWindow: dto.callingWindow,
     };
     if (!idempotencyKey) return this.run(randomUUID(), command, { metadata, isNew: true });
 
     // The deadline joins the hash only when given, so keys recorded before deadlines still match.
-    const fields = [dto.phoneNumber, dto.scheduledAt ?? null, dto.timezone ?? null, ...(dto.deadline ? [dto.deadline] : [])];
+    const fields = [
+      dto.phoneNumber,
+      dto.scheduledAt ?? null,
+      dto.timezone ?? null,
+      ...(dto.deadline ? [dto.deadline] : []),
+      ...(dto.callingWindow === undefined ? [] : [{ callingWindow: dto.callingWindow }]),
+    ];
     const requestHash = createHash('sha256').update(JSON.stringify(fields)).digest('hex');
     const earlier = await this.replayIdempotent(idempotencyKey, requestHash);
     if (earlier) return earlier;
@@ -113,12 +123,16 @@ export class CallsService {
     return events;
   }
 
-  pending(query: PageQuery): Promise<Page<CallView>> {
-    return this.views.pending(query.limit ?? DEFAULT_PAGE, query.cursor);
+  pending(query: PendingQuery): Promise<Page<CallView>> {
+    return this.views.pending(query.limit ?? DEFAULT_PAGE, query.cursor, query.phone === undefined ? undefined : phoneSearchDigits(query.phone));
   }
 
   history(query: HistoryQuery): Promise<Page<CallView>> {
-    return this.views.history(query.limit ?? DEFAULT_PAGE, query.cursor, { status: query.status, phoneNumber: query.phoneNumber });
+    return this.views.history(query.limit ?? DEFAULT_PAGE, query.cursor, {
+      status: query.status === undefined ? undefined : parseStatusFilter(query.status, HISTORY_STATUSES),
+      phoneNumber: query.phoneNumber,
+      phoneDigits: query.phone === undefined ? undefined : phoneSearchDigits(query.phone),
+    });
   }
 
   async stats() {

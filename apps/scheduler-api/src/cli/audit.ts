@@ -3,7 +3,7 @@ import { finished } from 'node:stream/promises';
 import { parseArgs } from 'node:util';
 import { generateCalls } from '#testing';
 import { exportLog, lastPosition, parseAnchor, verifyDatabase, verifyFile, type VerifyReport } from '#persistence/audit';
-import { fmt, openDatabase, peakRssMb, periodicGc, Progress, runCli } from './cli-support.js';
+import { fmt, openDatabase, peakRssMb, periodicGc, Progress, runCommands } from './cli-support.js';
 
 const USAGE = `usage: npm run audit -- <command>
   verify [--file F] [--anchor POSITION:HASH] [--json]
@@ -15,22 +15,7 @@ const USAGE = `usage: npm run audit -- <command>
       fill the database with realistic calls (for tests and benchmarks)
 The database is DATABASE_URL's, as for the service (default sqlite:data/calls.db).`;
 
-runCli(async () => {
-  const args = process.argv.slice(2);
-  const command = args.at(0);
-  const rest = args.slice(1);
-  switch (command) {
-    case 'verify':
-      return verify(rest);
-    case 'export':
-      return exportCommand(rest);
-    case 'generate':
-      return generate(rest);
-    default:
-      process.stderr.write(`${USAGE}\n`);
-      return command === undefined || command === '--help' ? 0 : 2;
-  }
-});
+runCommands(USAGE, { verify, export: exportCommand, generate });
 
 async function verify(args: string[]): Promise<number> {
   const { values } = parseArgs({ args, options: { file: { type: 'string' }, anchor: { type: 'string' }, json: { type: 'boolean' } } });

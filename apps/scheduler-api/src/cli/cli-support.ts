@@ -79,3 +79,20 @@ export function runCli(main: () => Promise<number>): void {
     },
   );
 }
+
+/** A subcommand's body: the arguments after its name in, the exit code out. */
+export type Command = (args: string[]) => Promise<number>;
+
+/**
+ * Runs a CLI of subcommands (`npm run audit -- verify …`): the one named first gets the rest of the
+ * arguments; none, `--help` or an unknown name prints the usage on stderr (exit 0, 0 and 2).
+ */
+export function runCommands(usage: string, commands: Record<string, Command>): void {
+  runCli(async () => {
+    const args = process.argv.slice(2);
+    const name = args.at(0);
+    if (name !== undefined && Object.hasOwn(commands, name)) return commands[name](args.slice(1));
+    process.stderr.write(`${usage}\n`);
+    return name === undefined || name === '--help' ? 0 : 2;
+  });
+}

@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 import { ApiKeyNameTakenError, ApiKeyRepository } from '#persistence';
 import { generateApiKey, hashApiKey, isRole, KEY_NAME_PATTERN, KEY_NAME_RULE, ROLES } from '../auth/api-key.js';
-import { openDatabase, runCli } from './cli-support.js';
+import { openDatabase, runCommands } from './cli-support.js';
 
 const USAGE = `usage: npm run keys -- <command>
   create --name NAME --role ${ROLES.join('|')}
@@ -13,22 +13,7 @@ const USAGE = `usage: npm run keys -- <command>
 The database is DATABASE_URL's, as for the service (default sqlite:data/calls.db).
 Once a key exists, every API request needs one (Authorization: Bearer <key>).`;
 
-runCli(async () => {
-  const args = process.argv.slice(2);
-  const command = args.at(0);
-  const rest = args.slice(1);
-  switch (command) {
-    case 'create':
-      return create(rest);
-    case 'list':
-      return list();
-    case 'revoke':
-      return revoke(rest);
-    default:
-      process.stderr.write(`${USAGE}\n`);
-      return command === undefined || command === '--help' ? 0 : 2;
-  }
-});
+runCommands(USAGE, { create, list, revoke });
 
 async function create(args: string[]): Promise<number> {
   const { values } = parseArgs({ args, options: { name: { type: 'string' }, role: { type: 'string' } } });

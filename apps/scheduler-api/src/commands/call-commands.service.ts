@@ -48,6 +48,7 @@ export class CallCommandsService implements OnApplicationShutdown {
       retryBaseMs: config.retryBaseMs,
       retryMaxMs: config.retryMaxMs,
       idempotentProvider: config.callApiIdempotent,
+      defaultCallingWindow: config.callingWindow,
     };
   }
 

@@ -16,6 +16,9 @@ const DOMAIN_STATUS: Record<DomainErrorCode, number> = {
   [DomainErrorCode.InvalidTimezone]: HttpStatus.BAD_REQUEST,
   [DomainErrorCode.InvalidAsOf]: HttpStatus.BAD_REQUEST,
   [DomainErrorCode.InvalidCursor]: HttpStatus.BAD_REQUEST,
+  [DomainErrorCode.InvalidCallingWindow]: HttpStatus.BAD_REQUEST,
+  [DomainErrorCode.InvalidFilter]: HttpStatus.BAD_REQUEST,
+  [DomainErrorCode.OutsideCallingWindow]: HttpStatus.CONFLICT,
 };
 
 // Long enough for a restarting database or a pool to recover, short enough that clients notice when it has.
@@ -76,7 +79,9 @@ export function toErrorBody(exception: unknown, request?: { id?: unknown; header
   {
     if (exception instanceof DomainError) {
       const statusCode = DOMAIN_STATUS[exception.code];
-      const fields = exception.field ? { [exception.field]: [exception.message] } : undefined;
+      // An error about two inputs together (an offset that contradicts the zone) names both.
+      const named = exception.field ? [exception.field, ...exception.otherFields] : [];
+      const fields = named.length > 0 ? Object.fromEntries(named.map((f) => [f, [exception.message]])) : undefined;
       return { statusCode, error: reason(statusCode), message: exception.message, code: exception.code, fields };
     }
     if (exception instanceof DatabaseUnavailableError) {

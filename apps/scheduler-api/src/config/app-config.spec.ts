@@ -28,6 +28,7 @@ describe('loadConfig', () => {
       callApiProbeMs: 1000,
       callApiProbeMaxMs: 10_000,
       misfireGraceMs: 15 * 60_000,
+      callingWindow: null,
       retryBaseMs: 1000,
       retryMaxMs: 60_000,
       followIntervalMs: 1000,
@@ -204,5 +205,11 @@ describe('parseDuration', () => {
 
   it.each(['', 'soon', '-5m', '15 minutes', '1e3', 'm', '5d', '1,5s', 'Infinity'])('refuses %j', (raw) => {
     expect(parseDuration(raw)).toBeNull();
+  });
+
+  it('reads CALLING_WINDOW (unset or "any" = any time) and names it when it is not a window', () => {
+    expect(loadConfig({ CALLING_WINDOW: ' Mon-Sat  08:00-21:00 ' }).callingWindow).toBe('Mon-Sat 08:00-21:00');
+    expect(loadConfig({ CALLING_WINDOW: 'any' }).callingWindow).toBeNull();
+    expect(() => loadConfig({ CALLING_WINDOW: 'after lunch' })).toThrow(/CALLING_WINDOW .*"after lunch"/);
   });
 });

@@ -1,3 +1,4 @@
+import { parseCallingWindow } from '#domain';
 import { DEFAULT_DATABASE_URL, parseDatabaseUrl } from '#persistence';
 
 /** Configuration read once from the environment at start-up; see README for the table. */
@@ -17,6 +18,8 @@ export interface AppConfig {
   callApiProbeMs: number;
   callApiProbeMaxMs: number;
   misfireGraceMs: number;
+  // CALLING_WINDOW: when calls without their own window may ring, in the callee's zone (null = any time).
+  callingWindow: string | null;
   retryBaseMs: number;
   retryMaxMs: number;
   followIntervalMs: number;
@@ -110,6 +113,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     callApiProbeMs: int('CALL_API_PROBE_MS', 1000, 10),
     callApiProbeMaxMs: int('CALL_API_PROBE_MAX_MS', 10_000, 10),
     misfireGraceMs: duration('MISFIRE_GRACE', 15 * 60_000),
+    callingWindow: callingWindow(env.CALLING_WINDOW, errors),
     retryBaseMs: int('RETRY_BASE_MS', 1000, 1),
     retryMaxMs: int('RETRY_MAX_MS', 60_000, 1),
     followIntervalMs: int('FOLLOW_INTERVAL_MS', 1000, 10),
@@ -160,4 +164,15 @@ export function parseDuration(raw: string): number | null {
   if (!match) return null;
   const factor = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[((match[2] as string | undefined) ?? 'ms').toLowerCase() as 'ms'];
   return Math.round(Number(match[1]) * factor);
+}
+
+/** CALLING_WINDOW: unset (or "any") = any time; otherwise a window parseCallingWindow reads. */
+function callingWindow(raw: string | undefined, errors: string[]): string | null {
+  if (raw === undefined || raw.trim() === '') return null;
+  try {
+    return parseCallingWindow(raw, 'CALLING_WINDOW')?.text ?? null;
+  } catch (error) {
+    errors.push(`${(error as Error).message} (got "${raw}")`);
+    return null;
+  }
 }

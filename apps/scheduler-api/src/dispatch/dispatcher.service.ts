@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
 import { hostname } from 'node:os';
 import { Subject, type Subscription } from 'rxjs';
-import { ConcurrencyError, effectiveDeadline, IllegalTransitionError, type CallView } from '#domain';
+import { callingWindowClosed, ConcurrencyError, effectiveDeadline, IllegalTransitionError, type CallView } from '#domain';
 import { CallViewRepository, Database, EventStore, type EventMetadata } from '#persistence';
 import { CallCommandsService } from '../commands/call-commands.service.js';
 import { Clock } from '../common/clock.js';
@@ -152,8 +152,9 @@ export class DispatcherService implements OnApplicationBootstrap, BeforeApplicat
       const due = (await this.views.due(now, free + this.claiming.size)).filter((c) => !this.inFlight.has(c.id)).slice(0, free);
       for (const call of due) {
         if (this.isStopping()) return;
-        // A call past its deadline is recorded missed: no dial, so no circuit trial and no rate token.
-        if (!this.isMisfire(call, now)) {
+        // A call past its deadline is recorded missed, one outside its calling window deferred to the
+        // next opening: no dial, so no circuit trial and no rate token.
+        if (!this.isMisfire(call, now) && !callingWindowClosed(call, now)) {
           if (!this.circuit.acquire()) return; // open, paused, or its one trial dial is out
           await this.limiter.take();
         }

@@ -1,5 +1,6 @@
 import { Controller, Get, Header, Inject } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { ApiProduces, ApiTags } from '@nestjs/swagger';
+import { ApiRoute } from '../common/api-route.decorator.js';
 import { MetricsService } from './metrics.service.js';
 
 @ApiTags('health')
@@ -9,12 +10,15 @@ export class MetricsController {
   constructor(@Inject(MetricsService) private readonly metrics: MetricsService) {}
 
   @Get()
-  @ApiOperation({ operationId: 'getMetrics', summary: 'Prometheus metrics: events by type, dispatch lateness, dials in flight, calls by status' })
-  @ApiProduces('text/plain')
-  @ApiOkResponse({
-    description: 'the Prometheus text exposition format',
-    content: { 'text/plain': { schema: { type: 'string' }, example: '# TYPE call_api_up gauge\ncall_api_up 1\n' } },
+  @ApiRoute({
+    operationId: 'getMetrics',
+    summary: 'Prometheus metrics: events by type, dispatch lateness, dials in flight, calls by status',
+    answer: {
+      description: 'the Prometheus text exposition format',
+      content: { 'text/plain': { schema: { type: 'string' }, example: '# TYPE call_api_up gauge\ncall_api_up 1\n' } },
+    },
   })
+  @ApiProduces('text/plain')
   @Header('Content-Type', 'text/plain; version=0.0.4')
   scrape(): Promise<string> {
     return this.metrics.registry.metrics();

@@ -41,30 +41,22 @@ export class MetricsService implements OnModuleInit, OnModuleDestroy {
     @Inject(RequestAuthenticator) private readonly authenticator: RequestAuthenticator,
   ) {
     collectDefaultMetrics({ register: this.registry });
-    new Gauge({
-      name: 'call_dials_in_flight',
-      help: 'Dials waiting for the Call API',
-      registers: [this.registry],
-      collect() {
-        this.set(dispatcher.inFlightCount);
-      },
-    });
-    new Gauge({
-      name: 'calls_followed',
-      help: 'Live calls whose status is being polled',
-      registers: [this.registry],
-      collect() {
-        this.set(follower.followingCount);
-      },
-    });
-    new Gauge({
-      name: 'call_api_up',
-      help: 'The Call API circuit: 1 closed (dialling), 0 open or half-open',
-      registers: [this.registry],
-      collect() {
-        this.set(circuit.status().up ? 1 : 0);
-      },
-    });
+    // Read when Prometheus scrapes: the services hold the live figures.
+    const gauges: [name: string, help: string, read: () => number][] = [
+      ['call_dials_in_flight', 'Dials waiting for the Call API', () => dispatcher.inFlightCount],
+      ['calls_followed', 'Live calls whose status is being polled', () => follower.followingCount],
+      ['call_api_up', 'The Call API circuit: 1 closed (dialling), 0 open or half-open', () => (circuit.status().up ? 1 : 0)],
+    ];
+    for (const [name, help, read] of gauges) {
+      new Gauge({
+        name,
+        help,
+        registers: [this.registry],
+        collect() {
+          this.set(read());
+        },
+      });
+    }
     new Gauge({
       name: 'calls_by_status',
       help: 'Calls in the projection, by status',

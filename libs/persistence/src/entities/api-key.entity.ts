@@ -1,4 +1,5 @@
-import { Column, Entity, PrimaryColumn } from 'typeorm';
+import { Entity, PrimaryColumn } from 'typeorm';
+import { InstantColumn, VarcharColumn } from './columns.js';
 
 /**
  * An API key: who (name), what they may do (role), and only a hash of the secret. A revoked key
@@ -10,18 +11,18 @@ export class ApiKeyEntity {
   @PrimaryColumn({ type: 'varchar', length: 36 })
   id!: string;
 
-  @Column({ type: 'varchar', length: 64 })
+  @VarcharColumn(64)
   name!: string;
 
-  @Column({ type: 'varchar', length: 16 })
+  @VarcharColumn(16)
   role!: string;
 
-  @Column({ name: 'key_hash', type: 'varchar', length: 64 })
+  @VarcharColumn(64, { name: 'key_hash' })
   keyHash!: string;
 
-  @Column({ name: 'created_at', type: 'varchar', length: 32 })
+  @InstantColumn({ name: 'created_at' })
   createdAt!: string;
 
-  @Column({ name: 'revoked_at', type: 'varchar', length: 32, nullable: true })
+  @InstantColumn({ name: 'revoked_at', nullable: true })
   revokedAt!: string | null;
 }

@@ -1,4 +1,5 @@
 import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
+import { InstantColumn, VarcharColumn } from './columns.js';
 import { integerColumn } from '../integer-column.js';
 
 /**
@@ -14,25 +15,31 @@ export class CallViewEntity {
   @PrimaryColumn({ type: 'varchar', length: 64 })
   id!: string;
 
-  @Column({ name: 'phone_number', type: 'varchar', length: 20 })
+  @VarcharColumn(20, { name: 'phone_number' })
   phoneNumber!: string;
 
-  @Column({ name: 'scheduled_at', type: 'varchar', length: 32 })
+  @InstantColumn({ name: 'scheduled_at' })
   scheduledAt!: string;
 
-  @Column({ type: 'varchar', length: 64, nullable: true })
+  @VarcharColumn(64, { nullable: true })
   timezone!: string | null;
 
-  @Column({ type: 'varchar', length: 20 })
+  @VarcharColumn(200, { name: 'calling_window', nullable: true })
+  callingWindow!: string | null;
+
+  @InstantColumn({ name: 'window_opens_at', nullable: true })
+  windowOpensAt!: string | null;
+
+  @VarcharColumn(20)
   status!: string;
 
   @Column({ type: 'integer' })
   attempts!: number;
 
-  @Column({ name: 'provider_call_id', type: 'varchar', length: 128, nullable: true })
+  @VarcharColumn(128, { name: 'provider_call_id', nullable: true })
   providerCallId!: string | null;
 
-  @Column({ name: 'provider_status', type: 'varchar', length: 64, nullable: true })
+  @VarcharColumn(64, { name: 'provider_status', nullable: true })
   providerStatus!: string | null;
 
   @Column({ name: 'last_error', type: 'text', nullable: true })
@@ -45,22 +52,25 @@ export class CallViewEntity {
   @Column({ type: 'integer', nullable: true })
   duration!: number | null;
 
-  @Column({ name: 'due_at', type: 'varchar', length: 32, nullable: true })
+  @InstantColumn({ name: 'connected_at', nullable: true })
+  connectedAt!: string | null;
+
+  @InstantColumn({ name: 'due_at', nullable: true })
   dueAt!: string | null;
 
-  @Column({ type: 'varchar', length: 32, nullable: true })
+  @InstantColumn({ nullable: true })
   deadline!: string | null;
 
-  @Column({ name: 'created_at', type: 'varchar', length: 32 })
+  @InstantColumn({ name: 'created_at' })
   createdAt!: string;
 
-  @Column({ name: 'updated_at', type: 'varchar', length: 32 })
+  @InstantColumn({ name: 'updated_at' })
   updatedAt!: string;
 
-  @Column({ name: 'dispatched_at', type: 'varchar', length: 32, nullable: true })
+  @InstantColumn({ name: 'dispatched_at', nullable: true })
   dispatchedAt!: string | null;
 
-  @Column({ name: 'ended_at', type: 'varchar', length: 32, nullable: true })
+  @InstantColumn({ name: 'ended_at', nullable: true })
   endedAt!: string | null;
 
   @Column({ type: 'integer' })

@@ -1,4 +1,5 @@
-import { Column, Entity, PrimaryColumn } from 'typeorm';
+import { Entity, PrimaryColumn } from 'typeorm';
+import { InstantColumn, VarcharColumn } from './columns.js';
 
 /** POST /api/calls Idempotency-Key → the call it created, written in the same transaction. */
 @Entity({ name: 'idempotency_keys' })
@@ -6,13 +7,13 @@ export class IdempotencyKeyEntity {
   @PrimaryColumn({ type: 'varchar', length: 255 })
   key!: string;
 
-  @Column({ name: 'call_id', type: 'varchar', length: 64 })
+  @VarcharColumn(64, { name: 'call_id' })
   callId!: string;
 
   // A hash of the request body: the same key with another body is a client bug, not a repeat.
-  @Column({ name: 'request_hash', type: 'varchar', length: 64 })
+  @VarcharColumn(64, { name: 'request_hash' })
   requestHash!: string;
 
-  @Column({ name: 'created_at', type: 'varchar', length: 32 })
+  @InstantColumn({ name: 'created_at' })
   createdAt!: string;
 }

@@ -1,6 +1,5 @@
 import { Table, type MigrationInterface, type QueryRunner } from 'typeorm';
-
-const iso = (name: string, nullable = false) => ({ name, type: 'varchar', length: '32', isNullable: nullable });
+import { instant, varchar } from './columns.js';
 
 /**
  * API keys (name, role, SHA-256 of the key). One live key per name: a partial unique index
@@ -14,12 +13,12 @@ export class ApiKeys1764700000000 implements MigrationInterface {
       new Table({
         name: 'api_keys',
         columns: [
-          { name: 'id', type: 'varchar', length: '36', isPrimary: true },
-          { name: 'name', type: 'varchar', length: '64' },
-          { name: 'role', type: 'varchar', length: '16' },
-          { name: 'key_hash', type: 'varchar', length: '64' },
-          iso('created_at'),
-          iso('revoked_at', true),
+          varchar('id', 36, { isPrimary: true }),
+          varchar('name', 64),
+          varchar('role', 16),
+          varchar('key_hash', 64),
+          instant('created_at'),
+          instant('revoked_at', true),
         ],
         indices: [
           { name: 'uq_api_keys_hash', columnNames: ['key_hash'], isUnique: true },

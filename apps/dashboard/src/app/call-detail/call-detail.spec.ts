@@ -167,7 +167,7 @@ describe('Call detail page', () => {
     await settle(fixture);
     button('Yes, retry').click();
     const req = http.expectOne('/api/calls/c1/retry');
-    expect(req.request.body).toEqual({ at: '2030-06-01T09:30:00+00:00' });
+    expect(req.request.body).toEqual({ at: '2030-06-01T09:30:00.000Z' });
     req.flush({ statusCode: 409, error: 'Conflict', message: 'call c1 is pending' }, { status: 409, statusText: 'Conflict' });
     await settle(fixture);
     expect(el.querySelector('[role=alert]')?.textContent).toContain('call c1 is pending');

@@ -1,11 +1,14 @@
+import { windowWait } from '../shared/callee-time';
 import { ChangeDetectionStrategy, Component, computed, effect, inject, input, signal, untracked } from '@angular/core';
 import { RouterLink } from '@angular/router';
 import type { CallView } from '@call-scheduler/domain/call-view';
 import { toApiProblem } from '../shared/api-error';
 import { canRetry, deadlineOf } from '../shared/call-actions.service';
+import { ChoiceRow, type Choice } from '../shared/choice-row';
 import { ConfirmButton } from '../shared/confirm-button';
 import { LocalTimePipe } from '../shared/local-time.pipe';
 import { StatusChip } from '../shared/status-chip';
+import { SummaryItem } from '../shared/summary-item';
 import { USER_TIME_ZONE, formatInstant, formatMs, instantToWallTime, wallTimeToIso } from '../shared/time';
 import { CallDetailService } from './call-detail.service';
 import { actorOf, describeEvent } from './event-description';
@@ -13,7 +16,7 @@ import { actorOf, describeEvent } from './event-description';
 /** One call: its current view and the audit timeline of every event, live. */
 @Component({
   selector: 'app-call-detail',
-  imports: [RouterLink, LocalTimePipe, StatusChip, ConfirmButton],
+  imports: [RouterLink, LocalTimePipe, StatusChip, ConfirmButton, ChoiceRow, SummaryItem],
   changeDetection: ChangeDetectionStrategy.OnPush,
   templateUrl: './call-detail.html',
 })
@@ -24,6 +27,8 @@ export class CallDetail {
   protected readonly detail = inject(CallDetailService);
   protected readonly zone = inject(USER_TIME_ZONE);
   protected readonly inZone = (iso: string, zone: string) => formatInstant(iso, zone);
+  protected readonly utc = (iso: string) => `${new Date(iso).toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+  protected readonly wait = windowWait;
   protected readonly busy = signal(false);
   protected readonly actionError = signal<string | null>(null);
   protected readonly actionDone = signal<string | null>(null);
@@ -50,6 +55,10 @@ export class CallDetail {
 
   // Retry: now, or at a wall-clock date and time in the user's zone.
   protected readonly retryWhen = signal<'now' | 'later'>('now');
+  protected readonly retryChoices: readonly Choice<'now' | 'later'>[] = [
+    { value: 'now', label: 'Now' },
+    { value: 'later', label: 'At a date and time' },
+  ];
   protected readonly retryDate = signal('');
   protected readonly retryTime = signal('');
   private readonly retryAt = computed(() => (this.retryWhen() === 'later' ? wallTimeToIso(this.retryDate(), this.retryTime(), this.zone) : null));

@@ -46,7 +46,6 @@ export function describeRetried(count: number): string {
           tone="primary"
           [question]="question()"
           confirmLabel="Yes, retry them"
-          keepLabel="Back"
           [disabled]="busy() || !sinceIso()"
           (confirmed)="retry()"
         />

@@ -29,11 +29,11 @@ describe('HistoryService', () => {
 
   afterEach(() => http.verify());
 
-  it('sends the status and the number typed, reduced to E.164 characters', async () => {
-    const loading = service.load({ status: 'busy', phoneNumber: ' +1 (415) 555-0100 ' });
+  it('sends the statuses and the number typed as a search', async () => {
+    const loading = service.load({ status: 'busy,failed', phoneNumber: ' (415) 555-0100 ' });
     const req = http.expectOne((r) => r.url === '/api/calls/history');
-    expect(req.request.params.get('status')).toBe('busy');
-    expect(req.request.params.get('phoneNumber')).toBe('+14155550100');
+    expect(req.request.params.get('status')).toBe('busy,failed');
+    expect(req.request.params.get('phone')).toBe('(415) 555-0100');
     expect(req.request.params.get('limit')).toBe('50');
     req.flush({ items: [], nextCursor: null });
     await loading;
@@ -78,10 +78,15 @@ describe('HistoryService', () => {
     expect(service.items().map((c) => c.id)).toEqual(['f']);
   });
 
-  it('matches the API: exact number, never pending', () => {
+  it('matches the API: partial or national number, statuses and groups, never pending', () => {
     const call = done('a', 1, { phoneNumber: '+14155550100' });
     expect(matchesFilter(call, { status: null, phoneNumber: '+1 415 555 0100' })).toBe(true);
-    expect(matchesFilter(call, { status: null, phoneNumber: '+1415' })).toBe(false);
+    expect(matchesFilter(call, { status: null, phoneNumber: '+1415' })).toBe(true);
+    expect(matchesFilter(call, { status: null, phoneNumber: '(415) 555-01' })).toBe(true);
+    expect(matchesFilter(call, { status: null, phoneNumber: '999' })).toBe(false);
+    expect(matchesFilter(call, { status: 'failed,completed', phoneNumber: '' })).toBe(true);
+    expect(matchesFilter(call, { status: 'in-progress', phoneNumber: '' })).toBe(false);
+    expect(matchesFilter({ ...call, status: 'ringing' }, { status: 'in-progress', phoneNumber: '' })).toBe(true);
     expect(matchesFilter({ ...call, status: 'pending' }, { status: null, phoneNumber: '' })).toBe(false);
   });
 });

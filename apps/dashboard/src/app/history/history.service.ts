@@ -1,12 +1,15 @@
 import { Injectable, signal } from '@angular/core';
 import type { CallView } from '@call-scheduler/domain/call-view';
-import type { CallStatus } from '@call-scheduler/domain/call-status';
+import { CALL_STATUSES } from '@call-scheduler/domain/call-status';
+import { parseStatusFilter, phoneSearchDigits } from '@call-scheduler/domain/call-filters';
 import { LiveKeysetList } from '../shared/live-keyset-list';
 
 export const HISTORY_PAGE_SIZE = 50;
 
 export interface HistoryFilter {
-  status: CallStatus | null;
+  // The API's ?status=: statuses and groups, comma-separated ("completed,failed", "in-progress").
+  status: string | null;
+  // A whole or partial number, international or national format (?phone=).
   phoneNumber: string;
 }
 
@@ -15,12 +18,17 @@ export function normaliseSearch(text: string): string {
   return text.replace(/[^\d+]/g, '');
 }
 
-/** The API's history filter, applied to a live change: not pending, the status, the exact number. */
+/** The API's history filter (the same domain rules), applied to a live change: not pending, the statuses, the number search. */
 export function matchesFilter(call: CallView, filter: HistoryFilter): boolean {
   if (call.status === 'pending') return false;
-  if (filter.status && call.status !== filter.status) return false;
-  const number = normaliseSearch(filter.phoneNumber);
-  return !number || call.phoneNumber === number;
+  try {
+    if (filter.status && !parseStatusFilter(filter.status, CALL_STATUSES).includes(call.status)) return false;
+    const number = filter.phoneNumber.trim();
+    return !number || phoneSearchDigits(number).some((digits) => call.phoneNumber.includes(digits));
+  } catch {
+    // A filter the API refuses lists nothing; the page shows the API's message.
+    return false;
+  }
 }
 
 // The API's order: latest change first, then id descending. A call that changes (cancelled,
@@ -40,7 +48,7 @@ export class HistoryService {
     belongs: (call) => matchesFilter(call, this.filterSignal()),
     params: () => {
       const { status, phoneNumber } = this.filterSignal();
-      return { ...(status ? { status } : {}), ...(phoneNumber ? { phoneNumber: normaliseSearch(phoneNumber) } : {}) };
+      return { ...(status ? { status } : {}), ...(phoneNumber ? { phone: phoneNumber } : {}) };
     },
   });
 

@@ -1,25 +1,35 @@
 import { ChangeDetectionStrategy, Component, DestroyRef, computed, effect, inject, input, signal, untracked } from '@angular/core';
 import { Router, RouterLink } from '@angular/router';
 import { CALL_STATUSES, type CallStatus } from '@call-scheduler/domain/call-status';
+import { STATUS_GROUPS, parseStatusFilter, type StatusGroup } from '@call-scheduler/domain/call-filters';
+import { CalleeTime } from '../shared/callee-time';
 import { problemSummary, withFieldLabel } from '../shared/api-error';
 import { LocalTimePipe } from '../shared/local-time.pipe';
 import { StatusChip, statusLabel } from '../shared/status-chip';
 import { USER_TIME_ZONE } from '../shared/time';
 import { BulkRetry } from './bulk-retry';
 import { ListPager } from '../shared/list-pager';
-import { HistoryService, normaliseSearch } from './history.service';
+import { ColumnHeads } from '../shared/column-heads';
+import { HistoryService } from './history.service';
 
 const SEARCH_DEBOUNCE_MS = 300;
 export const HISTORY_STATUSES = CALL_STATUSES.filter((s) => s !== 'pending');
 
-function asStatus(value: string | undefined): CallStatus | null {
-  return HISTORY_STATUSES.find((s) => s === value) ?? null;
+/** The statuses a ?status= filter names (groups expanded); none for no filter or one the API would refuse. */
+function statusesOf(filter: string | null | undefined): CallStatus[] {
+  try {
+    return filter ? parseStatusFilter(filter, HISTORY_STATUSES) : [];
+  } catch {
+    return [];
+  }
 }
+
+const GROUP_LABELS: Record<StatusGroup, string> = { 'in-progress': 'In progress', ended: 'Ended', unsuccessful: 'Unsuccessful' };
 
 /** History, filtered by `?status=` and `?q=` in the URL, so a filtered view can be bookmarked and shared. */
 @Component({
   selector: 'app-history',
-  imports: [RouterLink, LocalTimePipe, StatusChip, BulkRetry, ListPager],
+  imports: [RouterLink, LocalTimePipe, StatusChip, BulkRetry, ListPager, ColumnHeads, CalleeTime],
   changeDetection: ChangeDetectionStrategy.OnPush,
   templateUrl: './history.html',
 })
@@ -32,27 +42,21 @@ export class CallHistory {
   protected readonly zone = inject(USER_TIME_ZONE);
   private readonly router = inject(Router);
   protected readonly statuses = HISTORY_STATUSES;
+  protected readonly groups = (Object.keys(STATUS_GROUPS) as StatusGroup[]).map((name) => ({ name, label: GROUP_LABELS[name] }));
+  protected readonly selected = computed(() => new Set(statusesOf(this.history.filter().status)));
   protected readonly label = statusLabel;
   protected readonly searchText = signal('');
   private searchTimer: ReturnType<typeof setTimeout> | undefined;
 
   // The API's 400 names the query parameter: its message goes beside the search field.
-  protected readonly phoneErrors = computed(() =>
-    (this.history.problem()?.fields['phoneNumber'] ?? []).map((m) => withFieldLabel(m, 'phoneNumber', 'Phone number')),
-  );
+  protected readonly phoneErrors = computed(() => (this.history.problem()?.fields['phone'] ?? []).map((m) => withFieldLabel(m, 'phone', 'Phone number')));
   protected readonly pageError = computed(() => {
     const problem = this.history.problem();
-    return problem ? problemSummary(problem, ['phoneNumber']) : null;
+    return problem ? problemSummary(problem, ['phone']) : null;
   });
-  /** "4155550150": ten digits and no +, most likely a US number typed without its country code. */
-  protected readonly countryCodeHint = computed(() => {
-    const typed = normaliseSearch(this.history.filter().phoneNumber);
-    return this.phoneErrors().length > 0 && /^\d{10}$/.test(typed) ? `Add the country code: for a US or Canadian number, +1${typed}.` : null;
-  });
-
   constructor() {
     effect(() => {
-      const status = asStatus(this.status());
+      const status = this.status() || null;
       const phoneNumber = this.q() ?? '';
       untracked(() => {
         if (document.activeElement?.id !== 'history-search') this.searchText.set(phoneNumber);
@@ -62,9 +66,16 @@ export class CallHistory {
     inject(DestroyRef).onDestroy(() => clearTimeout(this.searchTimer));
   }
 
-  protected onStatus(event: Event): void {
-    const value = (event.target as HTMLSelectElement).value;
-    this.navigate({ status: value || null });
+  /** A status ticked or unticked: the URL (and so the API) gets the ticked ones, comma-separated. */
+  protected onStatus(status: CallStatus, event: Event): void {
+    const checked = (event.target as HTMLInputElement).checked;
+    const next = HISTORY_STATUSES.filter((s) => (s === status ? checked : this.selected().has(s)));
+    this.navigate({ status: next.length ? next.join(',') : null });
+  }
+
+  /** A group (in-progress, ended, unsuccessful): its name goes to the API, which expands it. */
+  protected onGroup(group: StatusGroup): void {
+    this.navigate({ status: group });
   }
 
   protected onSearch(event: Event): void {

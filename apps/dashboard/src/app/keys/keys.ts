@@ -1,5 +1,6 @@
 import { ChangeDetectionStrategy, Component, inject, signal } from '@angular/core';
 import type { ApiProblem } from '../shared/api-error';
+import { ColumnHeads } from '../shared/column-heads';
 import { ConfirmButton } from '../shared/confirm-button';
 import { LocalTimePipe } from '../shared/local-time.pipe';
 import { KeysService, ROLES, type IssuedKey, type Role } from './keys.service';
@@ -7,7 +8,7 @@ import { KeysService, ROLES, type IssuedKey, type Role } from './keys.service';
 /** Admins: who holds a key, issue one (shown once), revoke one. */
 @Component({
   selector: 'app-keys',
-  imports: [ConfirmButton, LocalTimePipe],
+  imports: [ConfirmButton, LocalTimePipe, ColumnHeads],
   changeDetection: ChangeDetectionStrategy.OnPush,
   templateUrl: './keys.html',
 })

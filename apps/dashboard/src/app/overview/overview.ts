@@ -1,5 +1,6 @@
 import { ChangeDetectionStrategy, Component, type OnInit, inject } from '@angular/core';
 import { RouterLink } from '@angular/router';
+import { ColumnHeads } from '../shared/column-heads';
 import { LocalTimePipe } from '../shared/local-time.pipe';
 import { StatusChip } from '../shared/status-chip';
 import { formatMs } from '../shared/time';
@@ -8,7 +9,7 @@ import { OverviewService } from './overview.service';
 
 @Component({
   selector: 'app-overview',
-  imports: [RouterLink, StatusChip, LatenessChart, LocalTimePipe],
+  imports: [RouterLink, StatusChip, LatenessChart, LocalTimePipe, ColumnHeads],
   changeDetection: ChangeDetectionStrategy.OnPush,
   templateUrl: './overview.html',
 })

@@ -3,6 +3,7 @@ import { RouterLink } from '@angular/router';
 import type { CallView } from '@call-scheduler/domain/call-view';
 import { toApiProblem, withFieldLabel } from '../shared/api-error';
 import { ClockService } from '../shared/clock.service';
+import { CalleeTime, windowWait } from '../shared/callee-time';
 import { ConfirmButton } from '../shared/confirm-button';
 import { LocalTimePipe } from '../shared/local-time.pipe';
 import { USER_TIME_ZONE, formatCountdown, instantToWallTime, wallTimeToIso } from '../shared/time';
@@ -13,12 +14,13 @@ import { PendingService, dueAt } from './pending.service';
   // A table row must stay a <tr> for the table's layout and semantics, so this component is an attribute on one.
   // eslint-disable-next-line @angular-eslint/component-selector
   selector: 'tr[appPendingRow]',
-  imports: [RouterLink, LocalTimePipe, ConfirmButton],
+  imports: [RouterLink, LocalTimePipe, ConfirmButton, CalleeTime],
   changeDetection: ChangeDetectionStrategy.OnPush,
   host: { '[attr.data-call-id]': 'call().id', class: 'pending-row' },
   templateUrl: './pending-row.html',
 })
 export class PendingRow {
+  protected readonly windowWait = computed(() => windowWait(this.call()));
   readonly call = input.required<CallView>({ alias: 'appPendingRow' });
 
   private readonly service = inject(PendingService);

@@ -112,7 +112,7 @@ describe('PendingService', () => {
     const rescheduling = service.reschedule('a', '2030-01-01T11:00:00+01:00');
     const patch = http.expectOne('/api/calls/a');
     expect(patch.request.method).toBe('PATCH');
-    expect(patch.request.body).toEqual({ scheduledAt: '2030-01-01T11:00:00+01:00' });
+    expect(patch.request.body).toEqual({ scheduledAt: '2030-01-01T10:00:00.000Z' });
     patch.flush(pending('a', 0, { version: 2 }));
     await rescheduling;
 

@@ -83,7 +83,7 @@ describe('Pending page', () => {
     button(rows(el)[0], 'Save').click();
     const req = http.expectOne('/api/calls/a');
     expect(req.request.method).toBe('PATCH');
-    expect(req.request.body).toEqual({ scheduledAt: '2030-07-01T08:15:00+02:00' });
+    expect(req.request.body).toEqual({ scheduledAt: '2030-07-01T06:15:00.000Z' });
     req.flush(makeCall({ id: 'a', scheduledAt: '2030-07-01T06:15:00.000Z', nextAttemptAt: '2030-07-01T06:15:00.000Z', version: 2 }));
     await settle(fixture);
     expect(rows(el)[0].querySelector('time')?.getAttribute('datetime')).toBe('2030-07-01T06:15:00.000Z');

@@ -2,12 +2,13 @@ import { ChangeDetectionStrategy, Component, type OnInit, inject } from '@angula
 import { RouterLink } from '@angular/router';
 import { USER_TIME_ZONE } from '../shared/time';
 import { ListPager } from '../shared/list-pager';
+import { ColumnHeads } from '../shared/column-heads';
 import { PendingRow } from './pending-row';
 import { PendingService } from './pending.service';
 
 @Component({
   selector: 'app-pending',
-  imports: [RouterLink, PendingRow, ListPager],
+  imports: [RouterLink, PendingRow, ListPager, ColumnHeads],
   changeDetection: ChangeDetectionStrategy.OnPush,
   template: `
     <div class="page-header">
@@ -27,15 +28,7 @@ import { PendingService } from './pending.service';
         <caption class="visually-hidden">
           Pending calls, soonest first
         </caption>
-        <thead>
-          <tr>
-            <th scope="col">Phone number</th>
-            <th scope="col">Due</th>
-            <th scope="col">Countdown</th>
-            <th scope="col">Attempts</th>
-            <th scope="col"><span class="visually-hidden">Actions</span></th>
-          </tr>
-        </thead>
+        <thead [appColumnHeads]="['Phone number', 'Due', 'Countdown', 'Attempts']" actions></thead>
         <tbody>
           @for (call of pending.items(); track call.id) {
             <tr [appPendingRow]="call"></tr>

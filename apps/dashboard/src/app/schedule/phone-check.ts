@@ -1,6 +1,7 @@
 import { parsePhoneNumberFromString } from 'libphonenumber-js';
 
-export type PhoneCheck = { valid: true; e164: string } | { valid: false; error: string };
+// `country`: ISO 3166 code of the number's country (none for non-geographic numbers).
+export type PhoneCheck = { valid: true; e164: string; country?: string } | { valid: false; error: string };
 
 /** The API's rule, checked as the user types: international form with a +, valid for its country. */
 export function checkPhone(raw: string): PhoneCheck {
@@ -13,5 +14,5 @@ export function checkPhone(raw: string): PhoneCheck {
   if (!parsed?.isValid()) {
     return { valid: false, error: `${value} is not a valid phone number (E.164, e.g. +14155550123).` };
   }
-  return { valid: true, e164: parsed.number };
+  return { valid: true, e164: parsed.number, ...(parsed.country ? { country: parsed.country } : {}) };
 }

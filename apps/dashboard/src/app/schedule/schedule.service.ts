@@ -5,9 +5,11 @@ import type { CallView } from '@call-scheduler/domain/call-view';
 
 export interface ScheduleRequest {
   phoneNumber: string;
-  /** ISO-8601 with offset; omitted = call now. */
+  /** ISO-8601 with offset, or a local date-time in `timezone`; omitted = call now. */
   scheduledAt?: string;
   timezone?: string;
+  /** "Mon-Sat 08:00-21:00", "any"; omitted = the server's CALLING_WINDOW. */
+  callingWindow?: string;
 }
 
 function newKey(): string {

@@ -2,8 +2,10 @@ import { ChangeDetectionStrategy, Component, type ElementRef, computed, inject, 
 import { RouterLink } from '@angular/router';
 import type { CallView } from '@call-scheduler/domain/call-view';
 import { toApiProblem, withFieldLabel } from '../shared/api-error';
+import { ChoiceRow, type Choice } from '../shared/choice-row';
 import { LocalTimePipe } from '../shared/local-time.pipe';
-import { USER_TIME_ZONE, describeZone, instantToWallTime, wallTimeToIso } from '../shared/time';
+import { allTimeZones, zonesForCountry } from '../shared/country-zones';
+import { USER_TIME_ZONE, describeZone, formatInstant, instantToWallTime, wallTimeToIso } from '../shared/time';
 import { checkPhone } from './phone-check';
 import { ScheduleService } from './schedule.service';
 
@@ -12,12 +14,13 @@ type When = 'later' | 'now';
 const FIELD_LABELS: Record<string, string> = {
   phoneNumber: 'Phone number',
   scheduledAt: 'Date and time',
-  timezone: 'Time zone',
+  timezone: "Callee's time zone",
+  callingWindow: 'Calling window',
 };
 
 @Component({
   selector: 'app-schedule',
-  imports: [RouterLink, LocalTimePipe],
+  imports: [RouterLink, LocalTimePipe, ChoiceRow],
   changeDetection: ChangeDetectionStrategy.OnPush,
   templateUrl: './schedule.html',
 })
@@ -28,6 +31,10 @@ export class Schedule {
   protected readonly phone = signal('');
   protected readonly phoneTouched = signal(false);
   protected readonly when = signal<When>('later');
+  protected readonly whenChoices: readonly Choice<When>[] = [
+    { value: 'later', label: 'At a date and time' },
+    { value: 'now', label: 'Call now' },
+  ];
   protected readonly date = signal('');
   protected readonly time = signal('');
   protected readonly submitting = signal(false);
@@ -37,16 +44,45 @@ export class Schedule {
   protected readonly scheduled = signal<CallView | null>(null);
   protected readonly scheduledNow = signal(false);
   protected readonly minDate = signal('');
+  // The callee's zone as picked; until the user picks one it follows the number's country.
+  protected readonly pickedZone = signal<string | null>(null);
+  protected readonly callingWindow = signal('');
+  protected readonly allZones = allTimeZones();
 
   private readonly phoneInput = viewChild<ElementRef<HTMLInputElement>>('phoneInput');
   private readonly dateInput = viewChild<ElementRef<HTMLInputElement>>('dateInput');
 
   protected readonly phoneCheck = computed(() => checkPhone(this.phone()));
-  protected readonly scheduledAt = computed(() => (this.when() === 'now' ? null : wallTimeToIso(this.date(), this.time(), this.zone)));
+  /** The zones of the number's country, suggested first in the picker. */
+  protected readonly suggestedZones = computed(() => {
+    const check = this.phoneCheck();
+    return check.valid ? zonesForCountry(check.country) : [];
+  });
+  protected readonly country = computed(() => {
+    const check = this.phoneCheck();
+    return check.valid ? (check.country ?? null) : null;
+  });
+  /** The callee's zone: picked, else the operator's when the number's country has it, else the country's first. */
+  protected readonly calleeZone = computed(() => {
+    const suggested = this.suggestedZones();
+    return this.pickedZone() ?? (suggested.length === 0 || suggested.includes(this.zone) ? this.zone : suggested[0]);
+  });
+  /** The typed wall time in the callee's zone, as the API reads it (no offset: the server resolves DST). */
+  protected readonly localTime = computed(() => {
+    if (this.when() === 'now' || !/^\d{4}-\d{2}-\d{2}$/.test(this.date()) || !/^\d{2}:\d{2}(:\d{2})?$/.test(this.time())) return null;
+    return `${this.date()}T${this.time()}`;
+  });
+  /** The same instant, for the operator's eyes. */
+  protected readonly scheduledAt = computed(() => (this.localTime() ? wallTimeToIso(this.date(), this.time(), this.calleeZone()) : null));
   protected readonly zoneLabel = computed(() => {
     const at = this.scheduledAt();
-    return describeZone(this.zone, at ? new Date(at) : new Date());
+    return describeZone(this.calleeZone(), at ? new Date(at) : new Date());
   });
+  protected readonly operatorEquivalent = computed(() => {
+    const at = this.scheduledAt();
+    return at && this.calleeZone() !== this.zone ? `${formatInstant(at, this.zone)} in your zone (${this.zone})` : null;
+  });
+  protected readonly windowErrors = computed(() => this.serverFields()['callingWindow'] ?? []);
 
   /** Messages beside the phone field: the API's, until the user edits; else the live check. */
   protected readonly phoneErrors = computed(() => {
@@ -84,6 +120,16 @@ export class Schedule {
     this.clearServerField('scheduledAt', 'timezone');
   }
 
+  protected onZone(event: Event): void {
+    this.pickedZone.set((event.target as HTMLSelectElement).value);
+    this.clearServerField('scheduledAt', 'timezone');
+  }
+
+  protected onWindow(event: Event): void {
+    this.callingWindow.set((event.target as HTMLInputElement).value);
+    this.clearServerField('callingWindow');
+  }
+
   protected setWhen(when: When): void {
     this.when.set(when);
     this.clearServerField('scheduledAt', 'timezone');
@@ -99,7 +145,7 @@ export class Schedule {
       this.focus(this.phoneInput());
       return;
     }
-    const scheduledAt = this.scheduledAt();
+    const scheduledAt = this.localTime();
     if (this.when() === 'later' && !scheduledAt) {
       this.focus(this.dateInput());
       return;
@@ -111,12 +157,14 @@ export class Schedule {
       const call = await this.service.schedule({
         phoneNumber: check.e164,
         ...(scheduledAt ? { scheduledAt } : {}),
-        timezone: this.zone,
+        timezone: this.calleeZone(),
+        ...(this.callingWindow().trim() ? { callingWindow: this.callingWindow().trim() } : {}),
       });
       this.scheduled.set(call);
       this.scheduledNow.set(!scheduledAt);
       this.phone.set('');
       this.phoneTouched.set(false);
+      this.pickedZone.set(null);
       this.attempted.set(false);
       this.serverFields.set({});
     } catch (err) {

@@ -26,8 +26,12 @@ export function deadlineOf(call: CallView): string | null {
 export class CallActionsService {
   private readonly http = inject(HttpClient);
 
+  /**
+   * The operator picks an instant on their own clock: it goes out in UTC ("…Z"), which the API
+   * never reads as contradicting the callee's zone (an offset of the operator's zone would).
+   */
   reschedule(id: string, scheduledAt: string): Promise<CallView> {
-    return firstValueFrom(this.http.patch<CallView>(`/api/calls/${encodeURIComponent(id)}`, { scheduledAt }));
+    return firstValueFrom(this.http.patch<CallView>(`/api/calls/${encodeURIComponent(id)}`, { scheduledAt: inUtc(scheduledAt) }));
   }
 
   dispatchNow(id: string): Promise<CallView> {
@@ -40,7 +44,7 @@ export class CallActionsService {
 
   /** Dials an ended call again: now, or at `at` (ISO-8601 with offset). The call is pending again. */
   retry(id: string, at?: string): Promise<CallView> {
-    return firstValueFrom(this.http.post<CallView>(`/api/calls/${encodeURIComponent(id)}/retry`, at ? { at } : {}));
+    return firstValueFrom(this.http.post<CallView>(`/api/calls/${encodeURIComponent(id)}/retry`, at ? { at: inUtc(at) } : {}));
   }
 
   /** Dials again every call in `statuses` that ended since `since` (ISO-8601 with offset); answers how many. */
@@ -58,4 +62,10 @@ export function isNewer(incoming: CallView, current: CallView | undefined): bool
 /** A call view from an HTTP answer, when the answer carries one (DELETE may answer 204). */
 export function asCallView(body: unknown): CallView | null {
   return body && typeof body === 'object' && 'id' in body && 'version' in body ? (body as CallView) : null;
+}
+
+/** An ISO instant with any offset as UTC ("2030-07-01T08:15:00+02:00" → "2030-07-01T06:15:00.000Z"). */
+function inUtc(iso: string): string {
+  const date = new Date(iso);
+  return Number.isNaN(date.getTime()) ? iso : date.toISOString();
 }

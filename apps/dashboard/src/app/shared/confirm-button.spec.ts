@@ -52,4 +52,18 @@ describe('ConfirmButton', () => {
     expect(fixture.componentInstance.count()).toBe(0);
     expect(buttons(el).map((b) => b.textContent.trim())).toEqual(['Cancel']);
   });
+
+  it('offers "Back" for an action that destroys nothing, "No, keep it" for one that does', async () => {
+    @Component({
+      imports: [ConfirmButton],
+      template: `<app-confirm-button label="Retry" tone="primary" /><app-confirm-button label="Revoke" />`,
+    })
+    class Defaults {}
+    const fixture = TestBed.createComponent(Defaults);
+    await fixture.whenStable();
+    const el = fixture.nativeElement as HTMLElement;
+    for (const trigger of buttons(el)) trigger.click();
+    await fixture.whenStable();
+    expect(buttons(el).map((b) => b.textContent.trim())).toEqual(['Yes', 'Back', 'Yes', 'No, keep it']);
+  });
 });

@@ -1,4 +1,4 @@
-import { ChangeDetectionStrategy, Component, type ElementRef, afterRenderEffect, input, output, signal, viewChild } from '@angular/core';
+import { ChangeDetectionStrategy, Component, type ElementRef, afterRenderEffect, computed, input, output, signal, viewChild } from '@angular/core';
 
 /**
  * An action that asks first (mostly destructive ones), in place: "Cancel" becomes "Cancel this call?
@@ -23,7 +23,7 @@ import { ChangeDetectionStrategy, Component, type ElementRef, afterRenderEffect,
       <span [class]="'confirm confirm--' + tone()" role="group" [attr.aria-label]="question()" (keydown.escape)="back()">
         <span class="confirm__question">{{ question() }}</span>
         <button #yes type="button" [class]="tone() === 'danger' ? 'btn btn--danger' : 'btn btn--primary'" (click)="confirm()">{{ confirmLabel() }}</button>
-        <button type="button" class="btn btn--ghost" (click)="back()">{{ keepLabel() }}</button>
+        <button type="button" class="btn btn--ghost" (click)="back()">{{ backLabel() }}</button>
       </span>
     }
   `,
@@ -32,12 +32,15 @@ export class ConfirmButton {
   readonly label = input.required<string>();
   readonly question = input('Are you sure?');
   readonly confirmLabel = input('Yes');
-  readonly keepLabel = input('No, keep it');
+  /** The way back; by default "No, keep it" when the action destroys, "Back" when it does not. */
+  readonly keepLabel = input<string>();
   readonly ariaLabel = input<string>('');
   readonly disabled = input(false);
   /** `primary` for an action that asks first but destroys nothing (retrying calls). */
   readonly tone = input<'danger' | 'primary'>('danger');
   readonly confirmed = output();
+
+  protected readonly backLabel = computed(() => this.keepLabel() ?? (this.tone() === 'primary' ? 'Back' : 'No, keep it'));
 
   protected readonly asking = signal(false);
   private readonly yes = viewChild<ElementRef<HTMLButtonElement>>('yes');

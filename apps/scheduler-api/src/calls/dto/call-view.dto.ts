@@ -6,7 +6,18 @@ export class CallViewDto implements CallView {
   @ApiProperty({ format: 'uuid' }) id!: string;
   @ApiProperty({ example: '+14155550100' }) phoneNumber!: string;
   @ApiProperty({ format: 'date-time' }) scheduledAt!: string;
-  @ApiProperty({ type: String, nullable: true, example: 'Europe/Paris' }) timezone!: string | null;
+  @ApiProperty({ type: String, nullable: true, example: 'Europe/Paris', description: "the callee's IANA time zone (null: none given)" }) timezone!:
+    string | null;
+  @ApiProperty({ type: String, nullable: true, example: 'Mon-Sat 08:00-21:00', description: 'when the callee may be rung, in their zone; null = any time' })
+  callingWindow!: string | null;
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    format: 'date-time',
+    example: '2026-12-01T07:00:00.000Z',
+    description: 'set while the call waits for its calling window to open (CallDeferredToWindow): that opening',
+  })
+  windowOpensAt!: string | null;
   @ApiProperty({ enum: CALL_STATUSES }) status!: CallStatus;
   @ApiProperty({ description: 'dispatch attempts started' }) attempts!: number;
   @ApiProperty({ type: String, nullable: true }) providerCallId!: string | null;
@@ -14,7 +25,9 @@ export class CallViewDto implements CallView {
   @ApiProperty({ type: String, nullable: true }) lastError!: string | null;
   @ApiProperty({ type: Number, nullable: true, description: 'dial time minus the time it was wanted (scheduledAt, or an operator\'s "now"), ms' }) latenessMs!:
     number | null;
-  @ApiProperty({ type: Number, nullable: true, description: 'call duration in seconds, once ended' }) duration!: number | null;
+  @ApiProperty({ type: Number, nullable: true, description: "call duration in seconds, once ended (the provider's, or connected → ended)" }) duration!:
+    number | null;
+  @ApiProperty({ type: String, nullable: true, format: 'date-time', description: 'when the provider reported it connected' }) connectedAt!: string | null;
   @ApiProperty({ type: String, nullable: true, format: 'date-time', description: 'when the dispatcher acts next' })
   nextAttemptAt!: string | null;
   @ApiProperty({ type: String, nullable: true, format: 'date-time', description: 'unplaced by then, the call is recorded missed' })
@@ -53,7 +66,8 @@ export class ErrorDto {
     example: 'INVALID_PHONE_NUMBER',
     description:
       'the broken rule, for programs: CALL_NOT_FOUND, ILLEGAL_TRANSITION, CONCURRENCY, IDEMPOTENCY_MISMATCH, INVALID_PHONE_NUMBER, ' +
-      'INVALID_SCHEDULED_AT, INVALID_TIMEZONE, INVALID_AS_OF, INVALID_CURSOR, DATABASE_UNAVAILABLE (more may be added)',
+      'INVALID_SCHEDULED_AT, INVALID_TIMEZONE, INVALID_CALLING_WINDOW, OUTSIDE_CALLING_WINDOW, INVALID_FILTER, INVALID_AS_OF, INVALID_CURSOR, ' +
+      'DATABASE_UNAVAILABLE (more may be added)',
   })
   code?: string;
   @ApiProperty({

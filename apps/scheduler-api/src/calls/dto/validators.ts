@@ -1,5 +1,14 @@
 import { registerDecorator, type ValidationArguments, type ValidationOptions } from 'class-validator';
-import { isValidTimezone, normalisePhoneNumber, parseInstant } from '#domain';
+import {
+  CALL_STATUSES,
+  checkZonedDateTimeForm,
+  isValidTimezone,
+  normalisePhoneNumber,
+  parseCallingWindow,
+  parseInstant,
+  parseStatusFilter,
+  phoneSearchDigits,
+} from '#domain';
 
 // Field checks reuse the domain's own rules, so the API and the decider can never disagree.
 function fromDomainRule(
@@ -54,3 +63,32 @@ export const IsInstantWithOffset = (options?: ValidationOptions) =>
 
 export const IsIanaTimezone = (options?: ValidationOptions) =>
   fromDomainRule('isIanaTimezone', (v) => typeof v === 'string' && isValidTimezone(v), '$property must be an IANA time zone name, e.g. Europe/Paris', options);
+
+/** A field checked by a domain rule that throws with its own message, naming the field. */
+const fromThrowingRule = (name: string, rule: (value: string, field: string) => unknown, options?: ValidationOptions) =>
+  fromDomainRule(
+    name,
+    (v) => typeof v === 'string' && passes(() => rule(v, name)),
+    ({ value, property }) => {
+      try {
+        rule(value as string, property);
+      } catch (error) {
+        return (error as Error).message;
+      }
+      return `${property} is not valid`;
+    },
+    options,
+  );
+
+/** An instant with an offset, or a local date-time read in the call's `timezone` (the decider checks the two agree). */
+export const IsZonedDateTime = (options?: ValidationOptions) => fromThrowingRule('isZonedDateTime', checkZonedDateTimeForm, options);
+
+export const IsCallingWindow = (options?: ValidationOptions) => fromThrowingRule('isCallingWindow', parseCallingWindow, options);
+
+/** The statuses history can hold (every one but pending). */
+export const HISTORY_STATUSES = CALL_STATUSES.filter((s) => s !== 'pending');
+
+export const IsHistoryStatusFilter = (options?: ValidationOptions) =>
+  fromThrowingRule('isStatusFilter', (value, field) => parseStatusFilter(value, HISTORY_STATUSES, field), options);
+
+export const IsPhoneSearch = (options?: ValidationOptions) => fromThrowingRule('isPhoneSearch', phoneSearchDigits, options);
