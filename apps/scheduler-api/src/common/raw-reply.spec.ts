@@ -48,7 +48,7 @@ describe('request bodies', () => {
 
   const post = async (url: string, contentType: string, payload: string) => {
     const res = await fetch(base + url, { method: 'POST', headers: { 'content-type': contentType }, body: payload });
-    return { statusCode: res.status, body: (await res.json()) };
+    return { statusCode: res.status, body: await res.json() };
   };
 
   it('hands a @StreamedBody route its text/csv body unread, past the JSON size limit', async () => {
