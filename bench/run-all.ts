@@ -1,12 +1,13 @@
 import { runAuditBench } from './audit.bench.js';
 import { runBullmqBench } from './bullmq.bench.js';
 import { runDispatchBench } from './dispatch.bench.js';
+import { runImportBench } from './import.bench.js';
 import { runLongReadsBench } from './long-reads.bench.js';
 import { load, machine } from './support/stats.js';
 
 // `npm run bench`: builds the server (npm script), then runs every benchmark against the built
 // service as its own process. Figures are printed, not asserted. BENCH_RUNS (default 3) sets how
-// many times each scenario runs; BENCH_ONLY=dispatch|audit|long-reads|bullmq runs one group.
+// many times each scenario runs; BENCH_ONLY=dispatch|audit|long-reads|import|bullmq runs one group.
 
 const runs = Number(process.env.BENCH_RUNS ?? 3);
 if (!Number.isInteger(runs) || runs < 1) {
@@ -22,5 +23,6 @@ const started = Date.now();
 if (!only || only === 'dispatch') await runDispatchBench({ runs });
 if (!only || only === 'audit') await runAuditBench({ runs });
 if (!only || only === 'long-reads') await runLongReadsBench({ runs });
+if (!only || only === 'import') await runImportBench({ runs });
 if (!only || only === 'bullmq') await runBullmqBench({ runs });
 console.log(`\nall benchmarks done in ${((Date.now() - started) / 1000).toFixed(0)} s`);

@@ -8,7 +8,8 @@ import type { components, paths } from './generated/api.js';
 type CallView = components['schemas']['CallViewDto'];
 type ApiError = components['schemas']['ErrorDto'];
 
-const api = createClient<paths>({
+// JSON answers are what `data` is typed as; the CSV and stream answers are read with parseAs.
+const api = createClient<paths, 'application/json'>({
   baseUrl: 'http://localhost:3000',
   headers: { Authorization: 'Bearer cs_live_example', 'X-Request-Id': 'readme-1' },
 });
@@ -66,6 +67,15 @@ export async function readmeWalkthrough(): Promise<void> {
   const bulk = await api.POST('/api/calls/retry', { body: { status: ['failed', 'missed'], since: '2026-12-01T00:00:00Z' } });
   const count: number | undefined = bulk.data?.count;
 
+  // bulk import from a CSV file (a dry run first, then for real), and the history as CSV
+  const file = 'phoneNumber,scheduledAt,timezone,callingWindow,reference\n+14155550100,2027-03-10 09:00,America/New_York,,patient-0001\n';
+  const csv = { body: file, bodySerializer: (text: string) => text, headers: { 'Content-Type': 'text/csv' } };
+  const checked = await api.POST('/api/calls/import', { params: { query: { dryRun: true, mode: 'accept-valid' } }, ...csv });
+  const rowErrors: { row: number; field: string; message: string }[] = checked.data?.errors ?? [];
+  const imported = await api.POST('/api/calls/import', { params: { query: { mode: 'all-or-nothing' } }, ...csv });
+  const created: number | undefined = imported.data?.created;
+  await api.GET('/api/calls/history', { params: { query: { status: 'completed', format: 'csv' } }, parseAs: 'text' });
+
   // the overview's figures: counts per status and recent lateness, typed
   const stats = await api.GET('/api/calls/stats');
   const lateness: number[] = stats.data?.recentLateness.map((sample) => sample.latenessMs) ?? [];
@@ -97,6 +107,8 @@ export async function readmeWalkthrough(): Promise<void> {
     requestId,
     dialStatus,
     count,
+    rowErrors,
+    created,
     lateness,
     dispatchedAt,
     completed,

@@ -4,9 +4,10 @@ import { AuditModule } from './audit/audit.module.js';
 import { AuthModule } from './auth/auth.module.js';
 import { CallsModule } from './calls/calls.module.js';
 import { LogModule } from './log/log.module.js';
+import { SeriesModule } from './series/series.module.js';
 
 /** The modules whose routes live under /api. */
-const API_MODULES = [CallsModule, LogModule, AuditModule, AuthModule];
+const API_MODULES = [CallsModule, SeriesModule, LogModule, AuditModule, AuthModule];
 
 @Module({ imports: API_MODULES })
 export class ApiModule {}

@@ -1,5 +1,8 @@
 export enum DomainErrorCode {
   CallNotFound = 'CALL_NOT_FOUND',
+  SeriesNotFound = 'SERIES_NOT_FOUND',
+  // A series' rrule, count or until that gives no usable recurrence.
+  InvalidRecurrence = 'INVALID_RECURRENCE',
   IllegalTransition = 'ILLEGAL_TRANSITION',
   InvalidPhoneNumber = 'INVALID_PHONE_NUMBER',
   InvalidScheduledAt = 'INVALID_SCHEDULED_AT',
@@ -15,6 +18,8 @@ export enum DomainErrorCode {
   InvalidCursor = 'INVALID_CURSOR',
   Concurrency = 'CONCURRENCY',
   IdempotencyMismatch = 'IDEMPOTENCY_MISMATCH',
+  // A bulk import's file: an unknown or missing column, a malformed row or reference.
+  InvalidImport = 'INVALID_IMPORT',
 }
 
 /**
@@ -36,6 +41,12 @@ export class DomainError extends Error {
 export class CallNotFoundError extends DomainError {
   constructor(readonly callId: string) {
     super(DomainErrorCode.CallNotFound, `call ${callId} not found`);
+  }
+}
+
+export class SeriesNotFoundError extends DomainError {
+  constructor(readonly seriesId: string) {
+    super(DomainErrorCode.SeriesNotFound, `series ${seriesId} not found`);
   }
 }
 

@@ -1,5 +1,6 @@
 import type { CallApiEventType } from './call-api-events.js';
 import type { CallStatus } from './call-status.js';
+import type { SeriesEventType } from './series-events.js';
 
 // Event payloads. Times are ISO-8601 UTC strings so an event serialises to the same JSON it was made from.
 export interface CallScheduledData {
@@ -132,7 +133,7 @@ export type CallEvent = {
  * v4 adds `callingWindow`.
  * CallRescheduled v2 adds `dueAt` and `deadline`.
  */
-export const SCHEMA_VERSIONS: Readonly<Record<CallEventType | CallApiEventType, number>> = {
+export const SCHEMA_VERSIONS: Readonly<Record<CallEventType | CallApiEventType | SeriesEventType, number>> = {
   CallScheduled: 4,
   CallRescheduled: 2,
   CallCancelled: 1,
@@ -148,6 +149,13 @@ export const SCHEMA_VERSIONS: Readonly<Record<CallEventType | CallApiEventType, 
   CallTrackingLost: 1,
   CallApiUnavailable: 1,
   CallApiRecovered: 1,
+  SeriesCreated: 1,
+  SeriesEdited: 1,
+  SeriesPaused: 1,
+  SeriesResumed: 1,
+  SeriesEnded: 1,
+  SeriesOccurrenceScheduled: 1,
+  SeriesOccurrenceSkipped: 1,
 };
 
 /** @deprecated Versions are per event type now: use SCHEMA_VERSIONS[type]. */

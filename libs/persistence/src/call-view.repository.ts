@@ -159,6 +159,15 @@ export class CallViewRepository {
   findIdempotencyKey(key: string): Promise<IdempotencyKeyEntity | null> {
     return this.db.read((m) => m.findOne(IdempotencyKeyEntity, { where: { key } }));
   }
+
+  /** The recorded keys among `keys` (a bulk import's references), in one query: key → its record. */
+  findIdempotencyKeys(keys: readonly string[]): Promise<Map<string, IdempotencyKeyEntity>> {
+    if (keys.length === 0) return Promise.resolve(new Map<string, IdempotencyKeyEntity>());
+    return this.db.read(async (m) => {
+      const rows = await m.createQueryBuilder(IdempotencyKeyEntity, 'k').where('k.key IN (:...keys)', { keys }).getMany();
+      return new Map(rows.map((row) => [row.key, row]));
+    });
+  }
 }
 
 async function page(qb: SelectQueryBuilder<CallViewEntity>, limit: number, keyOf: (v: CallView) => [string, string], tag?: string): Promise<Page<CallView>> {

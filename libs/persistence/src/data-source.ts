@@ -12,16 +12,21 @@ import { LatenessBigint1763900000000 } from './migrations/1763900000000-lateness
 import { CallDeadline1764500000000 } from './migrations/1764500000000-call-deadline.js';
 import { HistoryByChange1764600000000 } from './migrations/1764600000000-history-by-change.js';
 import { ApiKeys1764700000000 } from './migrations/1764700000000-api-keys.js';
+import { SealedPositions1764810000000 } from './migrations/1764810000000-sealed-positions.js';
 import { CalleeLocalTime1764900000000 } from './migrations/1764900000000-callee-local-time.js';
+import { SeriesViews1764950000000 } from './migrations/1764950000000-series-views.js';
+import { SeriesViewEntity } from './entities/series-view.entity.js';
 
-export const ENTITIES = [EventEntity, CallViewEntity, IdempotencyKeyEntity, ApiKeyEntity];
+export const ENTITIES = [EventEntity, CallViewEntity, IdempotencyKeyEntity, ApiKeyEntity, SeriesViewEntity];
 export const MIGRATIONS = [
   InitialSchema1763800000000,
   LatenessBigint1763900000000,
   CallDeadline1764500000000,
   HistoryByChange1764600000000,
   ApiKeys1764700000000,
+  SealedPositions1764810000000,
   CalleeLocalTime1764900000000,
+  SeriesViews1764950000000,
 ];
 
 export interface SqliteTuning {

@@ -1,12 +1,37 @@
 import type { DataSource, EntityManager } from 'typeorm';
 import { DatabaseUnavailableError } from './errors.js';
 import { dialectFor, type Dialect } from './dialect.js';
+import { GroupCommit, type Outcome } from './group-commit.js';
 import { SerialLock } from './serial-lock.js';
+
+let savepoints = 0;
+
+/**
+ * Runs `fn` in a savepoint of the transaction `manager` belongs to: if it throws, only its own
+ * writes are rolled back and the transaction goes on (a refused append in a batch). The same SQL on
+ * both engines; PostgreSQL needs it (an error aborts the whole transaction otherwise).
+ */
+export async function inSavepoint<T>(manager: EntityManager, fn: (manager: EntityManager) => Promise<T>): Promise<Outcome<T>> {
+  const name = `sp_${++savepoints}`;
+  await manager.query(`SAVEPOINT ${name}`);
+  try {
+    const value = await fn(manager);
+    await manager.query(`RELEASE SAVEPOINT ${name}`);
+    return { ok: true, value };
+  } catch (error) {
+    await manager.query(`ROLLBACK TO SAVEPOINT ${name}`);
+    await manager.query(`RELEASE SAVEPOINT ${name}`);
+    return { ok: false, error };
+  }
+}
 
 /**
  * Access to the database with the right isolation for each engine. better-sqlite3 gives TypeORM
- * one shared connection, so in SQLite every read and write takes turns (a read must never see a
- * write transaction's uncommitted rows); PostgreSQL reads go straight to the pool.
+ * one shared connection, so in SQLite every read and write batch takes turns (a read must never
+ * see a write transaction's uncommitted rows), and writes that arrive while one is being written
+ * are committed together (GroupCommit: one BEGIN IMMEDIATE … COMMIT, each write in its own
+ * savepoint). PostgreSQL reads and writes go straight to the pool: appends commit concurrently and
+ * the sealer (log-sealer.ts) places them in the log afterwards.
  *
  * A connection-level failure leaves as DatabaseUnavailableError, so callers can tell "try again
  * shortly" from a broken statement without knowing the engine.
@@ -14,6 +39,7 @@ import { SerialLock } from './serial-lock.js';
 export class Database {
   readonly dialect: Dialect;
   private readonly turns = new SerialLock();
+  private readonly group = new GroupCommit<EntityManager>((work) => this.turns.run(() => this.classified(() => this.transaction((m) => runEach(m, work)))));
   private downSince: Date | null = null;
   private backAt: Date | null = null;
 
@@ -40,9 +66,14 @@ export class Database {
     return this.turns.run(() => this.classified(() => fn(this.dataSource.manager)));
   }
 
-  /** Runs `fn` in a transaction holding the global append lock. */
+  /**
+   * Runs `fn` in a write transaction and resolves after it commits. SQLite: the single writer,
+   * possibly sharing the transaction with other writes (each in its own savepoint, so `fn`
+   * throwing undoes only its own writes). PostgreSQL: a transaction of its own, concurrent with others.
+   */
   write<T>(fn: (manager: EntityManager) => Promise<T>): Promise<T> {
-    return this.turns.run(() => this.classified(() => this.transaction(fn)));
+    if (this.dialect.kind === 'postgres') return this.classified(() => this.transaction(fn));
+    return this.group.submit(fn);
   }
 
   /** One round trip to the database (for health checks); rejects when it does not answer. */
@@ -58,7 +89,7 @@ export class Database {
     const runner = this.dataSource.createQueryRunner();
     try {
       await runner.connect();
-      await this.dialect.beginAppend(runner);
+      await this.dialect.begin(runner);
       try {
         const result = await fn(runner.manager);
         await this.dialect.commit(runner);
@@ -93,4 +124,12 @@ export class Database {
       throw new DatabaseUnavailableError(error);
     }
   }
+}
+
+/** A group-commit batch: one job alone needs no savepoint (its error rolls back the transaction). */
+async function runEach(manager: EntityManager, work: readonly ((m: EntityManager) => Promise<unknown>)[]): Promise<Outcome<unknown>[]> {
+  if (work.length === 1) return [{ ok: true, value: await work[0](manager) }];
+  const outcomes: Outcome<unknown>[] = [];
+  for (const job of work) outcomes.push(await inSavepoint(manager, job));
+  return outcomes;
 }

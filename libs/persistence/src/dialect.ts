@@ -1,9 +1,15 @@
-import type { DataSource, QueryRunner } from 'typeorm';
+import type { DataSource, EntityManager, QueryRunner } from 'typeorm';
+
+/** The PostgreSQL channel the sealer notifies with the new head position after each sealing pass. */
+export const LOG_CHANNEL = 'call_scheduler_log';
 
 /**
- * The only place where SQLite and PostgreSQL differ in SQL. Appends are serialised globally so
- * positions are gapless, commit in position order (readers that follow the log never skip a
- * late-committing event) and each row can hash the one before it.
+ * The only place where SQLite and PostgreSQL differ in SQL. Positions are gapless, become visible
+ * in position order (readers that follow the log never skip a late-committing event) and each row
+ * hashes the one before it. SQLite has one writer at a time (the file's write lock), so an append
+ * places its rows at the head itself. PostgreSQL appends commit concurrently with no position
+ * (`placesAtInsert` false) and the sealer places committed rows one pass at a time under the
+ * cluster-wide seal lock (log-sealer.ts explains why that is safe).
  */
 export interface Dialect {
   readonly kind: 'sqlite' | 'postgres';
@@ -14,8 +20,20 @@ export interface Dialect {
   readonly otherWritersPossible: boolean;
   /** The placeholder of the index-th (1-based) bound parameter. */
   param(index: number): string;
-  /** Opens a write transaction that holds the global append lock. */
-  beginAppend(runner: QueryRunner): Promise<void>;
+  /** An append gives its rows position and hash in its own transaction (true), or the sealer does after the commit (false). */
+  readonly placesAtInsert: boolean;
+  /** Opens a write transaction (SQLite: takes the file's write lock up front). */
+  begin(runner: QueryRunner): Promise<void>;
+  /** Inside the sealer's transaction: waits for the cluster-wide seal lock (one sealer at a time), held until commit. */
+  lockSealing(manager: EntityManager): Promise<void>;
+  /**
+   * Inside a transaction that needs the log and the projection still (replay's compare): waits for
+   * in-flight appends to commit and holds new ones back until this transaction ends; with the seal
+   * lock, so sealWithin can place what committed.
+   */
+  holdAppends(manager: EntityManager): Promise<void>;
+  /** Inside the sealer's transaction: tells every instance, at commit, that the log now reaches `position`. */
+  notifyHead(manager: EntityManager, position: number): Promise<void>;
   commit(runner: QueryRunner): Promise<void>;
   rollback(runner: QueryRunner): Promise<void>;
   isUniqueViolation(error: unknown): boolean;
@@ -25,19 +43,24 @@ export interface Dialect {
   withStartupLock<T>(dataSource: DataSource, fn: () => Promise<T>): Promise<T>;
 }
 
-// Any constant works; it names "the event log" among the advisory locks of this database.
-const APPEND_LOCK_KEY = 7_345_211;
+// Any constant works; it names "sealing the event log" among the advisory locks of this database.
+const SEAL_LOCK_KEY = 7_345_211;
 const STARTUP_LOCK_KEY = 7_345_212;
 
 const sqlite: Dialect = {
   kind: 'sqlite',
   otherWritersPossible: false,
   param: () => '?',
+  placesAtInsert: true,
   // IMMEDIATE takes the write lock up front: a second process waits (busy_timeout) instead of
   // failing mid-transaction with SQLITE_BUSY.
-  beginAppend: async (runner) => {
+  begin: async (runner) => {
     await runner.query('BEGIN IMMEDIATE');
   },
+  // The write transaction already excludes every other writer; nothing listens.
+  lockSealing: () => Promise.resolve(),
+  holdAppends: () => Promise.resolve(),
+  notifyHead: () => Promise.resolve(),
   commit: async (runner) => {
     await runner.query('COMMIT');
   },
@@ -54,9 +77,20 @@ const postgres: Dialect = {
   kind: 'postgres',
   otherWritersPossible: true,
   param: (index) => `$${index}`,
-  beginAppend: async (runner) => {
-    await runner.startTransaction('READ COMMITTED');
-    await runner.query('SELECT pg_advisory_xact_lock($1)', [APPEND_LOCK_KEY]);
+  placesAtInsert: false,
+  begin: (runner) => runner.startTransaction('READ COMMITTED'),
+  lockSealing: async (manager) => {
+    await manager.query('SELECT pg_advisory_xact_lock($1)', [SEAL_LOCK_KEY]);
+  },
+  // The seal lock first (the order every sealer takes), then SHARE on events: conflicts with the
+  // appends' inserts, not with this transaction's own seal updates.
+  holdAppends: async (manager) => {
+    await manager.query('SELECT pg_advisory_xact_lock($1)', [SEAL_LOCK_KEY]);
+    await manager.query('LOCK TABLE events IN SHARE MODE');
+  },
+  // Delivered at commit, so a woken reader finds the sealed rows.
+  notifyHead: async (manager, position) => {
+    await manager.query('SELECT pg_notify($1, $2)', [LOG_CHANNEL, String(position)]);
   },
   commit: (runner) => runner.commitTransaction(),
   rollback: (runner) => runner.rollbackTransaction(),

@@ -1,14 +1,16 @@
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { EntityManager } from 'typeorm';
 import type { Database } from './database.js';
-import { decodeEventRow, EVENT_COLUMNS, eventRowValues, eventSelect, type EventField, type EventRow } from './event-row.js';
+import { dialectFor } from './dialect.js';
+import { decodeEventRow, DRAFT_FIELDS, EVENT_COLUMNS, eventColumns, eventRowValues, eventSelect, type EventField, type EventRow } from './event-row.js';
 import { chainHash, GENESIS_HASH } from './hash-chain.js';
 import { insertRows, query } from './sql.js';
 
-// The one reader and the one writer of the events table. Every path that reads the log in order
+// The one reader and the writers of the events table. Every path that reads the log in order
 // (EventStore.readAll/streamAll behind the live feed and /api/events, export, verify, replay)
-// pages through readEventsAfter; every append (EventStore, the test-data generator) goes
-// through appendEventRows, so positions and the hash chain are made in one place.
+// pages through readEventsAfter, which sees sealed rows only (`position > after` is never true
+// for an unsealed row's NULL). Rows get their position and hash in one place each: appendEventRows
+// (SQLite appends, the test-data generator) or the sealer (log-sealer.ts, PostgreSQL appends).
 
 /** The newest row: where the next append chains on. */
 export interface LogHead {
@@ -16,7 +18,7 @@ export interface LogHead {
   hash: string;
 }
 
-/** A row before it is placed in the log: appendEventRows gives it a position and chains its hash. */
+/** A row before it is placed in the log: appendEventRows or the sealer gives it a position and chains its hash. */
 export type EventDraft = Omit<EventRow, 'position' | 'prevHash' | 'hash'>;
 
 export interface ReadAfterOptions<F extends EventField> {
@@ -70,13 +72,18 @@ export function readStreamBefore<F extends EventField>(
   return selectEvents(m, 'WHERE stream_id = :streamId AND position < :before ORDER BY position', { streamId, before }, fields);
 }
 
-/** Rows by event id (a retried append finding what its first try stored). */
+/**
+ * Rows by event id (a retried append finding what its first try stored; an append finding where
+ * another instance's sealer put its rows). On PostgreSQL a row may still be unsealed: position,
+ * prevHash and hash are then null.
+ */
 export function readEventsById(m: EntityManager, eventIds: readonly string[]): Promise<EventRow[]> {
-  return selectEvents(m, 'WHERE event_id IN (:...eventIds) ORDER BY position', { eventIds });
+  return selectEvents(m, 'WHERE event_id IN (:...eventIds) ORDER BY stream_id, version', { eventIds });
 }
 
+/** The newest sealed row. */
 export async function readHead(m: EntityManager): Promise<LogHead | null> {
-  const rows = await selectEvents(m, 'ORDER BY position DESC LIMIT 1', {}, ['position', 'hash']);
+  const rows = await selectEvents(m, 'WHERE position IS NOT NULL ORDER BY position DESC LIMIT 1', {}, ['position', 'hash']);
   return rows.at(0) ?? null;
 }
 
@@ -114,9 +121,11 @@ export async function* eventPages<F extends EventField = EventField>(db: Databas
 
 /**
  * Places drafts at the head of the log: consecutive positions, each hash chained to the row before.
- * Must run inside Database.write (the append lock), so the head cannot move meanwhile.
+ * Runs inside Database.write. SQLite: the write lock keeps the head still. PostgreSQL (the test-data
+ * generator only; appends go through insertUnsealedRows): the seal lock does, until commit.
  */
 export async function appendEventRows(m: EntityManager, drafts: readonly EventDraft[]): Promise<EventRow[]> {
+  await dialectFor(m.dataSource.options.type).lockSealing(m);
   const head = await readHead(m);
   let position = head?.position ?? 0;
   let prevHash = head?.hash ?? GENESIS_HASH;
@@ -129,4 +138,17 @@ export async function appendEventRows(m: EntityManager, drafts: readonly EventDr
   });
   await insertRows(m, 'events', EVENT_COLUMNS, rows.map(eventRowValues));
   return rows;
+}
+
+/**
+ * PostgreSQL appends: the rows without position or hash; the sealer places them after the commit
+ * (log-sealer.ts). UNIQUE(stream_id, version) still refuses a stale writer here, at insert.
+ */
+export async function insertUnsealedRows(m: EntityManager, drafts: readonly EventDraft[]): Promise<void> {
+  await insertRows(
+    m,
+    'events',
+    eventColumns(DRAFT_FIELDS),
+    drafts.map((draft) => DRAFT_FIELDS.map((field) => draft[field])),
+  );
 }

@@ -37,6 +37,19 @@ export const EVENT_FIELDS = Object.keys(EVENT_ROW) as EventField[];
 /** The table's column names, in the same order (INSERT column list). */
 export const EVENT_COLUMNS: readonly string[] = EVENT_FIELDS.map((field) => EVENT_ROW[field].name);
 
+/** What the sealer gives a row (PostgreSQL): its place in the log and the chain. */
+export const SEAL_FIELDS: readonly EventField[] = ['position', 'prevHash', 'hash'];
+
+/** Every field an append writes itself, before the row is sealed (in EVENT_FIELDS order). */
+export const DRAFT_FIELDS: readonly Exclude<EventField, 'position' | 'prevHash' | 'hash'>[] = EVENT_FIELDS.filter(
+  (field): field is Exclude<EventField, 'position' | 'prevHash' | 'hash'> => !SEAL_FIELDS.includes(field),
+);
+
+/** The column names of these fields. */
+export function eventColumns(fields: readonly EventField[]): string[] {
+  return fields.map((field) => EVENT_ROW[field].name);
+}
+
 const INTEGER_FIELDS: ReadonlySet<EventField> = new Set(EVENT_FIELDS.filter((field) => 'transformer' in EVENT_ROW[field]));
 
 /** `position, event_id AS "eventId", …` for these fields: quoted aliases keep their case on both engines. */

@@ -19,7 +19,7 @@ describe('App shell', () => {
     await fixture.whenStable();
     const el = fixture.nativeElement as HTMLElement;
     const links = Array.from(el.querySelectorAll('nav[aria-label=Main] a')).map((a) => a.textContent.trim());
-    expect(links).toEqual(['Overview', 'Schedule', 'Pending', 'History', 'Keys']);
+    expect(links).toEqual(['Overview', 'Schedule', 'Import', 'Pending', 'History', 'Series', 'Keys']);
     expect(el.querySelector('a[href="/api/docs"]')).not.toBeNull();
     expect(el.querySelector('main#main')).not.toBeNull();
   });

@@ -1,17 +1,24 @@
-import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Patch, Post, Query } from '@nestjs/common';
-import { ApiBody, ApiHeader, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Delete, Get, Headers, HttpCode, Inject, Param, Patch, Post, Query } from '@nestjs/common';
+import { ApiBody, ApiExtraModels, ApiHeader, ApiTags, getSchemaPath } from '@nestjs/swagger';
 import type { EventMetadata } from '#persistence';
 import { Roles } from '../auth/auth.decorators.js';
 import { ApiRoute } from '../common/api-route.decorator.js';
 import { RequestMeta } from '../common/request-metadata.js';
 import { CallIdPipe } from './call-id.pipe.js';
 import { CallsService } from './calls.service.js';
+import { HISTORY_CSV_COLUMNS, wantsCsv } from './history-csv.js';
 import { CallPageDto, CallViewDto, StatsDto, StoredEventDto } from './dto/call-view.dto.js';
 import { CallQuery, HistoryQuery, PendingQuery } from './dto/list-calls.query.js';
 import { BulkRetryDto, CancelCallDto, RescheduleCallDto, RetryCallDto, ScheduleCallDto } from './dto/schedule-call.dto.js';
 import { IdempotencyKey } from './idempotency-key.decorator.js';
 
 const callId = new CallIdPipe();
+
+const HISTORY_CSV_EXAMPLE = [
+  HISTORY_CSV_COLUMNS.join(','),
+  '0b6f3c1e-9a7d-4f2b-8c1e-2d3f4a5b6c7d,+14155550100,completed,2026-12-01T08:30:00.000Z,Europe/Paris,Mon-Sat 08:00-21:00,1,42,120,p-123,completed,,' +
+    '2026-12-01T08:45:00.000Z,2026-12-01T08:29:00.000Z,2026-12-01T08:30:00.120Z,2026-12-01T08:30:20.000Z,2026-12-01T08:31:02.000Z,2026-12-01T08:31:02.000Z',
+].join('\n');
 
 @ApiTags('calls')
 @ApiHeader({
@@ -46,12 +53,21 @@ export class CallsController {
   @ApiRoute({
     operationId: 'listCallHistory',
     summary: 'Every call that is not pending, latest change first (updatedAt, then id, descending)',
-    description: 'Filters: ?status=completed,failed (or a group: in-progress, ended, unsuccessful), ?phone= a partial or national-format number.',
-    answer: { type: CallPageDto },
+    description:
+      'Filters: ?status=completed,failed (or a group: in-progress, ended, unsuccessful), ?phone= a partial or national-format number. ' +
+      'With `Accept: text/csv` or `?format=csv`: every matching call from the cursor on (at most `limit`), as a streamed CSV file.',
+    answer: {
+      description: 'a page of calls (JSON), or every matching call as CSV',
+      content: {
+        'application/json': { schema: { $ref: getSchemaPath(CallPageDto) } },
+        'text/csv': { schema: { type: 'string', example: HISTORY_CSV_EXAMPLE } },
+      },
+    },
     errors: [400],
   })
-  history(@Query() query: HistoryQuery) {
-    return this.calls.history(query);
+  @ApiExtraModels(CallPageDto)
+  history(@Query() query: HistoryQuery, @Headers('accept') accept: string | undefined) {
+    return wantsCsv(query.format, accept) ? this.calls.historyCsv(query) : this.calls.history(query);
   }
 
   @Get('stats')

@@ -1,5 +1,5 @@
-import { Inject, Injectable } from '@nestjs/common';
-import { createHash, randomUUID } from 'node:crypto';
+import { Inject, Injectable, type StreamableFile } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
 import {
   CallNotFoundError,
   ConcurrencyError,
@@ -14,15 +14,35 @@ import {
   type CallCommand,
   type CallView,
   type Page,
+  type ScheduleCall,
 } from '#domain';
-import { CallViewRepository, EventStore, IdempotencyKeyTakenError, toDomainEvent, type EventMetadata, type StoredEvent } from '#persistence';
+import {
+  CallViewRepository,
+  EventStore,
+  IdempotencyKeyTakenError,
+  toDomainEvent,
+  type EventMetadata,
+  type HistoryFilter,
+  type StoredEvent,
+} from '#persistence';
 import { Clock } from '../common/clock.js';
 import { CallCommandsService } from '../commands/call-commands.service.js';
+import { historyCsv } from './history-csv.js';
+import { scheduleRequestHash } from './schedule-request-hash.js';
 import type { CallQuery, HistoryQuery, PendingQuery } from './dto/list-calls.query.js';
 import { HISTORY_STATUSES } from './dto/validators.js';
 import type { BulkRetryDto, RescheduleCallDto, RetryCallDto, ScheduleCallDto } from './dto/schedule-call.dto.js';
 
 const DEFAULT_PAGE = 50;
+
+/** The filters of GET /api/calls/history, one place for its JSON pages and its CSV. */
+function historyFilter(query: HistoryQuery): HistoryFilter {
+  return {
+    status: query.status === undefined ? undefined : parseStatusFilter(query.status, HISTORY_STATUSES),
+    phoneNumber: query.phoneNumber,
+    phoneDigits: query.phone === undefined ? undefined : phoneSearchDigits(query.phone),
+  };
+}
 const BULK_PAGE = 200;
 
 /** The HTTP API's use cases: each is one command through CallCommandsService, or one read. */
@@ -36,7 +56,7 @@ export class CallsService {
   ) {}
 
   async schedule(dto: ScheduleCallDto, idempotencyKey: string | undefined, metadata: EventMetadata): Promise<CallView> {
-    const command: CallCommand = {
+    const command: ScheduleCall = {
       type: 'ScheduleCall',
       phoneNumber: dto.phoneNumber,
       scheduledAt: dto.scheduledAt,
@@ -46,15 +66,7 @@ export class CallsService {
     };
     if (!idempotencyKey) return this.run(randomUUID(), command, { metadata, isNew: true });
 
-    // The deadline joins the hash only when given, so keys recorded before deadlines still match.
-    const fields = [
-      dto.phoneNumber,
-      dto.scheduledAt ?? null,
-      dto.timezone ?? null,
-      ...(dto.deadline ? [dto.deadline] : []),
-      ...(dto.callingWindow === undefined ? [] : [{ callingWindow: dto.callingWindow }]),
-    ];
-    const requestHash = createHash('sha256').update(JSON.stringify(fields)).digest('hex');
+    const requestHash = scheduleRequestHash(command);
     const earlier = await this.replayIdempotent(idempotencyKey, requestHash);
     if (earlier) return earlier;
     try {
@@ -128,11 +140,13 @@ export class CallsService {
   }
 
   history(query: HistoryQuery): Promise<Page<CallView>> {
-    return this.views.history(query.limit ?? DEFAULT_PAGE, query.cursor, {
-      status: query.status === undefined ? undefined : parseStatusFilter(query.status, HISTORY_STATUSES),
-      phoneNumber: query.phoneNumber,
-      phoneDigits: query.phone === undefined ? undefined : phoneSearchDigits(query.phone),
-    });
+    return this.views.history(query.limit ?? DEFAULT_PAGE, query.cursor, historyFilter(query));
+  }
+
+  /** The same rows as `history`'s pages, all of them (or `limit`), as a streamed CSV file. */
+  historyCsv(query: HistoryQuery): StreamableFile {
+    const filter = historyFilter(query);
+    return historyCsv((limit, cursor) => this.views.history(limit, cursor, filter), query.cursor, query.limit);
   }
 
   async stats() {

@@ -3,7 +3,7 @@ import { replayProjection, type ReplayReport } from '#persistence/audit';
 import { fmt, openDatabase, peakRssMb, periodicGc, Progress, runCli } from './cli-support.js';
 
 const USAGE = `usage: npm run replay [-- --apply] [--show N] [--keep-table] [--json]
-  Rebuilds the call projection from the event log into call_views_replay, compares it row by row
+  Rebuilds the call projection from the event log into call_views_replay (and the series projection), compares it row by row
   with call_views and reports the differences. --apply swaps the rebuilt rows in (one transaction).
   Exit 0 when they match (or were applied), 1 when they differ or the log has anomalies.
   The database is DATABASE_URL's, as for the service (default sqlite:data/calls.db).`;
@@ -49,7 +49,8 @@ runCli(async () => {
   } else {
     printReport(report);
   }
-  const clean = (report.differences === 0 || report.applied) && report.anomalies === 0;
+  const seriesClean = report.series.differences === 0 || report.series.applied;
+  const clean = (report.differences === 0 || report.applied) && seriesClean && report.anomalies === 0;
   return clean ? 0 : 1;
 });
 
@@ -70,6 +71,12 @@ function printReport(r: ReplayReport): void {
     lines.push(`log anomalies: ${fmt(r.anomalies)} (run npm run audit -- verify)`);
     for (const a of r.firstAnomalies) lines.push(`  position ${a.position} (stream ${a.streamId}): ${a.message}`);
   }
+  const s = r.series;
+  lines.push(
+    `series: ${fmt(s.events)} events into ${fmt(s.replayedRows)} rows; live series_views: ${fmt(s.liveRows)} rows; differences: ${fmt(s.differences)}`,
+  );
+  for (const d of s.firstDifferences) lines.push(`  series ${d.id}: ${d.kind}${d.columns ? ` (${d.columns.join(', ')})` : ''}`);
+  if (s.applied) lines.push('applied: series_views now holds the replayed rows');
   if (r.applied) lines.push('applied: call_views now holds the replayed rows');
   else if (r.differences > 0) lines.push('not applied: run with --apply to replace call_views with the replayed rows');
   process.stdout.write(`${lines.join('\n')}\n`);

@@ -8,6 +8,8 @@ import { requestIdOf } from './logging.js';
 
 const DOMAIN_STATUS: Record<DomainErrorCode, number> = {
   [DomainErrorCode.CallNotFound]: HttpStatus.NOT_FOUND,
+  [DomainErrorCode.SeriesNotFound]: HttpStatus.NOT_FOUND,
+  [DomainErrorCode.InvalidRecurrence]: HttpStatus.BAD_REQUEST,
   [DomainErrorCode.IllegalTransition]: HttpStatus.CONFLICT,
   [DomainErrorCode.Concurrency]: HttpStatus.CONFLICT,
   [DomainErrorCode.IdempotencyMismatch]: HttpStatus.UNPROCESSABLE_ENTITY,
@@ -16,6 +18,7 @@ const DOMAIN_STATUS: Record<DomainErrorCode, number> = {
   [DomainErrorCode.InvalidTimezone]: HttpStatus.BAD_REQUEST,
   [DomainErrorCode.InvalidAsOf]: HttpStatus.BAD_REQUEST,
   [DomainErrorCode.InvalidCursor]: HttpStatus.BAD_REQUEST,
+  [DomainErrorCode.InvalidImport]: HttpStatus.BAD_REQUEST,
   [DomainErrorCode.InvalidCallingWindow]: HttpStatus.BAD_REQUEST,
   [DomainErrorCode.InvalidFilter]: HttpStatus.BAD_REQUEST,
   [DomainErrorCode.OutsideCallingWindow]: HttpStatus.CONFLICT,

@@ -1,6 +1,4 @@
-import { applyDecorators } from '@nestjs/common';
 import { RouteConfig } from '@nestjs/platform-fastify';
-import { ApiConsumes } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { ServerResponse } from 'node:http';
 import type { Logger as PinoInstance } from 'pino';
@@ -13,8 +11,8 @@ import { logAccess } from './logging.js';
  */
 export const STREAMED_CONTENT_TYPES = ['text/csv'];
 
-/** The route takes a streamed body of these types (see STREAMED_CONTENT_TYPES); read it from `request.raw`. */
-export const StreamedBody = (...types: string[]) => applyDecorators(RouteConfig({ streamedBody: types }), ApiConsumes(...types));
+/** The route takes a streamed body of these types (see STREAMED_CONTENT_TYPES); read it from `request.raw`. Document it with @ApiConsumes. */
+export const StreamedBody = (...types: string[]) => RouteConfig({ streamedBody: types });
 
 /** The streamed body types the route of `request` accepts. */
 export function streamedBodyTypes(request: FastifyRequest): readonly string[] {

@@ -21,6 +21,7 @@ describe('loadConfig', () => {
       callApiTimeoutMs: 5000,
       callApiIdempotent: false,
       dispatchIntervalMs: 1000,
+      seriesLeadMs: 60 * 60_000,
       dispatchConcurrency: 16,
       dispatchRate: 50,
       maxAttempts: 3,

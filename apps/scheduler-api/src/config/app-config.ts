@@ -10,6 +10,8 @@ export interface AppConfig {
   callApiTimeoutMs: number;
   callApiIdempotent: boolean;
   dispatchIntervalMs: number;
+  // How far ahead a series' occurrence becomes a call (SERIES_LEAD).
+  seriesLeadMs: number;
   dispatchConcurrency: number;
   dispatchRate: number;
   maxAttempts: number;
@@ -106,6 +108,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     callApiTimeoutMs: int('CALL_API_TIMEOUT_MS', 5000, 1),
     callApiIdempotent: bool('CALL_API_IDEMPOTENT', false),
     dispatchIntervalMs: int('DISPATCH_INTERVAL_MS', 1000, 10),
+    seriesLeadMs: duration('SERIES_LEAD', 60 * 60_000),
     dispatchConcurrency: int('DISPATCH_CONCURRENCY', 16, 1),
     dispatchRate: int('DISPATCH_RATE', 50, 1),
     maxAttempts: int('MAX_ATTEMPTS', 3, 1),

@@ -1,5 +1,5 @@
 import { Global, Inject, Module, type OnApplicationShutdown } from '@nestjs/common';
-import { CallViewRepository, Database, EventStore, openDataSource } from '#persistence';
+import { CallViewRepository, Database, EventStore, openDataSource, SeriesRepository } from '#persistence';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 
 /**
@@ -18,8 +18,9 @@ import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
     },
     { provide: EventStore, inject: [Database], useFactory: (db: Database) => new EventStore(db) },
     { provide: CallViewRepository, inject: [Database], useFactory: (db: Database) => new CallViewRepository(db) },
+    { provide: SeriesRepository, inject: [Database, EventStore], useFactory: (db: Database, store: EventStore) => new SeriesRepository(db, store) },
   ],
-  exports: [Database, EventStore, CallViewRepository],
+  exports: [Database, EventStore, CallViewRepository, SeriesRepository],
 })
 export class DatabaseModule implements OnApplicationShutdown {
   constructor(@Inject(Database) private readonly db: Database) {}

@@ -1,4 +1,13 @@
-import { CALL_API_STREAM, CALL_EVENT_TYPES, evolve, initialState, isTerminal, type CallEvent, type CallState } from '../../../domain/src/index.js';
+import {
+  CALL_API_STREAM,
+  CALL_EVENT_TYPES,
+  evolve,
+  initialState,
+  isSeriesStream,
+  isTerminal,
+  type CallEvent,
+  type CallState,
+} from '../../../domain/src/index.js';
 import type { EventField, EventRow } from '../event-row.js';
 import { upcastRow } from '../upcast-row.js';
 
@@ -55,8 +64,9 @@ export class ProjectionFolder {
   private applyKnown(rows: readonly FoldRow[], from: number): number {
     for (let i = from; i < rows.length; i++) {
       const row = rows[i];
-      // The Call API's availability has no projection row: it is read from its stream.
-      if (row.streamId === CALL_API_STREAM) continue;
+      // The Call API's availability has no projection row (it is read from its stream); series
+      // have their own projection (series-replay.ts).
+      if (row.streamId === CALL_API_STREAM || isSeriesStream(row.streamId)) continue;
       let state = this.open.get(row.streamId);
       if (state === undefined) {
         if (row.version !== 1) return i;

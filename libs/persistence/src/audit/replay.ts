@@ -1,9 +1,11 @@
 import type { EntityManager } from 'typeorm';
 import type { Database } from '../database.js';
 import { eventPages, lastPosition, readEventsAfter, readStreamBefore } from '../event-log.js';
+import { sealWithin } from '../log-sealer.js';
 import { compareProjections, type RowDifference } from './projection-diff.js';
 import { FOLD_FIELDS, ProjectionFolder, type Anomaly, type StreamHistory } from './projection-folder.js';
 import { projectionColumns, type ProjectionColumns } from '../call-view-rows.js';
+import { replaySeries, type SeriesReplayReport } from './series-replay.js';
 import { createReplayTable, indexReplayTable, REPLAY_TABLE, swapIntoLive, writeReplayRows } from './replay-table.js';
 
 export interface ReplayOptions {
@@ -37,6 +39,8 @@ export interface ReplayReport {
   anomalies: number;
   firstAnomalies: Anomaly[];
   applied: boolean;
+  // The series projection (series_views), checked and applied in the same transaction.
+  series: SeriesReplayReport;
   seconds: number;
   foldSeconds: number;
   eventsPerSecond: number;
@@ -45,8 +49,8 @@ export interface ReplayReport {
 /**
  * Rebuilds the call projection from the log into a fresh table, compares it with call_views row by
  * row and, with `apply`, swaps it in. Reads the log in pages and keeps only unfinished calls in
- * memory. The comparison (and the swap) run under the append lock after catching up with events
- * appended meanwhile, so a running service does not show up as differences.
+ * memory. The comparison (and the swap) run while appends are held back (Dialect.holdAppends), after
+ * sealing and catching up with events appended meanwhile, so a running service does not show up as differences.
  */
 export async function replayProjection(db: Database, options: ReplayOptions = {}): Promise<ReplayReport> {
   const started = performance.now();
@@ -83,8 +87,11 @@ export async function replayProjection(db: Database, options: ReplayOptions = {}
   folder.startCatchUp();
   const foldSeconds = (performance.now() - started) / 1000;
 
-  // Under the append lock: fold what was appended since, so replayed and live rows are of one moment.
+  // With appends held back and everything committed sealed: fold what was appended since, so
+  // replayed and live rows are of one moment.
   const catchUp = async (m: EntityManager) => {
+    await db.dialect.holdAppends(m);
+    await sealWithin(m, db);
     for (;;) {
       const page = await readEventsAfter(m, replayed, pageSize, { fields: FOLD_FIELDS });
       if (page.length === 0) break;
@@ -100,7 +107,7 @@ export async function replayProjection(db: Database, options: ReplayOptions = {}
     progress('compare');
     const result = await compareProjections(m, cols, show);
     if (options.apply && result.count > 0) await swapIntoLive(m, cols);
-    return result;
+    return { ...result, series: await replaySeries(m, Boolean(options.apply), show) };
   });
   const applied = Boolean(options.apply) && diff.count > 0;
   if (!applied && !options.keepTable) await db.write((m) => m.query(`DROP TABLE IF EXISTS ${REPLAY_TABLE}`));
@@ -116,6 +123,7 @@ export async function replayProjection(db: Database, options: ReplayOptions = {}
     anomalies: folder.anomalies,
     firstAnomalies: folder.firstAnomalies,
     applied,
+    series: diff.series,
     seconds,
     foldSeconds,
     eventsPerSecond: seconds > 0 ? Math.round(folder.events / seconds) : 0,

@@ -1,4 +1,6 @@
-import { Injectable, signal } from '@angular/core';
+import { HttpClient } from '@angular/common/http';
+import { Injectable, inject, signal } from '@angular/core';
+import { firstValueFrom } from 'rxjs';
 import type { CallView } from '@call-scheduler/domain/call-view';
 import { CALL_STATUSES } from '@call-scheduler/domain/call-status';
 import { parseStatusFilter, phoneSearchDigits } from '@call-scheduler/domain/call-filters';
@@ -40,16 +42,14 @@ export function compareLatestChange(a: CallView, b: CallView): number {
 /** Every call that left `pending`, latest change first, filtered and paged, kept current by the live feed. */
 @Injectable({ providedIn: 'root' })
 export class HistoryService {
+  private readonly http = inject(HttpClient);
   private readonly filterSignal = signal<HistoryFilter>({ status: null, phoneNumber: '' });
   private readonly list = new LiveKeysetList({
     url: '/api/calls/history',
     pageSize: HISTORY_PAGE_SIZE,
     order: compareLatestChange,
     belongs: (call) => matchesFilter(call, this.filterSignal()),
-    params: () => {
-      const { status, phoneNumber } = this.filterSignal();
-      return { ...(status ? { status } : {}), ...(phoneNumber ? { phone: phoneNumber } : {}) };
-    },
+    params: () => this.params(),
   });
 
   readonly items = this.list.items;
@@ -67,6 +67,19 @@ export class HistoryService {
 
   loadMore(): Promise<void> {
     return this.list.loadMore();
+  }
+
+  /**
+   * Every call the current filter matches, as the API's CSV. Fetched rather than linked: a link
+   * cannot carry the API key's Authorization header.
+   */
+  exportCsv(): Promise<Blob> {
+    return firstValueFrom(this.http.get('/api/calls/history', { params: { ...this.params(), format: 'csv' }, responseType: 'blob' }));
+  }
+
+  private params(): Record<string, string> {
+    const { status, phoneNumber } = this.filterSignal();
+    return { ...(status ? { status } : {}), ...(phoneNumber ? { phone: phoneNumber } : {}) };
   }
 
   /** Folds a call's latest view in: updated in place, added in order when it newly matches, dropped when it no longer does. */

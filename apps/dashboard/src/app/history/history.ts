@@ -3,7 +3,7 @@ import { Router, RouterLink } from '@angular/router';
 import { CALL_STATUSES, type CallStatus } from '@call-scheduler/domain/call-status';
 import { STATUS_GROUPS, parseStatusFilter, type StatusGroup } from '@call-scheduler/domain/call-filters';
 import { CalleeTime } from '../shared/callee-time';
-import { problemSummary, withFieldLabel } from '../shared/api-error';
+import { problemSummary, toApiProblem, withFieldLabel } from '../shared/api-error';
 import { LocalTimePipe } from '../shared/local-time.pipe';
 import { StatusChip, statusLabel } from '../shared/status-chip';
 import { USER_TIME_ZONE } from '../shared/time';
@@ -88,6 +88,28 @@ export class CallHistory {
     event?.preventDefault();
     clearTimeout(this.searchTimer);
     this.navigate({ q: this.searchText().trim() || null });
+  }
+
+  protected readonly exporting = signal(false);
+  protected readonly exportError = signal<string | null>(null);
+
+  /** Downloads the filtered history as call-history.csv. */
+  protected async exportCsv(): Promise<void> {
+    this.exporting.set(true);
+    this.exportError.set(null);
+    try {
+      const url = URL.createObjectURL(await this.history.exportCsv());
+      const link = document.createElement('a');
+      link.href = url;
+      link.download = 'call-history.csv';
+      link.click();
+      // After the click has handed the file to the browser's download.
+      setTimeout(() => URL.revokeObjectURL(url), 0);
+    } catch (error) {
+      this.exportError.set(toApiProblem(error).message);
+    } finally {
+      this.exporting.set(false);
+    }
   }
 
   protected clearFilters(): void {

@@ -1,7 +1,7 @@
 import { applyDecorators } from '@nestjs/common';
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
+import { IsIn, IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
 import { CALL_STATUSES, STATUS_GROUPS } from '#domain';
 import { IsE164Phone, IsHistoryStatusFilter, IsInstantWithOffset, IsPhoneSearch } from './validators.js';
 
@@ -73,6 +73,14 @@ export class HistoryQuery extends PageQuery {
   @IsString()
   @IsE164Phone()
   phoneNumber?: string;
+
+  @ApiPropertyOptional({
+    enum: ['json', 'csv'],
+    description: 'csv: every matching call from the cursor on (at most `limit` if given) as a streamed CSV file; the same as Accept: text/csv',
+  })
+  @IsOptional()
+  @IsIn(['json', 'csv'])
+  format?: 'json' | 'csv';
 }
 
 export class CallQuery {

@@ -65,7 +65,7 @@ export const IsIanaTimezone = (options?: ValidationOptions) =>
   fromDomainRule('isIanaTimezone', (v) => typeof v === 'string' && isValidTimezone(v), '$property must be an IANA time zone name, e.g. Europe/Paris', options);
 
 /** A field checked by a domain rule that throws with its own message, naming the field. */
-const fromThrowingRule = (name: string, rule: (value: string, field: string) => unknown, options?: ValidationOptions) =>
+export const fromThrowingRule = (name: string, rule: (value: string, field: string) => unknown, options?: ValidationOptions) =>
   fromDomainRule(
     name,
     (v) => typeof v === 'string' && passes(() => rule(v, name)),

@@ -1,0 +1,54 @@
+/** What one piece of work in a shared transaction came to: its value, or the error that rolled back only it. */
+export type Outcome<T> = { ok: true; value: T } | { ok: false; error: unknown };
+
+interface Job<C> {
+  work: (context: C) => Promise<unknown>;
+  resolve(value: unknown): void;
+  reject(error: unknown): void;
+}
+
+// Enough to amortise one commit over many requests, few enough that one batch never holds the
+// write lock (and the readers waiting behind it) for long.
+const MAX_BATCH = 256;
+
+/**
+ * Group commit (issue #11): work submitted while a batch is being written waits, then goes into
+ * the next batch together with everything else that arrived meanwhile, so N concurrent appends
+ * cost one BEGIN … COMMIT (one WAL sync) instead of N. `runBatch` runs each job in its own
+ * savepoint and reports one outcome per job; a job's promise settles only after the batch commits.
+ */
+export class GroupCommit<C> {
+  private queue: Job<C>[] = [];
+  private draining = false;
+
+  constructor(private readonly runBatch: (work: readonly ((context: C) => Promise<unknown>)[]) => Promise<Outcome<unknown>[]>) {}
+
+  submit<T>(work: (context: C) => Promise<T>): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      this.queue.push({ work, resolve: resolve, reject });
+      if (!this.draining) void this.drain();
+    });
+  }
+
+  private async drain(): Promise<void> {
+    this.draining = true;
+    try {
+      while (this.queue.length > 0) {
+        const jobs = this.queue.splice(0, MAX_BATCH);
+        try {
+          const outcomes = await this.runBatch(jobs.map((job) => job.work));
+          jobs.forEach((job, i) => {
+            const outcome = outcomes[i];
+            if (outcome.ok) job.resolve(outcome.value);
+            else job.reject(outcome.error);
+          });
+        } catch (error) {
+          // BEGIN or COMMIT failed: nothing of the batch is stored.
+          for (const job of jobs) job.reject(error);
+        }
+      }
+    } finally {
+      this.draining = false;
+    }
+  }
+}
