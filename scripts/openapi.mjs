@@ -9,6 +9,7 @@ import { join, resolve } from 'node:path';
 import { URL } from 'node:url';
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter } from '@nestjs/platform-fastify';
 
 const dist = new URL('../dist/apps/scheduler-api/src/', import.meta.url);
 const { AppModule } = await import(new URL('app.module.js', dist));
@@ -19,7 +20,8 @@ const out = resolve(process.argv[2] ?? 'openapi.json');
 // Defaults only: the document does not depend on the environment, and a bad variable here must not change it.
 const dir = mkdtempSync(join(tmpdir(), 'openapi-'));
 const config = { ...loadConfig({ DATABASE_URL: `sqlite:${join(dir, 'calls.db')}` }), logLevel: 'silent' };
-const app = await NestFactory.create(AppModule.forRoot(config), { logger: false, abortOnError: false });
+// The same HTTP adapter as the service (http-setup.ts), so the document is the one /api/docs-json serves.
+const app = await NestFactory.create(AppModule.forRoot(config), new FastifyAdapter(), { logger: false, abortOnError: false });
 const document = buildOpenApiDocument(app);
 writeFileSync(out, `${JSON.stringify(document, null, 2)}\n`);
 console.log(`OpenAPI document: ${out} (${Object.keys(document.paths).length} paths)`);

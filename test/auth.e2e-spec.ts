@@ -228,6 +228,32 @@ describe('API keys, roles and inbound protection', () => {
     }
   });
 
+  it('with CORS_ORIGINS, lets those origins use every method and read X-Request-Id; other origins get no CORS', async () => {
+    const scheduler = await startScheduler({ callApiUrl: mock.url, env: { CORS_ORIGINS: 'https://ops.example' } });
+    try {
+      const preflight = (origin: string, method: string) =>
+        fetch(`${scheduler.url}/api/calls/00000000-0000-4000-8000-000000000000`, {
+          method: 'OPTIONS',
+          headers: { Origin: origin, 'Access-Control-Request-Method': method, 'Access-Control-Request-Headers': 'authorization,content-type,idempotency-key' },
+        });
+      for (const method of ['GET', 'POST', 'PATCH', 'DELETE']) {
+        const res = await preflight('https://ops.example', method);
+        expect({ method, status: res.status, origin: res.headers.get('access-control-allow-origin') }).toEqual({
+          method,
+          status: 204,
+          origin: 'https://ops.example',
+        });
+        expect(res.headers.get('access-control-allow-methods')).toContain(method);
+        expect(res.headers.get('access-control-allow-headers')).toMatch(/Idempotency-Key/i);
+      }
+      const read = await fetch(`${scheduler.url}/api/calls/pending`, { headers: { Origin: 'https://ops.example' } });
+      expect(read.headers.get('access-control-expose-headers')).toContain('X-Request-Id');
+      expect((await preflight('https://evil.example', 'PATCH')).headers.get('access-control-allow-origin')).toBeNull();
+    } finally {
+      await scheduler.stop();
+    }
+  }, 30_000);
+
   describe('start-up', () => {
     const startRaw = async (env: Record<string, string>) => {
       const port = await freePort();

@@ -1,37 +1,36 @@
 import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import type { NestExpressApplication } from '@nestjs/platform-express';
-import { Logger as PinoNestLogger } from 'nestjs-pino';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Database } from '#persistence';
 import { AppModule } from './app.module.js';
 import { ApiKeysService } from './auth/api-keys.service.js';
 import { isLoopback, openApiRefusal } from './auth/open-api-check.js';
-import { expressErrorHandler } from './common/api-exception.filter.js';
-import { createLogging } from './common/logging.js';
+import { createLogger, PinoNestLogger } from './common/logging.js';
 import { loadConfig, type AppConfig } from './config/app-config.js';
-import { configureHttp } from './http-setup.js';
+import { configureHttp, createHttpAdapter } from './http-setup.js';
 
 async function bootstrap(config: AppConfig): Promise<void> {
-  const logging = createLogging(config.logLevel);
-  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config, logging.logger), {
+  const logger = createLogger(config.logLevel);
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config), createHttpAdapter(logger), {
+    // The body parsers are http-setup.ts's (configureBodies), not Nest's defaults.
     bodyParser: false,
     // Start-up lines (modules, mapped routes) wait for the JSON logger instead of Nest's coloured text.
     bufferLogs: true,
   });
-  app.useLogger(app.get(PinoNestLogger));
-  // First of all middleware: the request id and the access log cover every answer, 4xx from the body checks included.
-  app.use(logging.http);
+  app.useLogger(new PinoNestLogger(logger));
   // server.close() keeps serving keep-alive connections that were busy when it was called: a
   // dashboard polling /health every 2 s would hold one open, and the shutdown with it, for ever.
   // While closing, every answer closes its connection.
   let closing = false;
-  app.use((_req: unknown, res: { setHeader(name: string, value: string): void }, next: () => void) => {
-    if (closing) res.setHeader('Connection', 'close');
-    next();
-  });
+  app
+    .getHttpAdapter()
+    .getInstance()
+    .addHook('onRequest', (_request, reply, done) => {
+      if (closing) reply.raw.setHeader('Connection', 'close');
+      done();
+    });
   configureHttp(app, config);
-  app.use(expressErrorHandler);
   const authRequired = await app.get(ApiKeysService).authRequired();
   const refusal = openApiRefusal({ host: config.host, authRequired, allowOpenApi: config.allowOpenApi });
   if (refusal) {

@@ -1,6 +1,6 @@
 import { Controller, Get, Inject, Query, Req, Res } from '@nestjs/common';
 import { ApiQuery, ApiTags } from '@nestjs/swagger';
-import type { Request, Response } from 'express';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Roles } from '../auth/auth.decorators.js';
 import { ApiRoute } from '../common/api-route.decorator.js';
 import { clientAddress } from '../log/long-read-gate.js';
@@ -22,7 +22,7 @@ export class AuditController {
     errors: [400, 429, 503],
   })
   @ApiQuery({ name: 'anchor', required: false, description: 'POSITION:HASH recorded earlier: that row must still have that hash' })
-  verify(@Req() req: Request, @Res({ passthrough: true }) res: Response, @Query('anchor') anchor?: string) {
+  verify(@Req() req: FastifyRequest, @Res({ passthrough: true }) res: FastifyReply, @Query('anchor') anchor?: string) {
     return this.audit.verify(anchor, clientAddress(req), res);
   }
 }

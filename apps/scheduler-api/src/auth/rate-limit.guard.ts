@@ -9,7 +9,7 @@ import {
   type ThrottlerModuleOptions,
   type ThrottlerStorage,
 } from '@nestjs/throttler';
-import type { Request } from 'express';
+import type { FastifyRequest } from 'fastify';
 import { clientAddress } from '../log/long-read-gate.js';
 import { ACCEPTS_TICKET } from './auth.decorators.js';
 import { RequestAuthenticator } from './request-auth.js';
@@ -32,7 +32,7 @@ export class RateLimitGuard extends ThrottlerGuard {
   }
 
   protected override async getTracker(req: Record<string, unknown>, context?: ExecutionContext): Promise<string> {
-    const request = req as unknown as Request;
+    const request = req as unknown as FastifyRequest;
     const acceptsTicket = context
       ? (this.reflector.getAllAndOverride<boolean | undefined>(ACCEPTS_TICKET, [context.getHandler(), context.getClass()]) ?? false)
       : false;

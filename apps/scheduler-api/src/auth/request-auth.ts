@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import type { Request } from 'express';
+import type { FastifyRequest } from 'fastify';
 import { Subject } from 'rxjs';
+import { pathOf, requestIdOf } from '../common/logging.js';
 import { clientAddress } from '../log/long-read-gate.js';
 import { ANONYMOUS, type Principal } from './api-key.js';
 import { ApiKeysService } from './api-keys.service.js';
@@ -11,6 +12,7 @@ export type AuthFailureReason = 'missing' | 'malformed' | 'invalid' | 'revoked' 
 export type RequestAuth = { ok: true; principal: Principal } | { ok: false; reason: Exclude<AuthFailureReason, 'forbidden'> };
 
 const RESOLVED = Symbol('auth:resolved');
+type Request = FastifyRequest;
 type WithAuth = Request & { [RESOLVED]?: Promise<RequestAuth>; principal?: Principal };
 
 /** The principal of a request that passed the guards (absent on @Public routes). */
@@ -44,9 +46,10 @@ export class RequestAuthenticator {
   /** Counts and logs a refusal: one warn line with the address and the reason, never the key. */
   failed(req: Request, reason: AuthFailureReason, detail = ''): void {
     this.failureSubject.next(reason);
-    this.logger.warn(
-      `${reason === 'forbidden' ? 'request not allowed' : 'authentication failed'} (${reason}${detail}) from ${clientAddress(req)}: ${req.method} ${req.path}`,
-    );
+    this.logger.warn({
+      msg: `${reason === 'forbidden' ? 'request not allowed' : 'authentication failed'} (${reason}${detail}) from ${clientAddress(req)}: ${req.method} ${pathOf(req.url)}`,
+      requestId: requestIdOf(req),
+    });
   }
 
   private async authenticate(req: Request, acceptsTicket: boolean): Promise<RequestAuth> {
@@ -58,8 +61,8 @@ export class RequestAuthenticator {
       const result = await this.keys.authenticate(bearer);
       return result.ok ? result : { ok: false, reason: result.reason };
     }
-    // A request built outside Express (a test double, an adapter) may carry no parsed query.
-    const ticket = (req.query as Request['query'] | undefined)?.ticket;
+    // A request built outside Fastify (a test double) may carry no parsed query.
+    const ticket = (req.query as Record<string, unknown> | undefined)?.ticket;
     if (acceptsTicket && typeof ticket === 'string' && ticket !== '') {
       const principal = await this.tickets.redeem(ticket);
       return principal ? { ok: true, principal } : { ok: false, reason: 'ticket' };

@@ -1,4 +1,4 @@
-import { BadRequestException, type ArgumentsHost } from '@nestjs/common';
+import { BadRequestException, HttpException, type ArgumentsHost } from '@nestjs/common';
 import { ConcurrencyError, DomainError, DomainErrorCode, IdempotencyMismatchError, InvalidCursorError, stateAsOf } from '#domain';
 import { DatabaseUnavailableError } from '#persistence';
 import { ApiExceptionFilter } from './api-exception.filter.js';
@@ -11,16 +11,21 @@ interface Sent {
 
 function send(exception: unknown): Sent {
   const sent: Sent = { headers: {} };
-  const res = {
-    headersSent: false,
-    setHeader: (name: string, value: string) => void (sent.headers[name] = value),
-    status(code: number) {
+  // A FastifyReply as far as the filter uses it.
+  const reply = {
+    sent: false,
+    raw: { headersSent: false },
+    header(name: string, value: string) {
+      sent.headers[name] = value;
+      return this;
+    },
+    code(code: number) {
       sent.status = code;
       return this;
     },
-    json: (body: unknown) => void (sent.body = body),
+    send: (body: unknown) => void (sent.body = body),
   };
-  const host = { switchToHttp: () => ({ getResponse: () => res }) } as unknown as ArgumentsHost;
+  const host = { switchToHttp: () => ({ getResponse: () => reply, getRequest: () => undefined }) } as unknown as ArgumentsHost;
   new ApiExceptionFilter().catch(exception, host);
   return sent;
 }
@@ -79,6 +84,17 @@ describe('ApiExceptionFilter', () => {
     const sent = send(error);
     expect(sent.status).toBe(400);
     expect(sent.body).toMatchObject({ code: 'INVALID_AS_OF', fields: { asOf: [expect.any(String)] } });
+  });
+
+  it("answers Fastify's own refusals (body too large, unknown content type) in this API's words", () => {
+    const tooLarge = Object.assign(new Error('Request body is too large'), { code: 'FST_ERR_CTP_BODY_TOO_LARGE', statusCode: 413 });
+    expect(send(new HttpException(tooLarge.message, 413, { cause: tooLarge })).body).toEqual({
+      statusCode: 413,
+      error: 'Payload Too Large',
+      message: 'request body is larger than 16384 bytes',
+    });
+    const media = Object.assign(new Error('Unsupported Media Type'), { code: 'FST_ERR_CTP_INVALID_MEDIA_TYPE', statusCode: 415 });
+    expect(send(media)).toMatchObject({ status: 415, body: { statusCode: 415, message: 'Unsupported Media Type' } });
   });
 
   it('joins several messages (validation) into one string', () => {

@@ -1,7 +1,10 @@
 import { Catch, HttpException, HttpStatus, Logger, ServiceUnavailableException, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
-import type { NextFunction, Request, Response } from 'express';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { DomainError, DomainErrorCode } from '#domain';
 import { DatabaseUnavailableError } from '#persistence';
+import { applyResponseHeaders } from '../http-setup.js';
+import { BODY_LIMIT, UNSUPPORTED_BODY } from './json-body.middleware.js';
+import { requestIdOf } from './logging.js';
 
 const DOMAIN_STATUS: Record<DomainErrorCode, number> = {
   [DomainErrorCode.CallNotFound]: HttpStatus.NOT_FOUND,
@@ -39,30 +42,29 @@ interface ErrorBody {
  */
 @Catch()
 export class ApiExceptionFilter implements ExceptionFilter {
-  catch(exception: unknown, host: ArgumentsHost): void {
-    sendError(exception, host.switchToHttp().getResponse<Response>());
-  }
-}
+  /** `headers`: the fixed response headers, for errors raised before the onRequest hook set them (an unparseable URL). */
+  constructor(private readonly headers: [string, string][] = []) {}
 
-/** Express error handler for failures before Nest's routing (body parser, body checks). */
-export function expressErrorHandler(error: unknown, _req: Request, res: Response, _next: NextFunction): void {
-  sendError(error, res);
+  catch(exception: unknown, host: ArgumentsHost): void {
+    const http = host.switchToHttp();
+    const reply = http.getResponse<FastifyReply>();
+    const request = http.getRequest<FastifyRequest | undefined>();
+    // A hijacked (streamed) answer has sent its headers: all that is left is to end it.
+    if (reply.sent || reply.raw.headersSent) return void reply.raw.end();
+    if (request) applyResponseHeaders(request, reply, this.headers);
+    // /health's 503 keeps Terminus's body (status, info, error, details): it names what is down, and
+    // it has the same shape as the 200 answer, which monitors parse.
+    const health = healthCheckResult(exception);
+    if (health) return void reply.code(HttpStatus.SERVICE_UNAVAILABLE).send(health);
+    const body = toErrorBody(exception, request);
+    // A client that honours Retry-After comes back once the database is likely reachable again.
+    if (body.code === DATABASE_UNAVAILABLE) reply.header('Retry-After', String(DATABASE_RETRY_AFTER_S));
+    void reply.code(body.statusCode).send(body);
+  }
 }
 
 const logger = new Logger('ApiExceptionFilter');
 const DATABASE_UNAVAILABLE = 'DATABASE_UNAVAILABLE';
-
-function sendError(exception: unknown, res: Response): void {
-  if (res.headersSent) return void res.end();
-  // /health's 503 keeps Terminus's body (status, info, error, details): it names what is down, and
-  // it has the same shape as the 200 answer, which monitors parse.
-  const health = healthCheckResult(exception);
-  if (health) return void res.status(HttpStatus.SERVICE_UNAVAILABLE).json(health);
-  const body = toErrorBody(exception);
-  // A client that honours Retry-After comes back once the database is likely reachable again.
-  if (body.code === DATABASE_UNAVAILABLE) res.setHeader('Retry-After', String(DATABASE_RETRY_AFTER_S));
-  res.status(body.statusCode).json(body);
-}
 
 function healthCheckResult(exception: unknown): object | null {
   if (!(exception instanceof ServiceUnavailableException)) return null;
@@ -70,7 +72,13 @@ function healthCheckResult(exception: unknown): object | null {
   return response?.status === 'error' && typeof response.details === 'object' ? response : null;
 }
 
-export function toErrorBody(exception: unknown): ErrorBody {
+// Fastify's own refusals (the adapter wraps them in an HttpException whose cause they are), in this API's words.
+const FASTIFY_MESSAGES: Record<string, string> = {
+  FST_ERR_CTP_BODY_TOO_LARGE: `request body is larger than ${BODY_LIMIT} bytes`,
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: UNSUPPORTED_BODY,
+};
+
+export function toErrorBody(exception: unknown, request?: { id?: unknown; headers: Record<string, unknown> }): ErrorBody {
   {
     if (exception instanceof DomainError) {
       const statusCode = DOMAIN_STATUS[exception.code];
@@ -85,15 +93,13 @@ export function toErrorBody(exception: unknown): ErrorBody {
       return { statusCode: 503, error: reason(503), message: 'the database is unreachable; try again shortly', code: DATABASE_UNAVAILABLE };
     }
     // Anything may be thrown, null and undefined included.
-    const parserError = exception as { type?: string; status?: number; limit?: number } | null | undefined;
-    if (parserError?.type === 'entity.parse.failed') {
-      return { statusCode: 400, error: reason(400), message: 'request body is not valid JSON', fields: { body: ['is not valid JSON'] } };
-    }
-    if (parserError?.type === 'entity.too.large') {
-      return { statusCode: 413, error: reason(413), message: `request body is larger than ${parserError.limit} bytes` };
-    }
+    const other = exception as { statusCode?: unknown } | null | undefined;
     if (exception instanceof HttpException) {
       const statusCode = exception.getStatus();
+      const fastifyCode = (exception.cause as { code?: unknown } | undefined)?.code;
+      if (typeof fastifyCode === 'string' && fastifyCode in FASTIFY_MESSAGES) {
+        return { statusCode, error: reason(statusCode), message: FASTIFY_MESSAGES[fastifyCode] };
+      }
       const response = exception.getResponse();
       const extra =
         typeof response === 'object' ? (response as { message?: unknown; code?: unknown; fields?: Record<string, string[]> }) : { message: response };
@@ -105,10 +111,13 @@ export function toErrorBody(exception: unknown): ErrorBody {
         ...(extra.fields ? { fields: extra.fields } : {}),
       };
     }
-    if (typeof parserError?.status === 'number' && parserError.status >= 400 && parserError.status < 500) {
-      return { statusCode: parserError.status, error: reason(parserError.status), message: (exception as Error).message };
+    // A client error raised by Fastify or a plugin that the adapter did not wrap.
+    if (typeof other?.statusCode === 'number' && other.statusCode >= 400 && other.statusCode < 500) {
+      return { statusCode: other.statusCode, error: reason(other.statusCode), message: (exception as Error).message };
     }
-    logger.error(exception);
+    // With the request's id, so the 500 the client saw can be found in the log.
+    const msg = exception instanceof Error ? exception.message : String(exception);
+    logger.error({ msg, err: exception, ...(request ? { requestId: requestIdOf(request) } : {}) });
     return { statusCode: 500, error: reason(500), message: 'internal error' };
   }
 }

@@ -1,6 +1,6 @@
 import { ForbiddenException, Inject, Injectable, UnauthorizedException, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import type { Request, Response } from 'express';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { roleAllows, type Role } from '../auth/api-key.js';
 import { ACCEPTS_TICKET, IS_PUBLIC, REQUIRED_ROLE } from '../auth/auth.decorators.js';
 import { RequestAuthenticator } from '../auth/request-auth.js';
@@ -19,7 +19,7 @@ const UNAUTHORIZED: Record<string, string> = {
  * Authentication, then the role the route needs (@Roles; `viewer` by default). When no key was
  * ever issued and AUTH_TOKEN is unset the API is open (start-up allows that on loopback or with
  * ALLOW_OPEN_API only) and every request acts as `anonymous`. The decision is made by route,
- * never by the request path: Express matches paths case-insensitively, so a path test such as
+ * never by the request path: routes match paths case-insensitively, so a path test such as
  * `startsWith('/api')` let `POST /API/calls` through.
  */
 @Injectable()
@@ -32,11 +32,11 @@ export class AuthGuard implements CanActivate {
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const targets = [context.getHandler(), context.getClass()];
     if (this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, targets)) return true;
-    const req = context.switchToHttp().getRequest<Request>();
+    const req = context.switchToHttp().getRequest<FastifyRequest>();
     const auth = await this.authenticator.resolve(req, this.reflector.getAllAndOverride<boolean | undefined>(ACCEPTS_TICKET, targets) ?? false);
     if (!auth.ok) {
       this.authenticator.failed(req, auth.reason);
-      context.switchToHttp().getResponse<Response>().setHeader('WWW-Authenticate', 'Bearer realm="call-scheduler"');
+      context.switchToHttp().getResponse<FastifyReply>().header('WWW-Authenticate', 'Bearer realm="call-scheduler"');
       throw new UnauthorizedException(UNAUTHORIZED[auth.reason]);
     }
     const required = this.reflector.getAllAndOverride<Role | undefined>(REQUIRED_ROLE, targets) ?? 'viewer';

@@ -1,6 +1,6 @@
 import { BadRequestException, type HttpException, UnsupportedMediaTypeException } from '@nestjs/common';
-import type { NextFunction, Request, Response } from 'express';
-import { MAX_FIELD_DEPTH, nestingDepth, requireJsonObjectBody } from './json-body.middleware.js';
+import type { FastifyRequest } from 'fastify';
+import { MAX_FIELD_DEPTH, nestingDepth, parseJsonBody, requireJsonObjectBody } from './json-body.middleware.js';
 
 /** An array nested `depth` levels deep, built without recursion. */
 function nested(depth: number): unknown {
@@ -9,11 +9,10 @@ function nested(depth: number): unknown {
   return value;
 }
 
-function outcome(method: string, body: unknown, json = true): unknown {
-  const req = { method, body, headers: { 'content-length': '10' }, is: () => (json ? 'application/json' : false) } as unknown as Request;
-  let passed: unknown = 'not called';
-  requireJsonObjectBody(req, {} as Response, ((error?: unknown) => (passed = error)) as NextFunction);
-  return passed;
+/** What the hook answers: undefined when it lets the request through, else the refusal. */
+function outcome(method: string, body: unknown, contentType = 'application/json', streamedBody: string[] = []): unknown {
+  const req = { method, body, headers: { 'content-type': contentType }, routeOptions: { config: { streamedBody } } } as unknown as FastifyRequest;
+  return requireJsonObjectBody(req) ?? undefined;
 }
 
 const fieldsOf = (error: unknown) => ((error as HttpException).getResponse() as { fields: Record<string, string[]> }).fields;
@@ -57,8 +56,25 @@ describe('requireJsonObjectBody', () => {
     expect(fieldsOf(outcome('POST', body))).toEqual({ [key]: [`property ${key} should not exist`] });
   });
 
-  it('refuses a DELETE body that is not JSON, as it does for POST and PATCH', () => {
-    expect(outcome('DELETE', {}, false)).toBeInstanceOf(UnsupportedMediaTypeException);
+  it('refuses a streamed (text/csv) body on a route that takes none, and lets it through where the route declares it', () => {
+    expect(outcome('DELETE', undefined, 'text/csv')).toBeInstanceOf(UnsupportedMediaTypeException);
+    expect(outcome('POST', undefined, 'text/csv; charset=utf-8', ['text/csv'])).toBeUndefined();
+  });
+
+  it('lets a write without a body through (an empty JSON body is no body)', () => {
+    expect(parseJsonBody('')).toBeUndefined();
+    expect(outcome('POST', undefined)).toBeUndefined();
+  });
+
+  it('refuses a body that is not JSON with 400 naming the body', () => {
+    let error: unknown;
+    try {
+      parseJsonBody('{"phoneNumber": ');
+    } catch (caught) {
+      error = caught;
+    }
+    expect(error).toBeInstanceOf(BadRequestException);
+    expect(fieldsOf(error)).toEqual({ body: ['is not valid JSON'] });
   });
 
   it('refuses a JSON array however deep, before measuring it', () => {

@@ -1,45 +1,65 @@
-import { BadRequestException, UnsupportedMediaTypeException } from '@nestjs/common';
-import type { NextFunction, Request, Response } from 'express';
-import { CSV_BODY_PATHS } from '../calls/import/csv-body.decorator.js';
+import { BadRequestException, type HttpException, UnsupportedMediaTypeException } from '@nestjs/common';
+import type { FastifyRequest } from 'fastify';
+import { streamedBodyTypes } from './raw-reply.js';
 
 const WITH_BODY = new Set(['POST', 'PATCH', 'PUT', 'DELETE']);
+
+/** Call requests are tiny; anything larger is a mistake or an attack (bytes). */
+export const BODY_LIMIT = 16 * 1024;
 
 /** How many levels of arrays and objects one field of a request body may nest. */
 export const MAX_FIELD_DEPTH = 32;
 
 // class-transformer drops these keys silently (against prototype pollution), so validation never
 // sees them and `{"phoneNumber": …, "__proto__": {…}}` was accepted; every other unknown field is
-// refused. Refused here the same way.
+// refused. Refused here the same way (the JSON parser keeps them as plain own keys).
 const DROPPED_KEYS = new Set(['__proto__', 'constructor']);
 
-/**
- * A write with a body must send a JSON object: a text/plain body or a JSON array would otherwise
- * slip past validation as an empty object. Its keys may not be `__proto__` or `constructor`, and
- * no field may nest more than MAX_FIELD_DEPTH levels: class-transformer recurses once per level,
- * and a field nested a few thousand levels deep (which fits in the body limit) overflowed the
- * stack there, answering 500.
- */
-export function requireJsonObjectBody(req: Request, _res: Response, next: NextFunction): void {
-  const length = Number(req.headers['content-length'] ?? 0);
-  const hasBody = length > 0 || req.headers['transfer-encoding'] !== undefined;
-  if (!WITH_BODY.has(req.method) || !hasBody) return next();
-  // The bulk import reads its CSV body as a stream, itself (calls/import/csv-body.decorator.ts).
-  if (req.method === 'POST' && CSV_BODY_PATHS.test(req.path)) return next();
-  if (!req.is('application/json')) return next(new UnsupportedMediaTypeException('request body must be JSON (Content-Type: application/json)'));
-  if (req.body === null || typeof req.body !== 'object' || Array.isArray(req.body)) {
-    return next(new BadRequestException({ message: 'request body must be a JSON object', fields: { body: ['must be a JSON object'] } }));
+export const UNSUPPORTED_BODY = 'request body must be JSON (Content-Type: application/json)';
+
+/** The application/json parser: an empty body is no body; anything else must parse. */
+export function parseJsonBody(text: string): unknown {
+  if (text === '') return undefined;
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    throw new BadRequestException({ message: 'request body is not valid JSON', fields: { body: ['is not valid JSON'] } });
   }
-  for (const [field, value] of Object.entries(req.body as Record<string, unknown>)) {
+}
+
+/**
+ * A write with a body must send a JSON object: a JSON array or scalar would otherwise slip past
+ * validation as an empty object. Its keys may not be `__proto__` or `constructor`, and no field
+ * may nest more than MAX_FIELD_DEPTH levels: class-transformer recurses once per level, and a
+ * field nested a few thousand levels deep (which fits in the body limit) overflowed the stack
+ * there, answering 500. A streamed type (text/csv) only where the route declares it.
+ * Runs as a Fastify preValidation hook (after parsing, before Nest's guards); returns the refusal.
+ */
+export function requireJsonObjectBody(
+  req: Pick<FastifyRequest, 'method' | 'headers' | 'body'> & Partial<Pick<FastifyRequest, 'routeOptions'>>,
+): HttpException | null {
+  const body = req.body;
+  if (!WITH_BODY.has(req.method)) return null;
+  if (body === undefined) {
+    const type = (req.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
+    if (type === '' || type === 'application/json') return null;
+    // A streamed type (the only other kind the parsers let through) on a route that takes none.
+    return req.routeOptions && streamedBodyTypes(req as FastifyRequest).includes(type) ? null : new UnsupportedMediaTypeException(UNSUPPORTED_BODY);
+  }
+  if (body === null || typeof body !== 'object' || Array.isArray(body)) {
+    return new BadRequestException({ message: 'request body must be a JSON object', fields: { body: ['must be a JSON object'] } });
+  }
+  for (const [field, value] of Object.entries(body as Record<string, unknown>)) {
     if (DROPPED_KEYS.has(field)) {
       const message = `property ${field} should not exist`;
-      return next(new BadRequestException({ message, fields: { [field]: [message] } }));
+      return new BadRequestException({ message, fields: { [field]: [message] } });
     }
     if (nestingDepth(value, MAX_FIELD_DEPTH) > MAX_FIELD_DEPTH) {
       const message = `${field} is nested more than ${MAX_FIELD_DEPTH} levels deep`;
-      return next(new BadRequestException({ message, fields: { [field]: [message] } }));
+      return new BadRequestException({ message, fields: { [field]: [message] } });
     }
   }
-  next();
+  return null;
 }
 
 /**

@@ -1,10 +1,9 @@
+import type { LoggerService } from '@nestjs/common';
+import { LogController, type FastifyReply, type FastifyRequest } from 'fastify';
 import { randomUUID } from 'node:crypto';
 import { createRequire } from 'node:module';
 import { hostname } from 'node:os';
-import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { Request } from 'express';
-import { pino, stdTimeFunctions, type Logger as PinoInstance } from 'pino';
-import { pinoHttp, type HttpLogger } from 'pino-http';
+import { pino, stdTimeFunctions, type Level, type Logger as PinoInstance } from 'pino';
 import type { LogLevel } from '../config/app-config.js';
 
 /**
@@ -21,27 +20,20 @@ export function requestIdFrom(header: unknown): string {
   return typeof header === 'string' && CLIENT_REQUEST_ID.test(header) ? header : randomUUID();
 }
 
-/** The id the access log and the response header carry; set by the HTTP logger on every request. */
-export function requestIdOf(req: Request): string {
-  const id = (req as Request & { id?: unknown }).id;
-  return typeof id === 'string' ? id : requestIdFrom(req.headers['x-request-id']);
-}
-
-export interface Logging {
-  /** The one pino instance: Nest's logger and the access log both write through it. */
-  logger: PinoInstance;
-  /** Express middleware: request id in and out, one access-log line per request. */
-  http: HttpLogger;
+/** The id the access log and the response header carry: Fastify's request.id (genReqId, see http-setup.ts). */
+export function requestIdOf(req: { id?: unknown; headers: Record<string, unknown> }): string {
+  return typeof req.id === 'string' ? req.id : requestIdFrom(req.headers['x-request-id']);
 }
 
 /**
  * JSON lines on stdout (one object per line, ISO time, level names), human-readable only when a
  * person is watching: pino-pretty on a terminal, never in a file or a pipe, so no colour codes
  * end up in collected logs. pino-pretty is a dev dependency: without it, JSON on a terminal too.
+ * The one pino instance: Nest's logger (PinoNestLogger), Fastify's and the access log write through it.
  */
-export function createLogging(level: LogLevel, stdoutIsTty = process.stdout.isTTY): Logging {
+export function createLogger(level: LogLevel, stdoutIsTty = process.stdout.isTTY): PinoInstance {
   const pretty = stdoutIsTty && hasPinoPretty();
-  const logger = pino({
+  return pino({
     level,
     // pid and hostname tell the instances behind one proxy apart.
     base: { service: 'scheduler-api', pid: process.pid, hostname: hostname() },
@@ -49,51 +41,116 @@ export function createLogging(level: LogLevel, stdoutIsTty = process.stdout.isTT
     formatters: { level: (label) => ({ level: label }) },
     ...(pretty ? { transport: { target: 'pino-pretty', options: { colorize: true, singleLine: true, ignore: 'pid,hostname,service' } } } : {}),
   });
-  const http = pinoHttp({
-    logger,
-    genReqId: (req, res) => {
-      const id = requestIdFrom(req.headers['x-request-id']);
-      // Set before anything else runs, so every answer (415s and 413s from the body checks
-      // included) carries the id its log lines and its events carry.
-      res.setHeader(REQUEST_ID_HEADER, id);
-      return id;
-    },
-    // Lines logged during a request carry only its id, not the whole request object.
-    quietReqLogger: true,
-    quietResLogger: true,
-    customAttributeKeys: { reqId: 'requestId' },
-    customLogLevel: (_req, res, error) => (error || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info'),
-    customSuccessMessage: (req, res, ms) => `${req.method} ${routeOf(req) ?? pathOf(req)} ${res.statusCode} ${ms}ms`,
-    customErrorMessage: (req, res) => `${req.method} ${routeOf(req) ?? pathOf(req)} ${res.statusCode}`,
-    customSuccessObject: (req, res, value: { responseTime: number }) => accessFields(req, res, value.responseTime),
-    customErrorObject: (req, res, _error, value: { responseTime: number }) => accessFields(req, res, value.responseTime),
-  });
-  return { logger, http };
 }
 
-function accessFields(req: IncomingMessage, res: ServerResponse, durationMs: number) {
-  const route = routeOf(req);
-  return {
+/**
+ * Nest's LoggerService on the pino instance: `logger.log(message, context)` becomes
+ * `{"context": …, "msg": …}`, an object message is merged into the line, an Error goes under `err`.
+ * (The same lines nestjs-pino wrote, without its per-request AsyncLocalStorage, which cost ~7% of
+ * the CPU of a scheduling request; lines written during a request name its requestId themselves.)
+ */
+// Nest's method for each level, and pino's.
+const NEST_LEVELS = { verbose: 'trace', debug: 'debug', log: 'info', warn: 'warn', error: 'error', fatal: 'fatal' } as const;
+
+export class PinoNestLogger implements LoggerService {
+  readonly verbose!: LoggerService['log'];
+  readonly debug!: LoggerService['log'];
+  readonly log!: LoggerService['log'];
+  readonly warn!: LoggerService['log'];
+  readonly error!: LoggerService['log'];
+  readonly fatal!: LoggerService['log'];
+
+  constructor(private readonly logger: PinoInstance) {
+    for (const [method, level] of Object.entries(NEST_LEVELS)) {
+      Object.defineProperty(this, method, { value: (message: unknown, ...params: unknown[]) => this.write(level, message, params) });
+    }
+  }
+
+  private write(level: Level, message: unknown, params: unknown[]): void {
+    if (!this.logger.isLevelEnabled(level)) return;
+    // Nest passes the context last; anything before it is a format argument or (error) a stack.
+    const fields: Record<string, unknown> = {};
+    let rest = params;
+    if (params.length > 0) {
+      fields.context = params[params.length - 1];
+      rest = params.slice(0, -1);
+    }
+    if (message instanceof Error) {
+      fields.err = message;
+      this.logger[level](fields, message.message, ...rest);
+    } else if (typeof message === 'object' && message !== null) {
+      this.logger[level](Object.assign(fields, message), ...(rest as [string?]));
+    } else if (level === 'error' && typeof message === 'string' && rest.length === 1 && typeof rest[0] === 'string' && /\n\s*at /.test(rest[0])) {
+      // Nest's own exception handlers call error(message, stack, context).
+      const err = new Error(message);
+      err.stack = rest[0];
+      this.logger.error({ ...fields, err });
+    } else {
+      this.logger[level](fields, String(message), ...rest);
+    }
+  }
+}
+
+const LOGGED = Symbol('access-logged');
+
+/**
+ * Fastify's request logging, as this service's access log: no "incoming request" line, and one
+ * line per finished request in the shape below (the rest of Fastify's own lines stay as they are).
+ */
+export class AccessLogController extends LogController {
+  constructor(private readonly logger: PinoInstance) {
+    super({ disableRequestLogging: false });
+  }
+
+  override incomingRequest(): void {
+    // One line per request, written when it completes.
+  }
+
+  override requestCompleted(_error: Error | null | undefined, request: FastifyRequest, reply: FastifyReply): void {
+    logAccess(this.logger, request, reply);
+  }
+}
+
+/**
+ * One access line per request, from Fastify's onResponse hook (and, for a streamed answer the
+ * client left, when its socket closes): `{requestId, context: "Access", method, route, status,
+ * durationMs}`; the raw path only when no route of ours matched; never the query.
+ */
+export function logAccess(logger: PinoInstance, request: FastifyRequest, reply: FastifyReply): void {
+  const r = request as FastifyRequest & { [LOGGED]?: true };
+  if (r[LOGGED]) return;
+  r[LOGGED] = true;
+  const status = reply.raw.statusCode;
+  const level = status >= 500 ? 'error' : status >= 400 ? 'warn' : 'info';
+  if (!logger.isLevelEnabled(level)) return;
+  const route = routeOf(request);
+  const durationMs = Math.round(reply.elapsedTime);
+  const fields = {
+    requestId: request.id,
     context: 'Access',
-    method: req.method,
+    method: request.method,
     // The matched pattern (/api/calls/:id) groups requests; the raw path only when none matched.
     route: route ?? null,
-    ...(route ? {} : { path: pathOf(req) }),
-    status: res.statusCode,
+    ...(route ? {} : { path: pathOf(request.url) }),
+    status,
     durationMs,
   };
+  logger[level](fields, `${request.method} ${route ?? fields.path} ${status} ${durationMs}ms`);
 }
 
-// Express sets req.route to the matched route; its path is the pattern, prefix included. A
-// catch-all (Nest's middleware routes, `{/*splat}`) is no route of ours: the path says more.
-function routeOf(req: IncomingMessage): string | undefined {
-  const { route, baseUrl = '' } = req as IncomingMessage & { route?: { path?: unknown }; baseUrl?: string };
-  return typeof route?.path === 'string' && !route.path.includes('*') ? `${baseUrl}${route.path}` : undefined;
+// The route pattern Fastify matched. A catch-all (the dashboard's `/*`) is no route of ours: the path says more.
+function routeOf(request: FastifyRequest): string | undefined {
+  // (No routeOptions on a request the router could not read.)
+  // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition
+  const url = request.is404 ? undefined : request.routeOptions?.url;
+  return url && !url.includes('*') ? url : undefined;
 }
 
-// Never the query: it may hold a token (?access_token=) and it makes lines unbounded.
-function pathOf(req: IncomingMessage): string {
-  return (req.url ?? '').split('?')[0].slice(0, 200);
+/** The path of a request URL: never the query (it may hold a token, and it makes lines unbounded). */
+export function pathOf(url: string | undefined): string {
+  const path = url ?? '';
+  const query = path.indexOf('?');
+  return (query >= 0 ? path.slice(0, query) : path).slice(0, 200);
 }
 
 function hasPinoPretty(): boolean {

@@ -1,5 +1,5 @@
 import { createParamDecorator, type ExecutionContext } from '@nestjs/common';
-import type { Request } from 'express';
+import type { FastifyRequest } from 'fastify';
 import type { EventMetadata } from '#persistence';
 import { ANONYMOUS } from '../auth/api-key.js';
 import { principalOf } from '../auth/request-auth.js';
@@ -20,7 +20,7 @@ const clean = (value: unknown, max: number) =>
  * the access log and the X-Request-Id response header carry; plus X-Correlation-Id.
  */
 export const RequestMeta = createParamDecorator((_: unknown, ctx: ExecutionContext): EventMetadata => {
-  const req = ctx.switchToHttp().getRequest<Request>();
+  const req = ctx.switchToHttp().getRequest<FastifyRequest>();
   const requestId = requestIdOf(req);
   const onBehalfOf = clean(req.headers['x-actor'], 64);
   return {

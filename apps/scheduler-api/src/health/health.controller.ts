@@ -2,7 +2,7 @@ import { Controller, Get, Inject, Res, ServiceUnavailableException } from '@nest
 import { ApiOkResponse, ApiOperation, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
 import { SkipThrottle } from '@nestjs/throttler';
 import { HealthCheckService, HealthIndicatorService, type HealthCheckResult } from '@nestjs/terminus';
-import type { Response } from 'express';
+import type { FastifyReply } from 'fastify';
 import { CallViewRepository, Database, EventStore } from '#persistence';
 import { Public } from '../common/auth.guard.js';
 import { Clock } from '../common/clock.js';
@@ -80,7 +80,7 @@ export class HealthController {
   })
   @ApiOkResponse({ description: 'ok, or degraded while the Call API is unavailable', schema: HEALTH_SCHEMA, example: HEALTH_OK })
   @ApiServiceUnavailableResponse({ description: 'the database is unreachable', schema: HEALTH_SCHEMA, example: HEALTH_DOWN })
-  async check(@Res({ passthrough: true }) res: Response): Promise<HealthCheckResult> {
+  async check(@Res({ passthrough: true }) res: FastifyReply): Promise<HealthCheckResult> {
     try {
       return await this.health.check([() => this.database(), () => this.log(), () => this.callApi(), () => this.instances()]);
     } catch (error) {

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { Response } from 'express';
 import { EventStore, type StoredEvent } from '#persistence';
+import { takeRaw, type RawCapableReply } from '../common/raw-reply.js';
 import { LongReadGate } from './long-read-gate.js';
 import { pipePages } from './pipe-pages.js';
 
@@ -23,15 +23,16 @@ export class EventLogService {
    * The log after `after` to its end as NDJSON, a long read (LongReadGate): throws 429/503 (nothing
    * sent yet) when too many run; otherwise streams to the end.
    */
-  async exportNdjson(res: Response, after: number, client: string): Promise<void> {
-    const read = this.gate.admit(client, res);
+  async exportNdjson(reply: RawCapableReply, after: number, client: string): Promise<void> {
+    const read = this.gate.admit(client, reply);
     let closed = false;
-    res.on('close', () => {
+    reply.raw.on('close', () => {
       closed = true;
       read.release();
     });
     try {
       await read.started;
+      const res = takeRaw(reply);
       res.setHeader('Content-Type', 'application/x-ndjson');
       let position = after;
       const complete = await pipePages(

@@ -1,6 +1,6 @@
 import { Controller, Get, Headers, Inject, Query, Req, Res } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
-import type { Request, Response } from 'express';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { StoredEventDto } from '../calls/dto/call-view.dto.js';
 import { EventsQuery } from '../calls/dto/list-calls.query.js';
 import { ApiErrors } from '../common/api-errors.decorator.js';
@@ -22,9 +22,9 @@ export class EventsController {
   @ApiProduces('application/json', 'application/x-ndjson')
   @ApiOkResponse({ type: [StoredEventDto] })
   @ApiErrors(400, 429, 503)
-  async list(@Query() query: EventsQuery, @Headers('accept') accept: string | undefined, @Req() req: Request, @Res() res: Response) {
+  async list(@Query() query: EventsQuery, @Headers('accept') accept: string | undefined, @Req() req: FastifyRequest, @Res() reply: FastifyReply) {
     // @Res, not a returned value: the NDJSON answer is written page by page as the client takes it.
-    if (accept?.includes('application/x-ndjson')) return this.log.exportNdjson(res, query.after ?? 0, clientAddress(req));
-    res.json(await this.log.page(query.after ?? 0, query.limit ?? 100));
+    if (accept?.includes('application/x-ndjson')) return this.log.exportNdjson(reply, query.after ?? 0, clientAddress(req));
+    return reply.send(await this.log.page(query.after ?? 0, query.limit ?? 100));
   }
 }

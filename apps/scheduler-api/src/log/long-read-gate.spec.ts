@@ -3,7 +3,7 @@ import { LongReadGate } from './long-read-gate.js';
 
 const res = () => {
   const headers: Record<string, string> = {};
-  return { headers, setHeader: (name: string, value: string) => void (headers[name] = value) };
+  return { headers, header: (name: string, value: string) => void (headers[name] = value) };
 };
 
 function statusOf(fn: () => unknown): number | null {

@@ -12,9 +12,9 @@ export interface LongReadLimits {
   retryAfterSeconds: number;
 }
 
-/** Where a refusal's Retry-After goes (an express Response). */
+/** Where a refusal's Retry-After goes (a FastifyReply). */
 export interface HeaderSink {
-  setHeader(name: string, value: string): unknown;
+  header(name: string, value: string): unknown;
 }
 
 export const LONG_READ_LIMITS: LongReadLimits = { active: 4, queued: 8, perClient: 2, retryAfterSeconds: 2 };
@@ -100,7 +100,7 @@ export class LongReadGate {
   }
 
   private refuse(res: HeaderSink, status: HttpStatus, message: string): HttpException {
-    res.setHeader('Retry-After', String(this.limits.retryAfterSeconds));
+    res.header('Retry-After', String(this.limits.retryAfterSeconds));
     return new HttpException({ message }, status);
   }
 }

@@ -1,4 +1,4 @@
-import type { Response } from 'express';
+import type { ServerResponse } from 'node:http';
 import type { LongRead } from './long-read-gate.js';
 
 // A reader that takes nothing for this long while its socket is full holds a long-read slot for
@@ -18,7 +18,7 @@ export interface PageText {
  * costs a socket buffer, never the whole log in memory. Returns false when the client went away
  * (or stalled and was cut off) before the end.
  */
-export async function pipePages(read: LongRead, res: Response, nextPage: () => Promise<PageText>, isClosed: () => boolean): Promise<boolean> {
+export async function pipePages(read: LongRead, res: ServerResponse, nextPage: () => Promise<PageText>, isClosed: () => boolean): Promise<boolean> {
   for (;;) {
     if (isClosed()) return false;
     const page = await read.page(nextPage);
@@ -32,7 +32,7 @@ export async function pipePages(read: LongRead, res: Response, nextPage: () => P
 }
 
 /** Resolves true on 'drain', false when the socket closes or stays full for STALL_MS. */
-function drained(res: Response): Promise<boolean> {
+function drained(res: ServerResponse): Promise<boolean> {
   return new Promise((resolve) => {
     const done = (ok: boolean) => {
       clearTimeout(timer);

@@ -1,6 +1,6 @@
 import { BadRequestException, Controller, Get, Headers, Inject, Post, Query, Req, Res } from '@nestjs/common';
 import { ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiOperation, ApiProduces, ApiQuery, ApiTags } from '@nestjs/swagger';
-import type { Request, Response } from 'express';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { principalOf } from '../auth/request-auth.js';
 import { AcceptsTicket } from '../auth/auth.decorators.js';
 import { StreamTicketDto } from '../auth/keys.dto.js';
@@ -41,8 +41,13 @@ export class StreamController {
       },
     },
   })
-  follow(@Headers('last-event-id') header: string | undefined, @Query('lastEventId') query: string | undefined, @Req() req: Request, @Res() res: Response) {
-    return this.stream.follow(res, parsePosition(header ?? query), clientAddress(req));
+  follow(
+    @Headers('last-event-id') header: string | undefined,
+    @Query('lastEventId') query: string | undefined,
+    @Req() req: FastifyRequest,
+    @Res() reply: FastifyReply,
+  ) {
+    return this.stream.follow(reply, parsePosition(header ?? query), clientAddress(req));
   }
 
   @Post('tickets')
@@ -52,7 +57,7 @@ export class StreamController {
   })
   @ApiCreatedResponse({ type: StreamTicketDto })
   @ApiErrors(401)
-  ticket(@Req() req: Request) {
+  ticket(@Req() req: FastifyRequest) {
     const principal = principalOf(req);
     // The route is not @Public: the AuthGuard has put a principal on the request.
     if (!principal) throw new Error('stream ticket requested without a principal');

@@ -1,15 +1,29 @@
 import { EventEmitter } from 'node:events';
 import { Subject } from 'rxjs';
-import type { Response } from 'express';
 import type { CallView, StoredEventView } from '#domain';
 import type { CallChange, CallViewRepository, EventStore } from '#persistence';
 import { LongReadGate } from './long-read-gate.js';
 import { Clock } from '../common/clock.js';
+import type { RawCapableReply } from '../common/raw-reply.js';
 import type { LogFeed } from './log-feed.js';
 import { StreamService } from './stream.service.js';
 
+/** The raw response and, for takeRaw, the reply around it. */
 class FakeResponse extends EventEmitter {
   chunks: string[] = [];
+  hijacked = false;
+  get raw() {
+    return this;
+  }
+  hijack() {
+    this.hijacked = true;
+  }
+  getHeaders() {
+    return {};
+  }
+  header(name: string, value: string) {
+    this.setHeader(name, value);
+  }
   ended = false;
   writableLength = 0;
   headers: Record<string, string> = {};
@@ -75,7 +89,7 @@ describe('StreamService', () => {
     const { service, changes$, release } = setup([stored(1), stored(2)]);
     release();
     const res = new FakeResponse();
-    await service.follow(res as unknown as Response, null);
+    await service.follow(res as unknown as RawCapableReply, null);
     expect(res.headers['content-type']).toContain('text/event-stream');
     expect(res.chunks.join('')).toContain('event: ready\nid: 2\n');
     changes$.next(change(3));
@@ -88,7 +102,7 @@ describe('StreamService', () => {
   it('replays after Last-Event-ID, then goes live with no gap and no repeat', async () => {
     const { service, changes$, release } = setup([stored(1), stored(2), stored(3), stored(4)]);
     const res = new FakeResponse();
-    const following = service.follow(res as unknown as Response, 2);
+    const following = service.follow(res as unknown as RawCapableReply, 2);
     await new Promise((resolve) => setImmediate(resolve));
     // Appends that commit while the replay reads: one already in the log page (4), one new (5).
     changes$.next(change(4));
@@ -104,7 +118,7 @@ describe('StreamService', () => {
     const { service, release } = setup([stored(1), stored(2)]);
     release();
     const res = new FakeResponse();
-    const refused = service.follow(res as unknown as Response, 3);
+    const refused = service.follow(res as unknown as RawCapableReply, 3);
     await expect(refused).rejects.toMatchObject({ status: 400, response: { fields: { lastEventId: [expect.stringContaining('head is 2')] } } });
     expect(res.chunks).toEqual([]);
     expect(service.clients).toBe(0);
@@ -114,8 +128,8 @@ describe('StreamService', () => {
     const { service, release, gate } = setup([stored(1), stored(2)]);
     const first = new FakeResponse();
     const second = new FakeResponse();
-    const firstDone = service.follow(first as unknown as Response, 0, 'a');
-    const secondDone = service.follow(second as unknown as Response, 0, 'b');
+    const firstDone = service.follow(first as unknown as RawCapableReply, 0, 'a');
+    const secondDone = service.follow(second as unknown as RawCapableReply, 0, 'b');
     await new Promise((resolve) => setImmediate(resolve));
     // One active slot in this setup: the second has its headers but waits for its first frame.
     expect(second.headers['content-type']).toContain('text/event-stream');
@@ -134,7 +148,7 @@ describe('StreamService', () => {
     const { service, changes$, release } = setup([]);
     release();
     const res = new FakeResponse();
-    await service.follow(res as unknown as Response, null);
+    await service.follow(res as unknown as RawCapableReply, null);
     expect(service.clients).toBe(1);
     res.emit('close');
     changes$.next(change(1));
@@ -146,12 +160,12 @@ describe('StreamService', () => {
     const { service, release } = setup([]);
     release();
     const res = new FakeResponse();
-    await service.follow(res as unknown as Response, null);
+    await service.follow(res as unknown as RawCapableReply, null);
     service.beforeApplicationShutdown();
     expect(res.ended).toBe(true);
     // A client reconnecting while the server shuts down is turned away, not held open.
     const late = new FakeResponse();
-    await service.follow(late as unknown as Response, 5);
+    await service.follow(late as unknown as RawCapableReply, 5);
     expect(late.statusCode).toBe(503);
     expect(late.ended).toBe(true);
     expect(service.clients).toBe(0);

@@ -1,8 +1,9 @@
 import { BadRequestException, Inject, Injectable, Logger, type BeforeApplicationShutdown } from '@nestjs/common';
-import type { Response } from 'express';
+import type { ServerResponse } from 'node:http';
 import type { Subscription } from 'rxjs';
 import { CallViewRepository, EventStore, toEventView, type CallChange } from '#persistence';
 import { Clock } from '../common/clock.js';
+import { takeRaw, type RawCapableReply } from '../common/raw-reply.js';
 import { LongReadGate, type LongRead } from './long-read-gate.js';
 import { LogFeed } from './log-feed.js';
 import { pipePages } from './pipe-pages.js';
@@ -23,7 +24,7 @@ const RETRY_MS = 2000;
 @Injectable()
 export class StreamService implements BeforeApplicationShutdown {
   private readonly logger = new Logger(StreamService.name);
-  private readonly open = new Set<Response>();
+  private readonly open = new Set<ServerResponse>();
   private closing = false;
 
   constructor(
@@ -44,11 +45,13 @@ export class StreamService implements BeforeApplicationShutdown {
    * it was restored): it would silently skip every live event up to that position. Throws 429/503
    * when too many catch-ups run (see LongReadGate). Otherwise answers with the stream.
    */
-  async follow(res: Response, afterPosition: number | null, client = 'unknown'): Promise<void> {
+  async follow(reply: RawCapableReply, afterPosition: number | null, client = 'unknown'): Promise<void> {
     if (this.closing) {
       // A stream opened during shutdown would keep the server from closing; 503 tells the client to retry later.
-      res.status(503).setHeader('Retry-After', '2');
-      res.end();
+      const refused = takeRaw(reply);
+      refused.statusCode = 503;
+      refused.setHeader('Retry-After', '2');
+      refused.end();
       return;
     }
     if (afterPosition !== null) {
@@ -58,8 +61,10 @@ export class StreamService implements BeforeApplicationShutdown {
         throw new BadRequestException({ message, fields: { lastEventId: [message] } });
       }
     }
-    const read = afterPosition === null ? null : this.gate.admit(client, res);
-    res.status(200);
+    const read = afterPosition === null ? null : this.gate.admit(client, reply);
+    // From here on the answer is written to the raw response (backpressure, heartbeat), not by Fastify.
+    const res = takeRaw(reply);
+    res.statusCode = 200;
     res.setHeader('Content-Type', 'text/event-stream; charset=utf-8');
     res.setHeader('Cache-Control', 'no-cache, no-transform');
     res.setHeader('Connection', 'keep-alive');
@@ -123,7 +128,7 @@ export class StreamService implements BeforeApplicationShutdown {
   }
 
   /** Sends the stored events after `after`, page by page through the gate; returns the last position sent. */
-  private async replay(read: LongRead, res: Response, after: number, isClosed: () => boolean): Promise<number> {
+  private async replay(read: LongRead, res: ServerResponse, after: number, isClosed: () => boolean): Promise<number> {
     let position = after;
     await pipePages(
       read,

@@ -2,9 +2,6 @@ import { createParamDecorator, UnsupportedMediaTypeException, type ExecutionCont
 import type { IncomingMessage } from 'node:http';
 import { Readable } from 'node:stream';
 
-/** The one route that takes a streamed body: the JSON body checks let text/csv through to it. */
-export const CSV_BODY_PATHS = /^\/api\/calls\/import\/?$/i;
-
 /**
  * The request body of a text/csv request as a stream, never buffered. This is the only place
  * that knows how the HTTP layer hands the body over: under Express the request itself is the
