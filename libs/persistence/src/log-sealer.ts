@@ -1,6 +1,7 @@
 import { Subject } from 'rxjs';
 import type { EntityManager } from 'typeorm';
 import type { Database } from './database.js';
+import { DatabaseUnavailableError } from './errors.js';
 import { decodeEventRow, DRAFT_FIELDS, eventSelect, type EventRow } from './event-row.js';
 import { readEventsById, readHead, type EventDraft } from './event-log.js';
 import { chainHash, GENESIS_HASH } from './hash-chain.js';
@@ -124,7 +125,7 @@ export class LogSealer {
 
   /** These committed drafts with their positions and hashes, once sealed (by this process or another). */
   async placed(drafts: readonly EventDraft[]): Promise<EventRow[]> {
-    await this.pass();
+    await this.passThroughOutage();
     // Usually sealed by the pass awaited, or by the one before it (which may have started just after the commit).
     const ours = (id: string) => this.recent[1].get(id) ?? this.recent[0].get(id);
     const missing = drafts.filter((d) => !ours(d.eventId));
@@ -139,6 +140,23 @@ export class LogSealer {
       if (!seal?.position) throw new Error(`event ${draft.eventId} is committed but not sealed after a full sealing pass`);
       return { ...draft, position: seal.position, prevHash: seal.prevHash, hash: seal.hash };
     });
+  }
+
+  /**
+   * The drafts are committed: the append has happened and its caller must hear so, not an error it
+   * would take for a failed write (a dispatcher would think its claim lost). So when the database
+   * goes away between the commit and the seal, keep trying (backing off) until it is back.
+   */
+  private async passThroughOutage(): Promise<void> {
+    for (let delay = 100; ; delay = Math.min(delay * 2, 2000)) {
+      try {
+        await this.pass();
+        return;
+      } catch (error) {
+        if (!(error instanceof DatabaseUnavailableError)) throw error;
+        await new Promise((resolve) => setTimeout(resolve, delay));
+      }
+    }
   }
 
   private async run(): Promise<SealPass> {
