@@ -7,6 +7,7 @@ import { finished } from 'node:stream/promises';
 import { exportLog, verifyDatabase, verifyFile } from '../libs/persistence/src/audit/index.js';
 import { generateCalls } from '../libs/testing/src/index.js';
 import { chainHash, Database, openDataSource } from '../libs/persistence/src/index.js';
+import { SCHEMA_VERSIONS } from '../libs/domain/src/index.js';
 import { startScheduler } from './support/scheduler.process.js';
 
 const ROOT = resolve(import.meta.dirname, '..');
@@ -124,7 +125,7 @@ describe('audit verify on a generated log of 100,000 events', () => {
     const report = await verifyFile(exported);
     expect(report).toMatchObject({ ok: true, events: 100_000, headPosition: 100_000, headHash: head.hash });
     const first = JSON.parse((await readFile(exported, 'utf8')).slice(0, 5000).split('\n')[0]);
-    expect(first).toMatchObject({ position: 1, prevHash: '0'.repeat(64), type: 'CallScheduled', schemaVersion: 3 });
+    expect(first).toMatchObject({ position: 1, prevHash: '0'.repeat(64), type: 'CallScheduled', schemaVersion: SCHEMA_VERSIONS.CallScheduled });
     expect(typeof first.data).toBe('string');
   }, 60_000);
 

@@ -112,7 +112,7 @@ describe('dashboard around a Call API outage', () => {
     const page = await open('/pending');
     const mobile = await open('/history', MOBILE);
     const banner = (p: Page) => p.getByTestId('health-banner');
-    const outage = (p: Page) => banner(p).getByText(/Call API unreachable since \d{2}:\d{2}:\d{2} — \d+ calls? waiting$/);
+    const outage = (p: Page) => banner(p).getByText(/Call API unreachable since \d{2}:\d{2}:\d{2} — \d+ calls? waiting\s*$/);
     expect((await banner(page).textContent())?.trim()).toBe('');
 
     const port = mock.port;

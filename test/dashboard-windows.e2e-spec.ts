@@ -1,5 +1,5 @@
 import { Temporal } from 'temporal-polyfill';
-import type { Page } from 'playwright-core';
+import type { Locator, Page } from 'playwright-core';
 import { startCallApiMock, type CallApiMockProcess } from './support/call-api-mock.process.js';
 import { DashboardBrowser, ZONE, shoot, stopAll } from './support/dashboard-browser.js';
 import { client, eventually } from './support/http.js';
@@ -14,6 +14,15 @@ function zoneAtThreeAm(seconds: number): { zone: string; local: string } {
   });
   if (!zone) throw new Error('no zone is at 03:00 now');
   return { zone, local: at.toZonedDateTimeISO(zone).toPlainDateTime().toString({ smallestUnit: 'second' }) };
+}
+
+/**
+ * The picker's value once the view has settled: Angular sets it after the zone options render,
+ * which on a busy machine can be a moment after the page has loaded.
+ */
+async function settledValue(picker: Locator, expected: string): Promise<string> {
+  await eventually(async () => (await picker.inputValue()) === expected, 5000).catch(() => undefined);
+  return picker.inputValue();
 }
 
 // The callee's time zone picker, the calling window field and the "waits for …" state in Debian's
@@ -40,11 +49,11 @@ describe('dashboard: callee time zones and calling windows in a real browser', (
     const page = await open('/schedule');
     const picker = page.getByLabel("Callee's time zone");
     // Before a number: the operator's own zone.
-    await expect(picker.inputValue()).resolves.toBe(ZONE);
+    await expect(settledValue(picker, ZONE)).resolves.toBe(ZONE);
 
     await page.getByLabel('Phone number').fill('+44 20 7946 0958');
     await page.locator('optgroup[label="Zones of the number\'s country"] option[value="Europe/London"]').waitFor({ state: 'attached' });
-    await expect(picker.inputValue()).resolves.toBe('Europe/London');
+    await expect(settledValue(picker, 'Europe/London')).resolves.toBe('Europe/London');
 
     // 09:30 on 1 Dec 2030 in London (UTC+0) is 04:30 in New York (UTC-5), the operator's zone.
     await page.getByLabel('Date', { exact: true }).fill('2030-12-02');
@@ -70,7 +79,7 @@ describe('dashboard: callee time zones and calling windows in a real browser', (
     await page.getByRole('button', { name: 'Schedule another' }).click();
     await page.getByLabel('Phone number').fill('+1 415 555 0199');
     await picker.selectOption('Asia/Tokyo');
-    await expect(picker.inputValue()).resolves.toBe('Asia/Tokyo');
+    await expect(settledValue(picker, 'Asia/Tokyo')).resolves.toBe('Asia/Tokyo');
   }, 60_000);
 
   it('puts the API’s calling window error beside the window field', async () => {
