@@ -314,6 +314,9 @@ describe('dashboard in a real browser', () => {
 
   // Last: it restarts the scheduler.
   it('says when the live feed is down, reconnects by itself and resumes', async () => {
+    // This page alone: the earlier tests' dozen pages would all reconnect at once from one address
+    // and take turns for the per-client catch-up slots (LongReadGate: 2 each, then 429 and backoff).
+    await browser.closePages();
     const page = await open('/pending');
     const status = page.getByTestId('live-status');
     const { port, databaseUrl } = scheduler;

@@ -75,15 +75,24 @@ export class DashboardBrowser {
     return page;
   }
 
-  /** A page at `url` once its live feed is connected. */
+  /**
+   * A page at `url` once its live feed is connected and its view has rendered. Routes are loaded
+   * lazily: a test that stops the server right after "Live" would otherwise race the view's chunk.
+   */
   async open(url: string, viewport: Viewport = DESKTOP): Promise<Page> {
     const page = await this.newPage(url, viewport);
     await page.getByTestId('live-status').filter({ hasText: 'Live' }).waitFor({ timeout: 10_000 });
+    await page.locator('main router-outlet + *').first().waitFor({ timeout: 10_000 });
     return page;
   }
 
+  /** Closes every page opened so far (the browser stays up for the next ones). */
+  async closePages(): Promise<void> {
+    for (const context of this.contexts.splice(0)) await context.close().catch(() => undefined);
+  }
+
   async close(): Promise<void> {
-    for (const context of this.contexts) await context.close().catch(() => undefined);
+    await this.closePages();
     await this.browser.close();
   }
 }
