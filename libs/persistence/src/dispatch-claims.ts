@@ -1,6 +1,9 @@
 import { evolve, foldEvents, type CallEvent, type CallState } from '../../domain/src/index.js';
+import { randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Database } from './database.js';
-import { readStreamsEvents } from './event-log.js';
+import { DatabaseUnavailableError } from './errors.js';
+import { readEventsById, readStreamsEvents } from './event-log.js';
 import type { EventMetadata, EventStore, StoredEvent } from './event-store.js';
 import { toDomainEvent, toStoredEvent } from './event-store.js';
 import { LEASES_TABLE } from './cluster.repository.js';
@@ -44,6 +47,38 @@ export class DispatchClaims {
   ) {}
 
   async claim(options: ClaimOptions): Promise<ClaimResult> {
+    // Each call's event ids, chosen here: if the database goes away around the COMMIT, the reply
+    // is lost but the claim may have committed, and these ids find out which calls it started.
+    const attempts = new Map<string, { eventIds: string[]; next: CallState }>();
+    try {
+      return await this.claimOnce(options, attempts);
+    } catch (error) {
+      if (!(error instanceof DatabaseUnavailableError) || attempts.size === 0) throw error;
+      return { calls: await this.committed(attempts), capped: false };
+    }
+  }
+
+  /**
+   * The claim's reply was lost: waits for the database (backing off, up to about a minute), then
+   * returns the calls whose CallDispatchStarted did commit, so they are dialled instead of aging
+   * into "outcome unknown" without ever being dialled. Calls it did not commit stay pending.
+   */
+  private async committed(attempts: Map<string, { eventIds: string[]; next: CallState }>): Promise<ClaimedCall[]> {
+    const ids = [...attempts.values()].flatMap((a) => a.eventIds);
+    for (let delay = 200, waited = 0; ; waited += delay, delay = Math.min(delay * 2, 5000)) {
+      try {
+        const rows = await this.db.read((m) => readEventsById(m, ids));
+        const byCall = new Map<string, StoredEvent[]>();
+        for (const row of rows) byCall.set(row.streamId, [...(byCall.get(row.streamId) ?? []), toStoredEvent(row)]);
+        return [...byCall].map(([id, events]) => ({ state: (attempts.get(id) as { next: CallState }).next, events }));
+      } catch (error) {
+        if (!(error instanceof DatabaseUnavailableError) || waited > 60_000) throw error;
+        await sleep(delay);
+      }
+    }
+  }
+
+  private async claimOnce(options: ClaimOptions, attempts: Map<string, { eventIds: string[]; next: CallState }>): Promise<ClaimResult> {
     const { value, outcomes } = await this.store.transact(async (tx) => {
       const m = tx.manager;
       await this.db.dialect.lockClaims(m);
@@ -71,7 +106,14 @@ export class DispatchClaims {
         const next = events.reduce(evolve, state);
         const metadata = { causationId: history.at(-1)?.eventId, ...options.metadata };
         // In its own savepoint: a call changed meanwhile (an operator) fails alone, not the batch.
-        const appended = await tx.append({ streamId: id, expectedVersion: state.version, events, options: { metadata, state: next } });
+        const eventIds = events.map(() => randomUUID());
+        attempts.set(id, { eventIds, next });
+        const appended = await tx.append({
+          streamId: id,
+          expectedVersion: state.version,
+          events,
+          options: { metadata, state: next, eventIds, eventIdsAreNew: true },
+        });
         states.push(appended.ok ? next : state);
       }
       const leased = states.filter((s) => s.status === 'dispatching').map((s) => s.id);

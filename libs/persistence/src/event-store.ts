@@ -63,6 +63,9 @@ export interface AppendOptions {
   idempotency?: { key: string; requestHash: string };
   // Pass the ids of a previous try to make a retried append harmless.
   eventIds?: string[];
+  // The ids above are a first try's, chosen by the caller so that a lost reply can be looked up
+  // afterwards (see DispatchClaims): nothing can be stored under them yet, so no look-up.
+  eventIdsAreNew?: boolean;
 }
 
 /** One append: what `append` takes, as one value (for callers that batch appends in a transaction). */
@@ -193,7 +196,7 @@ export class EventStore {
     const { streamId, expectedVersion, events, options } = request;
     const eventIds = options.eventIds ?? events.map(() => randomUUID());
     // Only a retry can carry ids that are already stored; fresh ids skip the look-up.
-    if (options.eventIds) {
+    if (options.eventIds && !options.eventIdsAreNew) {
       const retried = await readEventsById(manager, eventIds);
       // On PostgreSQL the first try may have committed and died before its rows were sealed.
       if (retried.length === events.length) return retried.every((r) => r.position) ? { placed: retried } : { unsealed: retried };
