@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
 import { hostname } from 'node:os';
 import { auditTime, Subject, type Subscription } from 'rxjs';
-import { ConcurrencyError, effectiveDeadline, IllegalTransitionError, type CallView } from '#domain';
+import { ConcurrencyError } from '#domain';
 import {
   CallViewRepository,
   ClusterRepository,
@@ -19,29 +19,24 @@ import { Clock } from '../common/clock.js';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { CallApiClient, type PlaceCallResult } from './call-api.client.js';
 import { CallApiCircuit } from './circuit/call-api-circuit.service.js';
+import { ClusterDialSlots } from './cluster-dial-slots.js';
+import { OverdueCalls } from './overdue-calls.js';
 import { RateLimiter } from './rate-limiter.js';
 import { StatusFollowerService } from './status-follower.service.js';
+import { WakeTimer } from './wake-timer.js';
 
-const MAX_TIMER_MS = 2 ** 31 - 1;
 // After a sweep, a call that still looks due is being claimed right now: look again shortly.
 const RESWEEP_FLOOR_MS = 10;
 // Requests reach the provider up to ~100 ms after their token on a busy machine; a full provider-side
 // second must never hold more than the rate, so the send window is that much longer (sustained
 // rate ≈ 0.9 × DISPATCH_RATE when saturated).
 const RATE_WINDOW_MARGIN_MS = 100;
-// Right after a database outage, answers in hand are still being recorded by their dispatchers
-// (they retry until stored): their calls only look lost. Give them time before judging.
-export const AFTER_OUTAGE_GRACE_MS = 10_000;
 const RATE_WINDOW_MS = 1000 + RATE_WINDOW_MARGIN_MS;
-// A shared dial slot not free yet: asked for again after at most this long.
-const MAX_SLOT_WAIT_MS = 250;
 const CAPPED_RETRY_MS = 50;
 const SHUTDOWN_POLL_MS = 20;
 // Advances of the log within this long wake the dispatcher once.
 const ADVANCE_COALESCE_MS = 5;
 const RATE_BURST_MS = 20;
-// While the Call API is down, due calls are checked against their deadlines this many at a time.
-const DEADLINE_PAGE = 500;
 
 /** How a dial ended, for metrics: placed, unavailable (nothing placed, not counted), failed, unknown. */
 export type DialOutcome = 'placed' | 'unavailable' | 'failed' | 'unknown';
@@ -60,17 +55,16 @@ export type DialOutcome = 'placed' | 'unavailable' | 'failed' | 'unknown';
 export class DispatcherService implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger('Dispatcher');
   private readonly inFlight = new Map<string, Promise<void>>();
-  private lastRecoveryAt = Number.NEGATIVE_INFINITY;
-  private lastDeadlineCheckAt = Number.NEGATIVE_INFINITY;
   /** Every dial's outcome (metrics count them). */
   readonly dialOutcome$ = new Subject<DialOutcome>();
   private readonly limiter: RateLimiter;
   private readonly sendGate: RateLimiter;
   private readonly metadata: EventMetadata = { actor: `dispatcher@${hostname()}:${process.pid}` };
-  private timer: NodeJS.Timeout | undefined;
+  private readonly timer: WakeTimer;
+  private readonly dialSlots: ClusterDialSlots;
+  private readonly overdue: OverdueCalls;
   // The pace allows no claim before this time (ms).
   private notBefore = 0;
-  private armedAt = Number.POSITIVE_INFINITY;
   private sweeping = false;
   private failingSince: number | null = null;
   private sweepAgain = false;
@@ -96,6 +90,20 @@ export class DispatcherService implements OnApplicationBootstrap, BeforeApplicat
     // limit, with a margin on its window: requests reach the provider some ms after their token.
     this.limiter = new RateLimiter(config.dispatchRate, { windowMs: RATE_WINDOW_MS, burstMs: RATE_BURST_MS });
     this.sendGate = new RateLimiter(config.dispatchRate, { windowMs: RATE_WINDOW_MS });
+    this.timer = new WakeTimer(clock, () => void this.sweep());
+    this.dialSlots = new ClusterDialSlots(clusterState, config.dispatchRate, RATE_WINDOW_MS);
+    this.overdue = new OverdueCalls({
+      commands,
+      views,
+      circuit,
+      db,
+      clock,
+      config,
+      metadata: this.metadata,
+      logger: this.logger,
+      isStopping: () => this.stopping,
+      isDialling: (id) => this.inFlight.has(id),
+    });
   }
 
   onApplicationBootstrap(): void {
@@ -122,7 +130,7 @@ export class DispatcherService implements OnApplicationBootstrap, BeforeApplicat
   async beforeApplicationShutdown(): Promise<void> {
     this.stopping = true;
     for (const subscription of this.subscriptions) subscription.unsubscribe();
-    clearTimeout(this.timer);
+    this.timer.clear();
     // A claim that was committing when the signal came starts its calls after this point (they
     // give their attempts back without dialling): wait for those too, not only the dials seen now.
     const graceEnds = performance.now() + this.config.shutdownGraceMs;
@@ -166,10 +174,7 @@ export class DispatcherService implements OnApplicationBootstrap, BeforeApplicat
         // Lost attempts only age into "lost" after the request timeout: checking at the sweep
         // cadence is enough. Every finishing dial also sweeps, and must not pay for it each time.
         // Several instances: an attempt is resolved by the owner of its lease (LeaseTakeoverService).
-        if (!this.cluster.enabled && this.clock.now().getTime() - this.lastRecoveryAt >= this.config.dispatchIntervalMs) {
-          this.lastRecoveryAt = this.clock.now().getTime();
-          await this.recoverLostAttempts();
-        }
+        if (!this.cluster.enabled) await this.overdue.recoverLostAttempts();
         await this.dispatchDue();
       } while (this.anotherSweepWanted());
       await this.armNext();
@@ -191,7 +196,7 @@ export class DispatcherService implements OnApplicationBootstrap, BeforeApplicat
 
   private async dispatchDue(): Promise<void> {
     while (!this.stopping) {
-      if (!this.circuit.canDial()) return this.missPastDeadline();
+      if (!this.circuit.canDial()) return this.overdue.missPastDeadline();
       const free = this.config.dispatchConcurrency - this.inFlight.size;
       if (free <= 0) return;
       // As many as the pace allows right now; half-open, only the trial. None: the timer comes back
@@ -282,12 +287,7 @@ export class DispatcherService implements OnApplicationBootstrap, BeforeApplicat
     if (notSent) {
       // Nothing was sent, so the attempt is given back, due now (or shortly, when the database was the reason).
       const retryAt = new Date(this.clock.now().getTime() + (this.stopping ? 0 : this.config.retryBaseMs)).toISOString();
-      await this.commands.executeWithRetry(
-        call.id,
-        { type: 'RecordDispatchUnavailable', reason: `not dialled: ${notSent}`, retryAt },
-        { metadata: this.metadata, persistUntilStored: true },
-        claim,
-      );
+      await this.recordOutcome(claim, { type: 'RecordDispatchUnavailable', reason: `not dialled: ${notSent}`, retryAt });
       return;
     }
     const result = await this.callApi.placeCall(claim.state.phoneNumber, key);
@@ -305,34 +305,21 @@ export class DispatcherService implements OnApplicationBootstrap, BeforeApplicat
       return this.stopping ? 'the dispatcher shut down first' : null;
     }
     try {
-      this.slotsReady ??= this.clusterState.prepareDialSlots(this.config.dispatchRate).catch((error: unknown) => {
-        this.slotsReady = undefined;
-        throw error;
-      });
-      await this.slotsReady;
-      for (;;) {
-        if (this.isStopping()) return 'the dispatcher shut down first';
-        const wait = await this.clusterState.takeDialSlot(this.config.dispatchRate, RATE_WINDOW_MS);
-        if (wait <= 0) return this.isStopping() ? 'the dispatcher shut down first' : null;
-        await new Promise((r) => setTimeout(r, Math.min(wait, MAX_SLOT_WAIT_MS)));
-      }
+      return (await this.dialSlots.take(() => this.isStopping())) ? null : 'the dispatcher shut down first';
     } catch (error) {
       this.logger.warn(`no dial slot: ${(error as Error).message}`);
       return `no dial slot (${(error as Error).message})`;
     }
   }
 
-  private slotsReady: Promise<void> | undefined;
-
   private async recordAnswer(call: { id: string }, claim: ClaimedCall, attempt: number, result: PlaceCallResult): Promise<void> {
     if (result.ok) {
       this.circuit.reached();
-      const recorded = await this.commands.executeWithRetry(
-        call.id,
-        { type: 'RecordDispatch', providerCallId: result.providerCallId, providerStatus: result.providerStatus },
-        { metadata: this.metadata, persistUntilStored: true },
-        claim,
-      );
+      const recorded = await this.recordOutcome(claim, {
+        type: 'RecordDispatch',
+        providerCallId: result.providerCallId,
+        providerStatus: result.providerStatus,
+      });
       this.logger.log({
         msg: `call ${call.id} attempt ${attempt} placed (${result.providerCallId}, ${result.providerStatus})`,
         callId: call.id,
@@ -346,77 +333,23 @@ export class DispatcherService implements OnApplicationBootstrap, BeforeApplicat
       // Nothing was placed: the call waits, its attempt not counted, for the Call API to come back.
       const retryAt = new Date(this.clock.now().getTime() + Math.max(result.retryAfterMs ?? 0, this.config.retryBaseMs)).toISOString();
       this.logger.warn(`call ${call.id} attempt ${attempt}: Call API unavailable (${result.reason}); waits until ${retryAt} or the Call API is back`);
-      await this.commands.executeWithRetry(
-        call.id,
-        { type: 'RecordDispatchUnavailable', reason: result.reason, retryAt },
-        { metadata: this.metadata, persistUntilStored: true },
-        claim,
-      );
+      await this.recordOutcome(claim, { type: 'RecordDispatchUnavailable', reason: result.reason, retryAt });
     } else {
       this.circuit.reached();
-      const recorded = await this.commands.executeWithRetry(
-        call.id,
-        { type: 'RecordDispatchFailure', reason: result.reason, certain: result.certain, retryable: result.retryable },
-        { metadata: this.metadata, persistUntilStored: true },
-        claim,
-      );
+      const recorded = await this.recordOutcome(claim, {
+        type: 'RecordDispatchFailure',
+        reason: result.reason,
+        certain: result.certain,
+        retryable: result.retryable,
+      });
       const next = recorded.state.status === 'pending' ? `retry at ${recorded.state.dueAt}` : recorded.state.status;
       this.logger.warn(`call ${call.id} attempt ${attempt} ${result.certain ? 'failed' : 'has an unknown outcome'}: ${result.reason}; ${next}`);
     }
   }
 
-  /**
-   * While the Call API cannot be dialled, calls whose deadline passes are recorded missed with the
-   * reason; the rest wait. Checked at the sweep cadence, a page at a time, soonest due first.
-   */
-  private async missPastDeadline(): Promise<void> {
-    const now = this.clock.now();
-    if (now.getTime() - this.lastDeadlineCheckAt < this.config.dispatchIntervalMs) return;
-    this.lastDeadlineCheckAt = now.getTime();
-    const { since, reason } = this.circuit.status();
-    for (const call of await this.views.due(now, DEADLINE_PAGE)) {
-      if (this.stopping || !this.isMisfire(call, now)) continue;
-      const why = `not placed by its deadline ${call.deadline ?? ''}: the Call API has been unavailable since ${since ?? 'recently'} (${reason ?? 'unreachable'})`;
-      const missed = await this.tryCommand(call.id, { type: 'MissDeadline', reason: why });
-      if (missed?.events.length) this.logger.warn(`call ${call.id} missed: ${why}`);
-    }
-  }
-
-  /**
-   * An attempt recorded as started whose answer never reached the log: its dispatcher died.
-   * Any live dispatcher would have recorded an answer within the request timeout.
-   */
-  private async recoverLostAttempts(): Promise<void> {
-    const now = this.clock.now().getTime();
-    // Right after a database outage, answers in hand are still being recorded by their dispatchers
-    // (they retry until stored): their calls only look lost. Give them time before judging.
-    if (now - (this.db.lastOutageEndedAt?.getTime() ?? Number.NEGATIVE_INFINITY) < AFTER_OUTAGE_GRACE_MS) return;
-    const staleBefore = now - this.config.callApiTimeoutMs - 2000;
-    const stuck = await this.views.inStatuses(['dispatching'], 500);
-    for (const call of stuck) {
-      if (this.inFlight.has(call.id) || Date.parse(call.updatedAt) > staleBefore) continue;
-      this.logger.warn(`attempt ${call.attempts} of call ${call.id} lost its answer; not redialling blindly`);
-      await this.tryCommand(call.id, {
-        type: 'RecordLostAttempt',
-        reason: 'the dispatcher stopped before the Call API answered; the call may have been placed',
-      });
-    }
-  }
-
-  private async tryCommand(callId: string, command: Parameters<CallCommandsService['execute']>[1]) {
-    try {
-      // A claim whose commit landed but whose reply was lost (database outage) must be found again,
-      // not taken for one that failed: the retry re-appends the same events and finds them stored.
-      return await this.commands.execute(callId, command, { metadata: this.metadata, persistUntilStored: command.type === 'StartDispatch' });
-    } catch (error) {
-      // Someone else changed the call first (another instance, an operator): theirs stands.
-      if (error instanceof ConcurrencyError || error instanceof IllegalTransitionError) return null;
-      throw error;
-    }
-  }
-
-  private isMisfire(call: CallView, now: Date): boolean {
-    return now.getTime() > effectiveDeadline(call, this.commands.policy);
+  /** What became of a claimed attempt, stored whatever the database's mood (retried until it is). */
+  private recordOutcome(claim: ClaimedCall, command: Parameters<CallCommandsService['executeWithRetry']>[1]) {
+    return this.commands.executeWithRetry(claim.state.id, command, { metadata: this.metadata, persistUntilStored: true }, claim);
   }
 
   private async armNext(): Promise<void> {
@@ -430,15 +363,7 @@ export class DispatcherService implements OnApplicationBootstrap, BeforeApplicat
   }
 
   private armFor(at: number): void {
-    if (this.stopping || (this.timer && at >= this.armedAt)) return;
-    clearTimeout(this.timer);
-    this.armedAt = at;
-    const delay = Math.min(Math.max(0, at - this.clock.now().getTime()), MAX_TIMER_MS);
-    this.timer = setTimeout(() => {
-      this.timer = undefined;
-      this.armedAt = Number.POSITIVE_INFINITY;
-      void this.sweep();
-    }, delay);
+    if (!this.stopping) this.timer.armFor(at);
   }
 }
 

@@ -7,7 +7,8 @@ import { ClusterService } from '../cluster/cluster.service.js';
 import { CallCommandsService } from '../commands/call-commands.service.js';
 import { Clock } from '../common/clock.js';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
-import { AFTER_OUTAGE_GRACE_MS, DispatcherService } from './dispatcher.service.js';
+import { DispatcherService } from './dispatcher.service.js';
+import { AFTER_OUTAGE_GRACE_MS } from './overdue-calls.js';
 import { StatusFollowerService } from './status-follower.service.js';
 
 /**
