@@ -1,18 +1,8 @@
 import { Temporal } from 'temporal-polyfill';
 import { startCallApiMock, type CallApiMockProcess } from './support/call-api-mock.process.js';
 import { client, eventually, phoneNumber } from './support/http.js';
+import { zoneInTheNight } from './support/night-zone.js';
 import { startScheduler, type SchedulerProcess } from './support/scheduler.process.js';
-
-/** A zone whose wall clock reads 03:xx now (every UTC hour has one), and its local time `seconds` from now, without offset. */
-function zoneAtThreeAm(seconds: number): { zone: string; local: string } {
-  const at = Temporal.Now.instant().add({ seconds });
-  const zone = Intl.supportedValuesOf('timeZone').find((z) => {
-    const local = at.toZonedDateTimeISO(z);
-    return local.hour === 3 && local.minute < 58;
-  });
-  if (!zone) throw new Error('no zone is at 03:00 now');
-  return { zone, local: at.toZonedDateTimeISO(zone).toPlainDateTime().toString({ smallestUnit: 'second' }) };
-}
 
 // Callee time zones, calling windows and the list filters, over real HTTP against real processes
 // (the API with its SQLite file, the Call API stand-in).
@@ -35,8 +25,8 @@ describe('callee time zones, calling windows and filters end to end', () => {
     await mock?.stop();
   });
 
-  it('does not dial a call due at 03:00 callee time: it waits, recorded once, for 08:00 in their zone', async () => {
-    const { zone, local } = zoneAtThreeAm(2);
+  it('does not dial a call due at night, callee time: it waits, recorded once, for 08:00 in their zone', async () => {
+    const { zone, local } = zoneInTheNight(2);
     const number = phoneNumber(7001);
     // A local date-time without offset, read in the callee's zone; the window comes from CALLING_WINDOW.
     const created = await api.post('/api/calls', { phoneNumber: number, scheduledAt: local, timezone: zone });
@@ -59,7 +49,7 @@ describe('callee time zones, calling windows and filters end to end', () => {
       return body.windowOpensAt ? body : undefined;
     }, 10_000);
     expect(waiting).toMatchObject({ status: 'pending', windowOpensAt: opening, nextAttemptAt: opening, attempts: 0 });
-    // Its deadline is the misfire grace after the opening, not after 03:00.
+    // Its deadline is the misfire grace after the opening, not after the scheduled time.
     expect(Date.parse(waiting.deadline as string)).toBe(Date.parse(opening) + 15 * 60_000);
 
     // A few sweeps later: still one deferral, no dial.
@@ -71,14 +61,14 @@ describe('callee time zones, calling windows and filters end to end', () => {
     expect(events[1].data.reason).toContain('waits for 08:00');
     expect((await mock.dials()).byNumber[number]).toBeUndefined();
 
-    // "Dial now" would ring at 03:00: refused, naming the window.
+    // "Dial now" would ring at night: refused, naming the window.
     const now = await api.post(`/api/calls/${created.body.id}/dispatch`);
     expect(now.status).toBe(409);
     expect(now.body).toMatchObject({ code: 'OUTSIDE_CALLING_WINDOW' });
   }, 30_000);
 
-  it('dials a call whose own window is "any" at 03:00 callee time', async () => {
-    const { zone, local } = zoneAtThreeAm(1);
+  it('dials a call whose own window is "any" at night, callee time', async () => {
+    const { zone, local } = zoneInTheNight(1);
     const created = await api.post('/api/calls', { phoneNumber: phoneNumber(7002), scheduledAt: local, timezone: zone, callingWindow: 'any' });
     expect(created.body.callingWindow).toBeNull();
     await eventually(async () => ((await api.get(`/api/calls/${created.body.id}`)).body.attempts === 1 ? true : undefined), 10_000);

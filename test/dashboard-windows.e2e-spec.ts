@@ -1,20 +1,9 @@
-import { Temporal } from 'temporal-polyfill';
 import type { Locator, Page } from 'playwright-core';
 import { startCallApiMock, type CallApiMockProcess } from './support/call-api-mock.process.js';
 import { DashboardBrowser, ZONE, shoot, stopAll } from './support/dashboard-browser.js';
 import { client, eventually } from './support/http.js';
+import { zoneInTheNight } from './support/night-zone.js';
 import { startScheduler, type SchedulerProcess } from './support/scheduler.process.js';
-
-/** A zone whose clock reads 03:xx now, and its local time `seconds` from now (no offset). */
-function zoneAtThreeAm(seconds: number): { zone: string; local: string } {
-  const at = Temporal.Now.instant().add({ seconds });
-  const zone = Intl.supportedValuesOf('timeZone').find((z) => {
-    const local = at.toZonedDateTimeISO(z);
-    return local.hour === 3 && local.minute < 58 && z.includes('/') && !z.startsWith('Etc/');
-  });
-  if (!zone) throw new Error('no zone is at 03:00 now');
-  return { zone, local: at.toZonedDateTimeISO(zone).toPlainDateTime().toString({ smallestUnit: 'second' }) };
-}
 
 /**
  * The picker's value once the view has settled: Angular sets it after the zone options render,
@@ -94,7 +83,7 @@ describe('dashboard: callee time zones and calling windows in a real browser', (
   }, 30_000);
 
   it('shows a call waiting for its window: pending says "waits for 08:00 …, callee\'s time", the call page too', async () => {
-    const { zone, local } = zoneAtThreeAm(1);
+    const { zone, local } = zoneInTheNight(1);
     const created = await api.post('/api/calls', { phoneNumber: '+1 415 555 0197', scheduledAt: local, timezone: zone, callingWindow: '08:00-21:00' });
     expect(created.status).toBe(201);
     await eventually(async () => ((await api.get(`/api/calls/${created.body.id}`)).body.windowOpensAt ? true : undefined), 10_000);
