@@ -4,7 +4,11 @@ import { dialectFor, type Dialect } from './dialect.js';
 import { GroupCommit, type Outcome } from './group-commit.js';
 import { SerialLock } from './serial-lock.js';
 
-let savepoints = 0;
+// One name for every savepoint. Savepoints here are strictly nested, and both engines address the
+// most recent savepoint of a name (the older one is kept), so one name is enough. A fresh name per
+// savepoint made every SAVEPOINT/RELEASE a new statement text: better-sqlite3's prepared-statement
+// cache in TypeORM (FIFO, 100 entries) churned, re-preparing the INSERTs of every append (issue #11).
+const SAVEPOINT = 'append_sp';
 
 /**
  * Runs `fn` in a savepoint of the transaction `manager` belongs to: if it throws, only its own
@@ -12,7 +16,7 @@ let savepoints = 0;
  * both engines; PostgreSQL needs it (an error aborts the whole transaction otherwise).
  */
 export async function inSavepoint<T>(manager: EntityManager, fn: (manager: EntityManager) => Promise<T>): Promise<Outcome<T>> {
-  const name = `sp_${++savepoints}`;
+  const name = SAVEPOINT;
   await manager.query(`SAVEPOINT ${name}`);
   try {
     const value = await fn(manager);

@@ -37,6 +37,21 @@ describe('GroupCommit', () => {
     expect(r.batches).toEqual([1, 5]);
   });
 
+  it('gathers writes that arrive in the same turn of the event loop even when a batch is written at once (better-sqlite3 is synchronous)', async () => {
+    const batches: number[] = [];
+    const group = new GroupCommit<string>(async (work) => {
+      batches.push(work.length);
+      return Promise.all(work.map(async (job) => ({ ok: true as const, value: await job('tx') })));
+    });
+    // As requests read in one I/O phase: each submits after a few awaits of its own (validation, look-ups).
+    const jobs = Array.from({ length: 4 }, async (_, i) => {
+      for (let k = 0; k < i * 3; k++) await Promise.resolve();
+      return group.submit(() => Promise.resolve(i));
+    });
+    await expect(Promise.all(jobs)).resolves.toEqual([0, 1, 2, 3]);
+    expect(batches).toEqual([4]);
+  });
+
   it('fails only the job that threw; the others of its batch succeed', async () => {
     const r = recorder();
     const group = new GroupCommit<string>(r.runBatch);
@@ -56,6 +71,7 @@ describe('GroupCommit', () => {
     const failing = recorder(new Error('SQLITE_BUSY'));
     const group = new GroupCommit<string>(failing.runBatch);
     const jobs = [group.submit(() => Promise.resolve(1)), group.submit(() => Promise.resolve(2))];
+    await tick();
     failing.release();
     for (const job of jobs) await expect(job).rejects.toThrow('SQLITE_BUSY');
     await expect(group.submit(() => Promise.resolve(3))).rejects.toThrow('SQLITE_BUSY');

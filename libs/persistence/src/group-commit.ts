@@ -1,3 +1,5 @@
+const nextCheckPhase = () => new Promise<void>((resolve) => setImmediate(resolve));
+
 /** What one piece of work in a shared transaction came to: its value, or the error that rolled back only it. */
 export type Outcome<T> = { ok: true; value: T } | { ok: false; error: unknown };
 
@@ -41,7 +43,14 @@ export class GroupCommit<C> {
   private async drain(): Promise<void> {
     this.draining = true;
     try {
-      while (this.queue.length > 0) await this.turn(() => this.writeBatch());
+      while (this.queue.length > 0) {
+        // better-sqlite3 runs a whole batch without leaving the current turn of the event loop, so
+        // no request could join a batch in flight: every batch would be one write. Taking the batch
+        // in the loop's check phase instead gathers every write whose request was read in this
+        // I/O phase (measured: 10,025 commits for 10,000 POSTs before, see README).
+        await nextCheckPhase();
+        await this.turn(() => this.writeBatch());
+      }
     } finally {
       this.draining = false;
     }

@@ -85,8 +85,10 @@ function setup(env: Record<string, string> = {}) {
     isFollowing: (id: string) => followed.has(id),
   };
   // The batched claim: up to `limit` due calls, each decided and taken out of the pending list.
+  let claimDelayMs = 0;
   const claims = {
-    claim: (options: { now: Date; limit: number; decide: (state: unknown, dueAt: string) => { type: string; data: Record<string, unknown> }[] }) => {
+    claim: async (options: { now: Date; limit: number; decide: (state: unknown, dueAt: string) => { type: string; data: Record<string, unknown> }[] }) => {
+      if (claimDelayMs > 0) await new Promise((r) => setTimeout(r, claimDelayMs));
       const batch = pending.slice(0, options.limit);
       pending = pending.slice(batch.length);
       const calls = batch.map((c) => {
@@ -96,7 +98,7 @@ function setup(env: Record<string, string> = {}) {
         const events = options.decide({ id: c.id, deadline }, c.nextAttemptAt ?? '');
         return { state: { id: c.id, phoneNumber: `+1415555${c.id.padStart(4, '0')}`, attempts: 1 }, events };
       });
-      return Promise.resolve({ calls, capped: false });
+      return { calls, capped: false };
     },
   };
   const cluster = { enabled: false, hold: () => undefined, release: () => undefined, letGo: () => undefined };
@@ -135,6 +137,7 @@ function setup(env: Record<string, string> = {}) {
     answers,
     claimedDueAt,
     setPending: (calls: CallView[]) => (pending = calls),
+    setClaimDelay: (ms: number) => (claimDelayMs = ms),
     advance: (ms: number) => (elapsed += ms),
     setDispatching: (calls: CallView[]) => (dispatching = calls),
   };
@@ -222,6 +225,19 @@ describe('DispatcherService', () => {
     await shutdown;
     expect(t.log).toContain('RecordDispatch 7');
     expect(t.dispatcher.inFlightCount).toBe(0);
+  });
+
+  it('ends its shutdown once a sweep in progress ends, without spinning until the grace period is over', async () => {
+    const t = setup();
+    t.setClaimDelay(100);
+    t.setPending([call('12')]);
+    const sweep = t.dispatcher.sweep();
+    await new Promise((r) => setTimeout(r, 10));
+    const started = performance.now();
+    await t.dispatcher.beforeApplicationShutdown();
+    // The grace period is 2 s: ending well before it means the wait let the claim's timer run.
+    expect(performance.now() - started).toBeLessThan(1000);
+    await sweep;
   });
 
   it('starts no dial once shutdown has begun, even one that was waiting for a rate token', async () => {

@@ -135,8 +135,10 @@ export class DispatcherService implements OnApplicationBootstrap, BeforeApplicat
     // give their attempts back without dialling): wait for those too, not only the dials seen now.
     const graceEnds = performance.now() + this.config.shutdownGraceMs;
     while ((this.inFlight.size > 0 || this.sweeping) && performance.now() < graceEnds) {
-      const inFlight = Promise.allSettled([...this.inFlight.values()]);
-      await Promise.race([inFlight, new Promise((r) => setTimeout(r, Math.min(SHUTDOWN_POLL_MS, graceEnds - performance.now())).unref())]);
+      // With no dial in flight (a sweep still running) only the poll timer may end the wait: an
+      // already settled Promise.allSettled([]) would spin this loop without letting the sweep run.
+      const poll = new Promise((r) => setTimeout(r, Math.min(SHUTDOWN_POLL_MS, graceEnds - performance.now())).unref());
+      await Promise.race(this.inFlight.size > 0 ? [Promise.allSettled([...this.inFlight.values()]), poll] : [poll]);
     }
     if (this.inFlight.size > 0) this.logger.warn(`${this.inFlight.size} dial(s) still in flight at shutdown; they will be resolved on restart`);
   }
