@@ -70,6 +70,17 @@ export class ClusterRepository {
     await this.db.read((m) => query(m, `DELETE FROM ${LEASES_TABLE} WHERE owner = :owner AND call_id IN (:...callIds)`, { owner, callIds }));
   }
 
+  /**
+   * A graceful stop: every lease `owner` holds runs out now, so the others take them over at their
+   * next beat instead of a lease period later, and the instance leaves the registry.
+   */
+  async leave(owner: string): Promise<void> {
+    await this.db.read(async (m) => {
+      await query(m, `UPDATE ${LEASES_TABLE} SET expires_at = :past WHERE owner = :owner`, { owner, past: new Date(0).toISOString() });
+      await query(m, 'DELETE FROM scheduler_instances WHERE id = :owner', { owner });
+    });
+  }
+
   /** Makes sure the dial window has `rate` slots (instances may start with different rates; each uses its first `rate`). */
   async prepareDialSlots(rate: number): Promise<void> {
     await this.db.read((m) =>

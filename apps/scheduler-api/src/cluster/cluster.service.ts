@@ -4,6 +4,7 @@ import { hostname } from 'node:os';
 import { Subject } from 'rxjs';
 import { ClusterRepository, Database, type InstanceRecord } from '#persistence';
 import { Clock } from '../common/clock.js';
+import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 
 // Every second: heartbeat, lease renewal, take-over. A lease outlives a few missed beats (a busy
 // machine, a GC pause) and an instance that stopped is taken over within LEASE_MS + HEARTBEAT_MS.
@@ -14,6 +15,7 @@ export const GONE_AFTER_MS = 3000;
 const FORGET_AFTER_MS = 3_600_000;
 const MAX_BACKOFF_MS = 5000;
 const TAKEOVER_PAGE = 500;
+const SHUTDOWN_POLL_MS = 50;
 const VERSION = process.env.npm_package_version ?? '0.1.0';
 
 export interface InstanceStatus extends InstanceRecord {
@@ -51,11 +53,13 @@ export class ClusterService implements OnApplicationBootstrap, BeforeApplication
   private delay = HEARTBEAT_MS;
   private failingSince: Date | null = null;
   private stopping = false;
+  private beating: Promise<void> = Promise.resolve();
 
   constructor(
     @Inject(ClusterRepository) private readonly repo: ClusterRepository,
     @Inject(Database) db: Database,
     @Inject(Clock) private readonly clock: Clock,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {
     this.enabled = db.dialect.otherWritersPossible;
     this.startedAt = clock.now().toISOString();
@@ -65,9 +69,26 @@ export class ClusterService implements OnApplicationBootstrap, BeforeApplication
     if (this.enabled) void this.tick();
   }
 
-  beforeApplicationShutdown(): void {
+  /**
+   * A graceful stop hands this instance's calls over at once (a rolling deploy should not leave
+   * live calls unfollowed for a lease period): once the dials in flight are answered (the
+   * dispatcher waits for them in its own shutdown, alongside this one), every lease is let run out
+   * and the others take the calls over at their next beat. If the database cannot be reached the
+   * leases simply run out as if this instance had died.
+   */
+  async beforeApplicationShutdown(): Promise<void> {
     this.stopping = true;
     clearTimeout(this.timer);
+    if (!this.enabled) return;
+    await this.beating; // a beat in progress would renew the leases after the hand-over
+    const graceEnds = performance.now() + this.config.shutdownGraceMs;
+    while (this.load().inFlight > 0 && performance.now() < graceEnds) await new Promise((r) => setTimeout(r, SHUTDOWN_POLL_MS));
+    try {
+      await this.repo.leave(this.instanceId);
+      this.logger.log('left the cluster: its leases are free for the other instances now');
+    } catch (error) {
+      this.logger.warn(`could not hand the leases over (${(error as Error).message}); they run out within ${LEASE_MS} ms`);
+    }
   }
 
   reportLoad(load: () => InstanceLoad): void {
@@ -126,7 +147,9 @@ export class ClusterService implements OnApplicationBootstrap, BeforeApplication
   private async tick(): Promise<void> {
     if (this.stopping) return;
     try {
-      await this.beat();
+      const beat = this.beat();
+      this.beating = beat.catch(() => undefined);
+      await beat;
       if (this.failingSince) this.logger.log(`heartbeat resumed after ${this.clock.now().getTime() - this.failingSince.getTime()} ms`);
       this.failingSince = null;
       this.delay = HEARTBEAT_MS;
