@@ -3,6 +3,15 @@ import { query } from './sql.js';
 
 export const LEASES_TABLE = 'call_leases';
 
+// Leases and heartbeats are timed by the database's clock (PostgreSQL's clock_timestamp()), the one
+// clock every instance shares: an instance whose own clock is off can neither keep a lease alive
+// too long nor take one over too early. Stored as ISO-8601 text (varchar(32)), as the columns are.
+const ISO = `'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'`;
+/** The database's "now", as stored ISO text. */
+export const DB_NOW_ISO = `to_char(clock_timestamp() AT TIME ZONE 'UTC', ${ISO})`;
+/** The database's "now" plus the named parameter's milliseconds, as stored ISO text. */
+export const dbNowPlusIso = (param: string) => `to_char((clock_timestamp() + CAST(${param} AS bigint) * interval '1 millisecond') AT TIME ZONE 'UTC', ${ISO})`;
+
 /** One instance of the service as the registry knows it. */
 export interface InstanceRecord {
   id: string;
@@ -15,6 +24,11 @@ export interface InstanceRecord {
   following: number;
 }
 
+/** An instance as the registry lists it: with how long ago its last heartbeat was, by the database's clock. */
+export interface ListedInstance extends InstanceRecord {
+  heartbeatAgeMs: number;
+}
+
 /**
  * The cluster's operational state on PostgreSQL (the instance registry, follow leases and the
  * shared dial window). Single statements outside the append lock: none of this is in the log.
@@ -23,44 +37,56 @@ export interface InstanceRecord {
 export class ClusterRepository {
   constructor(private readonly db: Database) {}
 
-  /** Registers or refreshes this instance; drops instances that have been gone for `forgetBefore`. */
-  async heartbeat(me: InstanceRecord, forgetBefore: string): Promise<void> {
+  /** Registers or refreshes this instance (its heartbeat time is the database's); drops instances gone for `forgetAfterMs`. */
+  async heartbeat(me: Omit<InstanceRecord, 'heartbeatAt'>, forgetAfterMs: number): Promise<void> {
     await this.db.read(async (m) => {
       await query(
         m,
         `INSERT INTO scheduler_instances (id, host, pid, version, started_at, heartbeat_at, in_flight, following)
-         VALUES (:id, :host, :pid, :version, :startedAt, :heartbeatAt, :inFlight, :following)
+         VALUES (:id, :host, :pid, :version, :startedAt, ${DB_NOW_ISO}, :inFlight, :following)
          ON CONFLICT (id) DO UPDATE SET heartbeat_at = excluded.heartbeat_at, in_flight = excluded.in_flight, following = excluded.following`,
-        { ...me },
+        { id: me.id, host: me.host, pid: me.pid, version: me.version, startedAt: me.startedAt, inFlight: me.inFlight, following: me.following },
       );
-      await query(m, 'DELETE FROM scheduler_instances WHERE heartbeat_at < :forgetBefore', { forgetBefore });
+      await query(m, `DELETE FROM scheduler_instances WHERE heartbeat_at < ${dbNowPlusIso(':offsetMs')}`, { offsetMs: -forgetAfterMs });
     });
   }
 
-  instances(): Promise<InstanceRecord[]> {
+  instances(): Promise<ListedInstance[]> {
     return this.db.read(async (m) => {
       // Counts come back as text from some drivers: numbers made explicit.
-      const rows = await query<Omit<InstanceRecord, 'pid' | 'inFlight' | 'following'> & Record<'pid' | 'inFlight' | 'following', number | string>>(
+      type Row = Omit<ListedInstance, 'pid' | 'inFlight' | 'following' | 'heartbeatAgeMs'> &
+        Record<'pid' | 'inFlight' | 'following' | 'heartbeatAgeMs', number | string>;
+      const rows = await query<Row>(
         m,
-        `SELECT id, host, pid, version, started_at AS "startedAt", heartbeat_at AS "heartbeatAt", in_flight AS "inFlight", following
+        `SELECT id, host, pid, version, started_at AS "startedAt", heartbeat_at AS "heartbeatAt", in_flight AS "inFlight", following,
+                (extract(epoch FROM clock_timestamp() - heartbeat_at::timestamptz) * 1000)::bigint AS "heartbeatAgeMs"
          FROM scheduler_instances ORDER BY started_at`,
       );
-      return rows.map((r) => ({ ...r, pid: Number(r.pid), inFlight: Number(r.inFlight), following: Number(r.following) }));
+      return rows.map((r) => ({
+        ...r,
+        pid: Number(r.pid),
+        inFlight: Number(r.inFlight),
+        following: Number(r.following),
+        heartbeatAgeMs: Number(r.heartbeatAgeMs),
+      }));
     });
   }
 
-  /** Extends every lease `owner` holds; returns the calls it still holds (a lease taken over is not among them). */
-  renewLeases(owner: string, expiresAt: string): Promise<string[]> {
-    return this.callIds(`UPDATE ${LEASES_TABLE} SET expires_at = :expiresAt WHERE owner = :owner RETURNING call_id AS "callId"`, { owner, expiresAt });
+  /** Extends every lease `owner` holds by `leaseMs`; returns the calls it still holds (a lease taken over is not among them). */
+  renewLeases(owner: string, leaseMs: number): Promise<string[]> {
+    return this.callIds(`UPDATE ${LEASES_TABLE} SET expires_at = ${dbNowPlusIso(':leaseMs')} WHERE owner = :owner RETURNING call_id AS "callId"`, {
+      owner,
+      leaseMs,
+    });
   }
 
   /** Takes over up to `limit` leases that ran out (their owner stopped renewing), skipping any another instance is taking. */
-  takeExpiredLeases(owner: string, now: string, expiresAt: string, limit: number): Promise<string[]> {
+  takeExpiredLeases(owner: string, leaseMs: number, limit: number): Promise<string[]> {
     return this.callIds(
-      `UPDATE ${LEASES_TABLE} SET owner = :owner, expires_at = :expiresAt
-       WHERE call_id IN (SELECT call_id FROM ${LEASES_TABLE} WHERE expires_at < :now ORDER BY expires_at LIMIT :limit FOR UPDATE SKIP LOCKED)
+      `UPDATE ${LEASES_TABLE} SET owner = :owner, expires_at = ${dbNowPlusIso(':leaseMs')}
+       WHERE call_id IN (SELECT call_id FROM ${LEASES_TABLE} WHERE expires_at < ${DB_NOW_ISO} ORDER BY expires_at LIMIT :limit FOR UPDATE SKIP LOCKED)
        RETURNING call_id AS "callId"`,
-      { owner, now, expiresAt, limit },
+      { owner, leaseMs, limit },
     );
   }
 

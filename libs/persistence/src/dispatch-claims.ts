@@ -6,7 +6,7 @@ import { DatabaseUnavailableError } from './errors.js';
 import { readEventsById, readStreamsEvents } from './event-log.js';
 import type { EventMetadata, EventStore, StoredEvent } from './event-store.js';
 import { toDomainEvent, toStoredEvent } from './event-store.js';
-import { LEASES_TABLE } from './cluster.repository.js';
+import { LEASES_TABLE, dbNowPlusIso } from './cluster.repository.js';
 import { query } from './sql.js';
 
 export interface ClaimOptions {
@@ -16,7 +16,8 @@ export interface ClaimOptions {
   // Several instances: at most this many calls `dispatching` across all of them (DISPATCH_CONCURRENCY).
   clusterConcurrency?: number;
   // Several instances: each started call is leased to this owner until then, in the same transaction.
-  lease?: { owner: string; expiresAt: string };
+  // PostgreSQL only (a cluster): the lease runs `ms` from the database's clock.
+  lease?: { owner: string; ms: number };
   metadata: EventMetadata;
   /** The decision for one due call (pure: the caller passes its clock reading and random draw). */
   decide(state: CallState, dueAt: string): readonly CallEvent[];
@@ -121,9 +122,9 @@ export class DispatchClaims {
         // The claimer owns the attempt: if it dies, its lease runs out and another instance resolves it.
         await query(
           m,
-          `INSERT INTO ${LEASES_TABLE} (call_id, owner, expires_at) SELECT id, :owner, :expiresAt FROM call_views WHERE id IN (:...ids)
+          `INSERT INTO ${LEASES_TABLE} (call_id, owner, expires_at) SELECT id, :owner, ${dbNowPlusIso(':leaseMs')} FROM call_views WHERE id IN (:...ids)
            ON CONFLICT (call_id) DO UPDATE SET owner = excluded.owner, expires_at = excluded.expires_at`,
-          { owner: options.lease.owner, expiresAt: options.lease.expiresAt, ids: leased },
+          { owner: options.lease.owner, leaseMs: options.lease.ms, ids: leased },
         );
       }
       return { capped: false, states };

@@ -2,14 +2,15 @@ import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnAppl
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { Subject } from 'rxjs';
-import { ClusterRepository, Database, type InstanceRecord } from '#persistence';
+import { ClusterRepository, Database, type InstanceRecord, type ListedInstance } from '#persistence';
 import { Clock } from '../common/clock.js';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 
 // Every second: heartbeat, lease renewal, take-over. A lease outlives a few missed beats (a busy
 // machine, a GC pause) and an instance that stopped is taken over within LEASE_MS + HEARTBEAT_MS.
+// Both are timed by the database's clock (cluster.repository.ts): instances' clocks may differ.
 const HEARTBEAT_MS = 1000;
-const LEASE_MS = 5000;
+export const LEASE_MS = 5000;
 // An instance without a heartbeat for this long is shown as gone (its leases run out soon after).
 export const GONE_AFTER_MS = 3000;
 const FORGET_AFTER_MS = 3_600_000;
@@ -18,7 +19,8 @@ const TAKEOVER_PAGE = 500;
 const SHUTDOWN_POLL_MS = 50;
 const VERSION = process.env.npm_package_version ?? '0.1.0';
 
-export interface InstanceStatus extends InstanceRecord {
+export interface InstanceStatus extends Omit<InstanceRecord, 'heartbeatAt'> {
+  heartbeatAt: string;
   live: boolean;
   self: boolean;
 }
@@ -47,7 +49,8 @@ export class ClusterService implements OnApplicationBootstrap, BeforeApplication
   private readonly startedAt: string;
   private readonly held = new Set<string>();
   private readonly releasing = new Set<string>();
-  private known: InstanceRecord[] = [];
+  private known: ListedInstance[] = [];
+  private knownAt = 0;
   private load: () => InstanceLoad = () => ({ inFlight: 0, following: 0 });
   private timer: NodeJS.Timeout | undefined;
   private delay = HEARTBEAT_MS;
@@ -95,11 +98,6 @@ export class ClusterService implements OnApplicationBootstrap, BeforeApplication
     this.load = load;
   }
 
-  /** Until when a lease taken now runs. */
-  leaseUntil(): string {
-    return new Date(this.clock.now().getTime() + LEASE_MS).toISOString();
-  }
-
   /** This instance works on the call (its lease was written by a claim, or taken over). */
   hold(callId: string): void {
     this.held.add(callId);
@@ -118,12 +116,17 @@ export class ClusterService implements OnApplicationBootstrap, BeforeApplication
     this.held.delete(callId);
   }
 
-  /** The instances the registry knows, live first (this one alone on SQLite). */
+  /**
+   * The instances the registry knows, live first (this one alone on SQLite). Live or gone is judged
+   * by the heartbeat's age on the database's clock when the list was read (at the last beat), plus
+   * the time since by this instance's clock: an interval, which clock skew does not change.
+   */
   instances(): InstanceStatus[] {
     const now = this.clock.now().getTime();
-    const list = this.enabled ? this.known : [this.record()];
-    return list
-      .map((i) => ({ ...i, self: i.id === this.instanceId, live: now - Date.parse(i.heartbeatAt) < GONE_AFTER_MS }))
+    if (!this.enabled) return [{ ...this.record(), heartbeatAt: new Date(now).toISOString(), self: true, live: true }];
+    const since = now - this.knownAt;
+    return this.known
+      .map(({ heartbeatAgeMs, ...i }) => ({ ...i, self: i.id === this.instanceId, live: heartbeatAgeMs + since < GONE_AFTER_MS }))
       .sort((a, b) => Number(b.live) - Number(a.live));
   }
 
@@ -132,16 +135,8 @@ export class ClusterService implements OnApplicationBootstrap, BeforeApplication
     return this.failingSince;
   }
 
-  private record(): InstanceRecord {
-    return {
-      id: this.instanceId,
-      host: hostname(),
-      pid: process.pid,
-      version: VERSION,
-      startedAt: this.startedAt,
-      heartbeatAt: this.clock.now().toISOString(),
-      ...this.load(),
-    };
+  private record(): Omit<InstanceRecord, 'heartbeatAt'> {
+    return { id: this.instanceId, host: hostname(), pid: process.pid, version: VERSION, startedAt: this.startedAt, ...this.load() };
   }
 
   private async tick(): Promise<void> {
@@ -168,12 +163,11 @@ export class ClusterService implements OnApplicationBootstrap, BeforeApplication
   }
 
   private async beat(): Promise<void> {
-    const now = this.clock.now();
-    await this.repo.heartbeat(this.record(), new Date(now.getTime() - FORGET_AFTER_MS).toISOString());
+    await this.repo.heartbeat(this.record(), FORGET_AFTER_MS);
     const releasing = [...this.releasing];
     await this.repo.releaseLeases(this.instanceId, releasing);
     for (const id of releasing) this.releasing.delete(id);
-    const owned = new Set(await this.repo.renewLeases(this.instanceId, this.leaseUntil()));
+    const owned = new Set(await this.repo.renewLeases(this.instanceId, LEASE_MS));
     const lost = [...this.held].filter((id) => !owned.has(id));
     for (const id of lost) this.held.delete(id);
     if (lost.length > 0) {
@@ -181,9 +175,10 @@ export class ClusterService implements OnApplicationBootstrap, BeforeApplication
       this.lost$.next(lost);
     }
     const orphans = [...owned].filter((id) => !this.held.has(id) && !this.releasing.has(id));
-    const taken = await this.repo.takeExpiredLeases(this.instanceId, now.toISOString(), this.leaseUntil(), TAKEOVER_PAGE);
+    const taken = await this.repo.takeExpiredLeases(this.instanceId, LEASE_MS, TAKEOVER_PAGE);
     if (taken.length > 0) this.logger.log(`took over ${taken.length} expired lease(s)`);
     if (orphans.length + taken.length > 0) this.adopted$.next([...orphans, ...taken]);
     this.known = await this.repo.instances();
+    this.knownAt = this.clock.now().getTime();
   }
 }

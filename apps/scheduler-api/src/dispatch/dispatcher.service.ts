@@ -13,7 +13,7 @@ import {
   type ClaimResult,
   type EventMetadata,
 } from '#persistence';
-import { ClusterService } from '../cluster/cluster.service.js';
+import { ClusterService, LEASE_MS } from '../cluster/cluster.service.js';
 import { CallCommandsService } from '../commands/call-commands.service.js';
 import { Clock } from '../common/clock.js';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
@@ -236,7 +236,7 @@ export class DispatcherService implements OnApplicationBootstrap, BeforeApplicat
         limit,
         metadata: this.metadata,
         clusterConcurrency: cluster ? this.config.dispatchConcurrency : undefined,
-        lease: cluster ? { owner: this.cluster.instanceId, expiresAt: this.cluster.leaseUntil() } : undefined,
+        lease: cluster ? { owner: this.cluster.instanceId, ms: LEASE_MS } : undefined,
         decide: (state, dueAt) => this.commands.decideNow({ type: 'StartDispatch', dueAt }, state, now),
       });
     } catch (error) {
