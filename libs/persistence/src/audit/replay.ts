@@ -103,6 +103,10 @@ export async function replayProjection(db: Database, options: ReplayOptions = {}
 
   // 2. Compare in one statement and, with `apply`, swap in the replayed rows: one transaction.
   const diff = await db.write(async (m) => {
+    // Swapping rewrites every call_views row. A batched claim locks its rows (FOR UPDATE) before it
+    // appends, the opposite order to this transaction (appends held, then rows): take the claims'
+    // lock first, as every claim does, so the two wait for each other instead of deadlocking.
+    if (options.apply) await db.dialect.lockClaims(m);
     await catchUp(m);
     progress('compare');
     const result = await compareProjections(m, cols, show);
