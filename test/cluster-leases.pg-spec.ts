@@ -1,6 +1,6 @@
 import type { DataSource } from 'typeorm';
-import { ClusterRepository, Database, openDataSource } from '../libs/persistence/src/index.js';
-import { createPgDatabase, type PgDatabase } from './support/pg-database.js';
+import { ClusterRepository } from '../libs/persistence/src/index.js';
+import { freshPgStorePerTest } from './support/pg-database.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -12,19 +12,12 @@ async function leaseFor(ds: DataSource, callId: string, owner: string, expiresAt
 // Leases and heartbeats are timed by the database's clock: no statement takes an instance's "now",
 // so instances whose clocks disagree still agree on when a lease runs out.
 describe('cluster leases and heartbeats on PostgreSQL', () => {
-  let pg: PgDatabase;
+  const fresh = freshPgStorePerTest();
   let ds: DataSource;
   let repo: ClusterRepository;
-
-  beforeEach(async () => {
-    pg = await createPgDatabase();
-    ds = await openDataSource(pg.url);
-    repo = new ClusterRepository(new Database(ds));
-  }, 60_000);
-
-  afterEach(async () => {
-    await ds.destroy();
-    await pg.drop();
+  beforeEach(() => {
+    ds = fresh.current().ds;
+    repo = new ClusterRepository(fresh.current().db);
   });
 
   it('lets a renewed lease run for its length on the database clock, then lets another instance take it over', async () => {

@@ -2,7 +2,7 @@ import type { DataSource } from 'typeorm';
 import { decide, DEFAULT_POLICY, evolve, initialState, type CallState } from '../libs/domain/src/index.js';
 import { Database, EventStore, insertUnsealedRows, openDataSource } from '../libs/persistence/src/index.js';
 import { verifyDatabase } from '../libs/persistence/src/audit/index.js';
-import { createPgDatabase, type PgDatabase } from './support/pg-database.js';
+import { freshPgStorePerTest } from './support/pg-database.js';
 
 const METADATA = { actor: 'sealer-test' };
 const NOW = new Date('2030-01-01T09:00:00.000Z');
@@ -25,22 +25,11 @@ const draft = (id: string, version = 1) => ({
 
 // PostgreSQL appends commit without a global lock; the sealer places them (libs/persistence/src/log-sealer.ts).
 describe('the sealer on PostgreSQL', () => {
-  let pg: PgDatabase;
+  const fresh = freshPgStorePerTest();
   let db: Database;
   let store: EventStore;
   let ds: DataSource;
-
-  beforeEach(async () => {
-    pg = await createPgDatabase();
-    ds = await openDataSource(pg.url);
-    db = new Database(ds);
-    store = new EventStore(db);
-  }, 60_000);
-
-  afterEach(async () => {
-    await db.close();
-    await pg.drop();
-  }, 60_000);
+  beforeEach(() => ({ db, store, ds } = fresh.current()));
 
   const positions = async () =>
     (await ds.query<{ p: string | null; s: string }[]>('SELECT position AS p, stream_id AS s FROM events ORDER BY seq')).map((r) => `${r.p}:${r.s}`);
@@ -77,7 +66,7 @@ describe('the sealer on PostgreSQL', () => {
     await expect(verifyDatabase(db)).resolves.toMatchObject({ ok: true, events: 1, unsealed: { unsealed: 2 } });
 
     // Another instance's next append seals them first, so its own rows come after them.
-    const otherDb = new Database(await openDataSource(pg.url));
+    const otherDb = new Database(await openDataSource(fresh.current().pg.url));
     const other = new EventStore(otherDb);
     try {
       const next = scheduled('b');

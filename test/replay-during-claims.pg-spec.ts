@@ -1,8 +1,7 @@
-import type { DataSource } from 'typeorm';
 import { decide, DEFAULT_POLICY, evolve, initialState } from '../libs/domain/src/index.js';
 import { replayProjection } from '../libs/persistence/src/audit/index.js';
-import { Database, DispatchClaims, EventStore, openDataSource } from '../libs/persistence/src/index.js';
-import { createPgDatabase, type PgDatabase } from './support/pg-database.js';
+import { DispatchClaims } from '../libs/persistence/src/index.js';
+import { freshPgStorePerTest } from './support/pg-database.js';
 
 const METADATA = { actor: 'replay-during-claims' };
 const CALLS = 600;
@@ -10,24 +9,10 @@ const CALLS = 600;
 // An auditor repairs the projection (replay --apply) while the dispatcher claims due calls in
 // batches: the two take their locks in one order, so neither is chosen as a deadlock victim.
 describe('replay --apply while batched claims run on PostgreSQL', () => {
-  let pg: PgDatabase;
-  let ds: DataSource;
-  let db: Database;
-  let store: EventStore;
-
-  beforeEach(async () => {
-    pg = await createPgDatabase();
-    ds = await openDataSource(pg.url);
-    db = new Database(ds);
-    store = new EventStore(db);
-  }, 60_000);
-
-  afterEach(async () => {
-    await ds.destroy();
-    await pg.drop();
-  });
+  const fresh = freshPgStorePerTest();
 
   it('repairs the projection while every due call is claimed exactly once, with no deadlock', async () => {
+    const { ds, db, store } = fresh.current();
     const now = new Date();
     const scheduledAt = new Date(now.getTime() - 1000).toISOString();
     for (let i = 0; i < CALLS; i += 50) {

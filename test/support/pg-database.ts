@@ -2,6 +2,8 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { readdirSync } from 'node:fs';
 import pg from 'pg';
+import type { DataSource } from 'typeorm';
+import { Database, EventStore, openDataSource } from '../../libs/persistence/src/index.js';
 
 // Trust auth on the local cluster; start it with
 //   pg_ctlcluster --skip-systemctl-redirect $(ls /etc/postgresql) main start
@@ -48,4 +50,37 @@ export function pgServer(action: 'stop' | 'start'): void {
 export function ensurePgServerRunning(): void {
   const status = spawnSync('pg_ctlcluster', [pgCluster(), 'main', 'status'], { stdio: 'pipe' });
   if (status.status !== 0) pgServer('start');
+}
+
+/** What `freshPgStorePerTest` hands each test: its own database, opened and migrated. */
+export interface PgStore {
+  pg: PgDatabase;
+  ds: DataSource;
+  db: Database;
+  store: EventStore;
+}
+
+/**
+ * Registers beforeEach/afterEach hooks that give every test of the enclosing describe a fresh
+ * database of its own, migrated, with the persistence objects over it; read `current()` in the test.
+ */
+export function freshPgStorePerTest(): { current(): PgStore } {
+  let current: PgStore | undefined;
+  beforeEach(async () => {
+    const pg = await createPgDatabase();
+    const ds = await openDataSource(pg.url);
+    const db = new Database(ds);
+    current = { pg, ds, db, store: new EventStore(db) };
+  }, 60_000);
+  afterEach(async () => {
+    await current?.db.close();
+    await current?.pg.drop();
+    current = undefined;
+  }, 60_000);
+  return {
+    current: () => {
+      if (!current) throw new Error('freshPgStorePerTest: read current() inside a test');
+      return current;
+    },
+  };
 }
