@@ -1,18 +1,10 @@
 import type { AddressInfo } from 'node:net';
 import { createCallApiServer, type CallApiServer } from './call-api-server.js';
+import type { CallSnapshot as Call } from './call-registry.js';
 import type { MockBehaviour } from './mock-options.js';
 
 // Real HTTP against the stand-in on an ephemeral port. Stage boundaries use a fake clock so they are
 // exact; one test lets the real clock run with a small time scale.
-
-interface Call {
-  created_at: string;
-  duration: number | null;
-  id: string;
-  phone_number: string;
-  status: string;
-  updated_at: string;
-}
 
 const PHONE = '+14155550100';
 const TIMESTAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}$/;

@@ -1,7 +1,6 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { ScheduleModule } from '@nestjs/schedule';
-import { TerminusModule } from '@nestjs/terminus';
 import { ThrottlerModule } from '@nestjs/throttler';
 import { API_ROUTES, ApiModule } from './api.module.js';
 import { RateLimitGuard } from './auth/rate-limit.guard.js';
@@ -10,7 +9,7 @@ import type { AppConfig } from './config/app-config.js';
 import { ConfigModule } from './config/config.module.js';
 import { DatabaseModule } from './database/database.module.js';
 import { DispatchModule } from './dispatch/dispatch.module.js';
-import { HealthController } from './health/health.controller.js';
+import { HealthModule } from './health/health.module.js';
 import { MetricsModule } from './metrics/metrics.module.js';
 
 @Module({})
@@ -23,15 +22,14 @@ export class AppModule {
         ConfigModule.forRoot(config),
         DatabaseModule,
         ScheduleModule.forRoot(),
-        TerminusModule.forRoot({ logger: false }),
         // RATE_LIMIT_PER_MINUTE=0 turns the limit off (benchmarks measure throughput from one address).
         ThrottlerModule.forRoot({ throttlers: [{ ttl: 60_000, limit: config.rateLimitPerMinute }], skipIf: () => config.rateLimitPerMinute === 0 }),
         ApiModule,
         API_ROUTES,
         DispatchModule,
+        HealthModule,
         MetricsModule,
       ],
-      controllers: [HealthController],
       // In this order: the rate limit first, so a flood of wrong keys gets 429s like any other flood.
       providers: [
         { provide: APP_GUARD, useClass: RateLimitGuard },

@@ -1,3 +1,5 @@
+import { eventTypesOf, type DomainEventOf } from './event-envelope.js';
+
 // The Call API's availability, as the dispatchers saw it: a stream of its own beside the calls', so
 // an auditor can see why calls were late, and instances sharing one log agree on the circuit state.
 
@@ -21,11 +23,11 @@ export interface CallApiEventDataMap {
   CallApiRecovered: CallApiRecoveredData;
 }
 export type CallApiEventType = keyof CallApiEventDataMap;
-export const CALL_API_EVENT_TYPES = ['CallApiUnavailable', 'CallApiRecovered'] as const satisfies readonly CallApiEventType[];
+/** The schema version each Call API event type is written at today (see SCHEMA_VERSIONS in events.ts). */
+export const CALL_API_SCHEMA_VERSIONS: Readonly<Record<CallApiEventType, number>> = { CallApiUnavailable: 1, CallApiRecovered: 1 };
+export const CALL_API_EVENT_TYPES = eventTypesOf(CALL_API_SCHEMA_VERSIONS);
 
-export type CallApiEvent = {
-  [K in CallApiEventType]: { type: K; data: CallApiEventDataMap[K]; occurredAt: string };
-}[CallApiEventType];
+export type CallApiEvent = DomainEventOf<CallApiEventDataMap>;
 
 /** What the log says of the Call API: down since when, or up. */
 export interface CallApiAvailability {

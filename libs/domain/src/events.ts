@@ -1,6 +1,7 @@
-import type { CallApiEventType } from './call-api-events.js';
+import { CALL_API_SCHEMA_VERSIONS, type CallApiEventType } from './call-api-events.js';
 import type { CallStatus } from './call-status.js';
-import type { SeriesEventType } from './series-events.js';
+import { eventTypesOf, type DomainEventOf } from './event-envelope.js';
+import { SERIES_SCHEMA_VERSIONS, type SeriesEventType } from './series-events.js';
 
 // Event payloads. Times are ISO-8601 UTC strings so an event serialises to the same JSON it was made from.
 export interface CallScheduledData {
@@ -105,35 +106,18 @@ export interface CallEventDataMap {
 }
 
 export type CallEventType = keyof CallEventDataMap;
-export const CALL_EVENT_TYPES = [
-  'CallScheduled',
-  'CallRescheduled',
-  'CallCancelled',
-  'CallDeferredToWindow',
-  'CallDispatchStarted',
-  'CallDispatched',
-  'CallDispatchFailed',
-  'CallDispatchDeferred',
-  'CallRetried',
-  'CallOutcomeUnknown',
-  'CallStatusChanged',
-  'CallMissed',
-  'CallTrackingLost',
-] as const satisfies readonly CallEventType[];
 
-/** A domain event: what happened, and when (the decider's `now`). */
-export type CallEvent = {
-  [K in CallEventType]: { type: K; data: CallEventDataMap[K]; occurredAt: string };
-}[CallEventType];
+/** A call's domain event: what happened, and when (the decider's `now`). */
+export type CallEvent = DomainEventOf<CallEventDataMap>;
 
 /**
- * The schema version each event type is written at today. Raise a type's number when its payload
+ * The schema version each call event type is written at today. Raise a type's number when its payload
  * changes, and add the upcaster from the previous version in upcasters.ts.
  * CallScheduled v1 had no `timezone`; v2 has it (null when none was given); v3 adds `deadline`;
  * v4 adds `callingWindow`.
  * CallRescheduled v2 adds `dueAt` and `deadline`.
  */
-export const SCHEMA_VERSIONS: Readonly<Record<CallEventType | CallApiEventType | SeriesEventType, number>> = {
+export const CALL_SCHEMA_VERSIONS: Readonly<Record<CallEventType, number>> = {
   CallScheduled: 4,
   CallRescheduled: 2,
   CallCancelled: 1,
@@ -147,15 +131,14 @@ export const SCHEMA_VERSIONS: Readonly<Record<CallEventType | CallApiEventType |
   CallStatusChanged: 1,
   CallMissed: 1,
   CallTrackingLost: 1,
-  CallApiUnavailable: 1,
-  CallApiRecovered: 1,
-  SeriesCreated: 1,
-  SeriesEdited: 1,
-  SeriesPaused: 1,
-  SeriesResumed: 1,
-  SeriesEnded: 1,
-  SeriesOccurrenceScheduled: 1,
-  SeriesOccurrenceSkipped: 1,
+};
+export const CALL_EVENT_TYPES = eventTypesOf(CALL_SCHEMA_VERSIONS);
+
+/** The schema version of every event type in the log, whichever stream it belongs to (written with each row). */
+export const SCHEMA_VERSIONS: Readonly<Record<CallEventType | CallApiEventType | SeriesEventType, number>> = {
+  ...CALL_SCHEMA_VERSIONS,
+  ...CALL_API_SCHEMA_VERSIONS,
+  ...SERIES_SCHEMA_VERSIONS,
 };
 
 /** @deprecated Versions are per event type now: use SCHEMA_VERSIONS[type]. */

@@ -8,6 +8,7 @@ export * from './call-view.js';
 export * from './commands.js';
 export * from './decide.js';
 export * from './domain-error.js';
+export * from './event-envelope.js';
 export * from './events.js';
 export * from './format-duration.js';
 export * from './import-result.js';

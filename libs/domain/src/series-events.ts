@@ -1,3 +1,5 @@
+import { eventTypesOf, type DomainEventOf } from './event-envelope.js';
+
 // A recurring call: its own event stream (`series-<uuid>`) beside the calls it creates.
 
 /** A series' stream id: the prefix keeps series streams apart from call streams (plain UUIDs) and `call-api`. */
@@ -61,19 +63,19 @@ export interface SeriesEventDataMap {
   SeriesOccurrenceSkipped: SeriesOccurrenceSkippedData;
 }
 export type SeriesEventType = keyof SeriesEventDataMap;
-export const SERIES_EVENT_TYPES = [
-  'SeriesCreated',
-  'SeriesEdited',
-  'SeriesPaused',
-  'SeriesResumed',
-  'SeriesEnded',
-  'SeriesOccurrenceScheduled',
-  'SeriesOccurrenceSkipped',
-] as const satisfies readonly SeriesEventType[];
+/** The schema version each series event type is written at today (see SCHEMA_VERSIONS in events.ts). */
+export const SERIES_SCHEMA_VERSIONS: Readonly<Record<SeriesEventType, number>> = {
+  SeriesCreated: 1,
+  SeriesEdited: 1,
+  SeriesPaused: 1,
+  SeriesResumed: 1,
+  SeriesEnded: 1,
+  SeriesOccurrenceScheduled: 1,
+  SeriesOccurrenceSkipped: 1,
+};
+export const SERIES_EVENT_TYPES = eventTypesOf(SERIES_SCHEMA_VERSIONS);
 
-export type SeriesEvent = {
-  [K in SeriesEventType]: { type: K; data: SeriesEventDataMap[K]; occurredAt: string };
-}[SeriesEventType];
+export type SeriesEvent = DomainEventOf<SeriesEventDataMap>;
 
 /** The stream a series' events are appended to. */
 export function seriesStreamId(seriesId: string): string {

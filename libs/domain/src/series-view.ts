@@ -1,17 +1,11 @@
 import type { CallStatus } from './call-status.js';
+import type { SeriesDefinition } from './series-events.js';
 import { nextOccurrence, type SeriesState, type SeriesStatus } from './series-state.js';
 
-/** The read model of one series, as the API returns it and the dashboard shows it. */
-export interface SeriesView {
+/** The read model of one series, as the API returns it and the dashboard shows it: its definition, and where it stands. */
+export interface SeriesView extends SeriesDefinition {
   id: string;
   status: SeriesStatus;
-  phoneNumber: string;
-  timezone: string;
-  rrule: string;
-  startsAt: string;
-  until: string | null;
-  count: number | null;
-  callingWindow: string | null;
   // The next occurrence the materialiser will turn into a call (null when paused, ended or exhausted).
   nextAt: string | null;
   // Occurrences dealt with so far (calls created plus skipped).

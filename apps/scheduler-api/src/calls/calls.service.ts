@@ -3,7 +3,6 @@ import { randomUUID } from 'node:crypto';
 import {
   CallNotFoundError,
   ConcurrencyError,
-  decide,
   IdempotencyMismatchError,
   IllegalTransitionError,
   initialState,
@@ -25,7 +24,6 @@ import {
   type HistoryFilter,
   type StoredEvent,
 } from '#persistence';
-import { Clock } from '../common/clock.js';
 import { CallCommandsService } from '../commands/call-commands.service.js';
 import { historyCsv } from './history-csv.js';
 import { scheduleRequestHash } from './schedule-request-hash.js';
@@ -34,6 +32,7 @@ import { HISTORY_STATUSES } from './dto/validators.js';
 import type { BulkRetryDto, RescheduleCallDto, RetryCallDto, ScheduleCallDto } from './dto/schedule-call.dto.js';
 
 const DEFAULT_PAGE = 50;
+const BULK_PAGE = 200;
 
 /** The filters of GET /api/calls/history, one place for its JSON pages and its CSV. */
 function historyFilter(query: HistoryQuery): HistoryFilter {
@@ -43,7 +42,6 @@ function historyFilter(query: HistoryQuery): HistoryFilter {
     phoneDigits: query.phone === undefined ? undefined : phoneSearchDigits(query.phone),
   };
 }
-const BULK_PAGE = 200;
 
 /** The HTTP API's use cases: each is one command through CallCommandsService, or one read. */
 @Injectable()
@@ -52,7 +50,6 @@ export class CallsService {
     @Inject(CallCommandsService) private readonly commands: CallCommandsService,
     @Inject(CallViewRepository) private readonly views: CallViewRepository,
     @Inject(EventStore) private readonly store: EventStore,
-    @Inject(Clock) private readonly clock: Clock,
   ) {}
 
   async schedule(dto: ScheduleCallDto, idempotencyKey: string | undefined, metadata: EventMetadata): Promise<CallView> {
@@ -94,7 +91,7 @@ export class CallsService {
   async retryAll(dto: BulkRetryDto, metadata: EventMetadata): Promise<{ count: number }> {
     const command: CallCommand = { type: 'RetryCall', at: dto.at, deadline: dto.deadline };
     // Bad times are refused before anything is written, not at the first call.
-    decide(command, { ...initialState('validation'), status: 'failed' }, this.clock.now(), this.commands.policy);
+    this.commands.decideOnly(command, { ...initialState('validation'), status: 'failed' });
     const seen = new Set<string>();
     let count = 0;
     for (;;) {

@@ -80,6 +80,15 @@ export class CallCommandsService implements OnApplicationShutdown {
     }
   }
 
+  /**
+   * Decides `command` on `state` as the pipeline would, with this service's policy, and appends
+   * nothing: throws the DomainError the command would meet. For input refused before anything is
+   * written (a bulk retry's times), and for callers that append the events themselves (the import).
+   */
+  decideOnly(command: CallCommand, state: CallState, now: Date = this.clock.now()): CallEvent[] {
+    return decide(command, state, now, this.policy);
+  }
+
   async load(callId: string): Promise<{ state: CallState; history: StoredEvent[] }> {
     const history = await this.store.readStream(callId);
     return { state: foldEvents(callId, history.map(toDomainEvent)), history };

@@ -1,16 +1,10 @@
 import { Controller, Get, Inject, Res, ServiceUnavailableException } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
 import { SkipThrottle } from '@nestjs/throttler';
-import { HealthCheckService, HealthIndicatorService, type HealthCheckResult } from '@nestjs/terminus';
+import { HealthCheckService, type HealthCheckResult, type HealthIndicatorFunction } from '@nestjs/terminus';
 import type { FastifyReply } from 'fastify';
-import { CallViewRepository, Database, EventStore } from '#persistence';
 import { Public } from '../common/auth.guard.js';
-import { Clock } from '../common/clock.js';
-import { CallApiCircuit } from '../dispatch/circuit/call-api-circuit.service.js';
-import { ClusterService } from '../cluster/cluster.service.js';
-
-// A probe that waits longer than a monitor's own timeout says nothing; a dead server is "down" in 2 s.
-const DATABASE_CHECK_TIMEOUT_MS = 2000;
+import { HEALTH_CHECKS } from './health-checks.js';
 
 // Terminus's result: status, then each dependency under info (up) or error (down), all of them under details.
 const DEPENDENCIES = { type: 'object', additionalProperties: { type: 'object', additionalProperties: true } } as const;
@@ -58,18 +52,9 @@ const HEALTH_DOWN = {
 @ApiTags('health')
 @Controller('health')
 export class HealthController {
-  // When this process first saw the current database outage; null while the database answers.
-  private databaseDownSince: Date | null = null;
-
   constructor(
     @Inject(HealthCheckService) private readonly health: HealthCheckService,
-    @Inject(HealthIndicatorService) private readonly indicators: HealthIndicatorService,
-    @Inject(Database) private readonly db: Database,
-    @Inject(CallApiCircuit) private readonly circuit: CallApiCircuit,
-    @Inject(CallViewRepository) private readonly views: CallViewRepository,
-    @Inject(EventStore) private readonly store: EventStore,
-    @Inject(Clock) private readonly clock: Clock,
-    @Inject(ClusterService) private readonly cluster: ClusterService,
+    @Inject(HEALTH_CHECKS) private readonly checks: HealthIndicatorFunction[],
   ) {}
 
   @Get()
@@ -82,7 +67,7 @@ export class HealthController {
   @ApiServiceUnavailableResponse({ description: 'the database is unreachable', schema: HEALTH_SCHEMA, example: HEALTH_DOWN })
   async check(@Res({ passthrough: true }) res: FastifyReply): Promise<HealthCheckResult> {
     try {
-      return await this.health.check([() => this.database(), () => this.log(), () => this.callApi(), () => this.instances()]);
+      return await this.health.check(this.checks);
     } catch (error) {
       if (!(error instanceof ServiceUnavailableException)) throw error;
       const result = error.getResponse() as HealthCheckResult;
@@ -92,64 +77,4 @@ export class HealthController {
       return onlyCallApi ? { ...result, status: 'degraded' as HealthCheckResult['status'] } : result;
     }
   }
-
-  private async database() {
-    const session = this.indicators.check('database');
-    try {
-      await withTimeout(this.db.ping(), DATABASE_CHECK_TIMEOUT_MS, 'no answer to a ping');
-      this.databaseDownSince = null;
-      return session.up({ engine: this.db.dialect.kind });
-    } catch (error) {
-      // Other work (a dispatch, a write) may have met the outage before this probe did.
-      this.databaseDownSince ??= this.db.unavailableSince ?? this.clock.now();
-      return session.down({ engine: this.db.dialect.kind, message: (error as Error).message, since: this.databaseDownSince.toISOString() });
-    }
-  }
-
-  // Always up (the database check says whether it answers); null figures when it could not be read.
-  private async log() {
-    const lag = await withTimeout(this.store.sealLag(), DATABASE_CHECK_TIMEOUT_MS, 'no seal lag').catch(() => null);
-    return this.indicators.check('log').up({ unsealed: lag?.unsealed ?? null, oldestUnsealedMs: lag?.oldestUnsealedMs ?? null });
-  }
-
-  /**
-   * The instances sharing this database, from the registry this one reads at each heartbeat: live,
-   * or gone (no heartbeat for a few seconds; their leases run out and others take their calls).
-   * Always "up": another instance's death is not this one's ill health.
-   */
-  private instances() {
-    const session = this.indicators.check('instances');
-    const list = this.cluster.instances().map((i) => ({
-      id: i.id,
-      host: i.host,
-      pid: i.pid,
-      version: i.version,
-      startedAt: i.startedAt,
-      heartbeatAt: i.heartbeatAt,
-      inFlight: i.inFlight,
-      following: i.following,
-      state: i.live ? 'live' : 'gone',
-      self: i.self,
-    }));
-    const failing = this.cluster.heartbeatFailingSince;
-    return session.up({ live: list.filter((i) => i.state === 'live').length, list, ...(failing ? { heartbeatFailingSince: failing.toISOString() } : {}) });
-  }
-
-  private async callApi() {
-    const session = this.indicators.check('callApi');
-    const status = this.circuit.status();
-    if (status.up) return session.up();
-    // How many calls wait for it; unknown if the database is down too.
-    const waiting = await withTimeout(this.views.countDue(this.clock.now()), DATABASE_CHECK_TIMEOUT_MS, 'no count').catch(() => null);
-    return session.down({ since: status.since, waiting, reason: status.reason, circuit: status.state });
-  }
-}
-
-function withTimeout<T>(work: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`${what} within ${ms} ms`)), ms);
-  });
-  // race() handles a late rejection of `work` too, so an abandoned probe cannot go unhandled.
-  return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
 }

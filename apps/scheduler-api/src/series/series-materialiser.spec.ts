@@ -3,6 +3,7 @@ import { ConcurrencyError, decideSeries, evolveSeries, initialSeriesState, type 
 import type { SeriesRepository } from '#persistence';
 import type { CallCommandsService } from '../commands/call-commands.service.js';
 import type { Clock } from '../common/clock.js';
+import type { PeriodicJob } from '../common/periodic-job.js';
 import { loadConfig } from '../config/app-config.js';
 import { occurrenceCallId } from './occurrence-call-id.js';
 import { SeriesMaterialiser } from './series-materialiser.js';
@@ -63,7 +64,7 @@ describe('SeriesMaterialiser', () => {
     const errors: string[] = [];
     const spy = jestSpy(Logger.prototype, 'error', (message: unknown) => void errors.push(String(message)));
     const h = harness({ dueFails: 2 });
-    const pass = () => (h.materialiser as unknown as { pass(): Promise<void> }).pass();
+    const pass = () => (h.materialiser as unknown as { job: PeriodicJob }).job.run();
     try {
       await expect(pass()).resolves.toBeUndefined();
       await expect(pass()).resolves.toBeUndefined();

@@ -3,6 +3,7 @@ import { ConcurrencyError, DomainError, nextOccurrence, type CallCommand } from 
 import { SeriesRepository, type EventMetadata } from '#persistence';
 import { Clock } from '../common/clock.js';
 import { CallCommandsService } from '../commands/call-commands.service.js';
+import { PeriodicJob } from '../common/periodic-job.js';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { occurrenceCallId } from './occurrence-call-id.js';
 import { SeriesService } from './series.service.js';
@@ -17,14 +18,17 @@ const METADATA: EventMetadata = { actor: 'series-materialiser' };
  * Turns each active series' occurrences into ordinary calls SERIES_LEAD ahead of time, through the
  * calls' own command pipeline. Idempotent per occurrence: the call id is derived from the series id
  * and the instant, so two instances or a restart between the two appends never create it twice.
- * A failing pass is logged and retried with backoff; it never ends the process.
+ * A failing pass is logged and retried with backoff (PeriodicJob); it never ends the process.
  */
 @Injectable()
 export class SeriesMaterialiser implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger('SeriesMaterialiser');
-  private timer: NodeJS.Timeout | undefined;
-  private stopped = false;
-  private failures = 0;
+  private readonly job = new PeriodicJob(() => this.materialiseDue(), {
+    what: 'materialising series occurrences',
+    everyMs: this.config.dispatchIntervalMs,
+    maxBackoffMs: MAX_BACKOFF_MS,
+    logger: this.logger,
+  });
 
   constructor(
     @Inject(SeriesRepository) private readonly repo: SeriesRepository,
@@ -35,31 +39,11 @@ export class SeriesMaterialiser implements OnApplicationBootstrap, OnModuleDestr
   ) {}
 
   onApplicationBootstrap(): void {
-    this.schedule(0);
+    this.job.start();
   }
 
   onModuleDestroy(): void {
-    this.stopped = true;
-    clearTimeout(this.timer);
-  }
-
-  private schedule(ms: number): void {
-    if (this.stopped) return;
-    this.timer = setTimeout(() => void this.pass(), ms);
-    this.timer.unref();
-  }
-
-  private async pass(): Promise<void> {
-    let delay = this.config.dispatchIntervalMs;
-    try {
-      await this.materialiseDue();
-      this.failures = 0;
-    } catch (error) {
-      this.failures += 1;
-      delay = Math.min(this.config.dispatchIntervalMs * 2 ** this.failures, MAX_BACKOFF_MS);
-      this.logger.error(`materialising series occurrences failed (${this.failures} in a row), retrying in ${delay} ms: ${(error as Error).message}`);
-    }
-    this.schedule(delay);
+    this.job.stop();
   }
 
   /** One pass: every active series with an occurrence within the lead gets its calls. */
@@ -67,7 +51,7 @@ export class SeriesMaterialiser implements OnApplicationBootstrap, OnModuleDestr
     const horizon = new Date(this.clock.now().getTime() + this.config.seriesLeadMs).toISOString();
     let made = 0;
     for (const id of await this.repo.due(horizon, BATCH)) {
-      for (let i = 0; i < PER_SERIES && !this.stopped; i++) {
+      for (let i = 0; i < PER_SERIES && !this.job.stopped; i++) {
         if (!(await this.materialiseNext(id, horizon))) break;
         made += 1;
       }

@@ -1,4 +1,5 @@
 import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
+import { InstantColumn, VarcharColumn } from './columns.js';
 
 /** The series projection: one row per series, written with each of its appends, rebuilt by replay. */
 @Entity({ name: 'series_views' })
@@ -7,47 +8,47 @@ export class SeriesViewEntity {
   @PrimaryColumn({ type: 'varchar', length: 36 })
   id!: string;
 
-  @Column({ type: 'varchar', length: 16 })
+  @VarcharColumn(16)
   status!: string;
 
-  @Column({ name: 'phone_number', type: 'varchar', length: 32 })
+  @VarcharColumn(32, { name: 'phone_number' })
   phoneNumber!: string;
 
-  @Column({ type: 'varchar', length: 64 })
+  @VarcharColumn(64)
   timezone!: string;
 
-  @Column({ type: 'varchar', length: 600 })
+  @VarcharColumn(600)
   rrule!: string;
 
-  @Column({ name: 'starts_at', type: 'varchar', length: 32 })
+  @InstantColumn({ name: 'starts_at' })
   startsAt!: string;
 
-  @Column({ name: 'until', type: 'varchar', length: 32, nullable: true })
+  @InstantColumn({ name: 'until', nullable: true })
   until!: string | null;
 
   @Column({ name: 'max_count', type: 'integer', nullable: true })
   count!: number | null;
 
-  @Column({ name: 'calling_window', type: 'varchar', length: 200, nullable: true })
+  @VarcharColumn(200, { name: 'calling_window', nullable: true })
   callingWindow!: string | null;
 
   // The next occurrence to materialise (null unless active): the materialiser's index.
-  @Column({ name: 'next_at', type: 'varchar', length: 32, nullable: true })
+  @InstantColumn({ name: 'next_at', nullable: true })
   nextAt!: string | null;
 
   @Column({ type: 'integer' })
   occurrences!: number;
 
-  @Column({ name: 'last_at', type: 'varchar', length: 32, nullable: true })
+  @InstantColumn({ name: 'last_at', nullable: true })
   lastAt!: string | null;
 
-  @Column({ name: 'created_at', type: 'varchar', length: 32 })
+  @InstantColumn({ name: 'created_at' })
   createdAt!: string;
 
-  @Column({ name: 'updated_at', type: 'varchar', length: 32 })
+  @InstantColumn({ name: 'updated_at' })
   updatedAt!: string;
 
-  @Column({ name: 'ended_at', type: 'varchar', length: 32, nullable: true })
+  @InstantColumn({ name: 'ended_at', nullable: true })
   endedAt!: string | null;
 
   @Column({ type: 'integer' })

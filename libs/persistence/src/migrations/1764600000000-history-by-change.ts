@@ -1,17 +1,11 @@
-import { TableIndex, type MigrationInterface, type QueryRunner } from 'typeorm';
+import { TableIndex } from 'typeorm';
+import { addIndex, ReversibleMigration } from './table-changes.js';
 
 // History is ordered by last change (updated_at DESC, id DESC), filtered by status: this index
 // serves both the status filter and the keyset walk, as ix_call_views_status_due does for pending.
 const INDEX = new TableIndex({ name: 'ix_call_views_status_updated', columnNames: ['status', 'updated_at', 'id'] });
 
-export class HistoryByChange1764600000000 implements MigrationInterface {
+export class HistoryByChange1764600000000 extends ReversibleMigration {
   name = 'HistoryByChange1764600000000';
-
-  async up(runner: QueryRunner): Promise<void> {
-    await runner.createIndex('call_views', INDEX);
-  }
-
-  async down(runner: QueryRunner): Promise<void> {
-    await runner.dropIndex('call_views', INDEX);
-  }
+  protected change = addIndex('call_views', INDEX);
 }

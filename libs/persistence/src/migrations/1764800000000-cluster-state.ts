@@ -1,7 +1,8 @@
-import { Table, type MigrationInterface, type QueryRunner } from 'typeorm';
+import { Table } from 'typeorm';
+import { instant, integer, varchar } from './columns.js';
+import { createTables, ReversibleMigration } from './table-changes.js';
 
-const iso = (name: string) => ({ name, type: 'varchar', length: '32' });
-const id = (name: string, isPrimary = false) => ({ name, type: 'varchar', length: '64', isPrimary });
+const id = (name: string, isPrimary = false) => varchar(name, 64, { isPrimary });
 
 /**
  * Operational state of a cluster of instances on one database: who is alive (scheduler_instances),
@@ -9,56 +10,44 @@ const id = (name: string, isPrimary = false) => ({ name, type: 'varchar', length
  * second across the cluster (dial_slots). Not event-sourced and not part of the projection: replay
  * rebuilds call_views from the log alone, and none of this is needed to do so.
  */
-export class ClusterState1764800000000 implements MigrationInterface {
+export class ClusterState1764800000000 extends ReversibleMigration {
   name = 'ClusterState1764800000000';
 
-  async up(runner: QueryRunner): Promise<void> {
-    await runner.createTable(
+  protected change = createTables(
+    [
       new Table({
         name: 'scheduler_instances',
         columns: [
           id('id', true),
-          { name: 'host', type: 'varchar', length: '255' },
-          { name: 'pid', type: 'integer' },
-          { name: 'version', type: 'varchar', length: '32' },
-          iso('started_at'),
-          iso('heartbeat_at'),
-          { name: 'in_flight', type: 'integer', default: 0 },
-          { name: 'following', type: 'integer', default: 0 },
+          varchar('host', 255),
+          integer('pid'),
+          varchar('version', 32),
+          instant('started_at'),
+          instant('heartbeat_at'),
+          integer('in_flight', { default: 0 }),
+          integer('following', { default: 0 }),
         ],
       }),
-    );
-    await runner.createTable(
       new Table({
         name: 'call_leases',
-        columns: [id('call_id', true), id('owner'), iso('expires_at')],
+        columns: [id('call_id', true), id('owner'), instant('expires_at')],
         indices: [
           { name: 'ix_call_leases_expires', columnNames: ['expires_at'] },
           { name: 'ix_call_leases_owner', columnNames: ['owner'] },
         ],
       }),
-    );
-    // One row per dial of the last window, reused round-robin (a ring buffer in a table); the time is
-    // the database's, in ms since the epoch: the one clock every instance shares.
-    await runner.createTable(
+      // One row per dial of the last window, reused round-robin (a ring buffer in a table); the time is
+      // the database's, in ms since the epoch: the one clock every instance shares.
       new Table({
         name: 'dial_slots',
-        columns: [
-          { name: 'slot', type: 'integer', isPrimary: true },
-          { name: 'taken_at', type: 'bigint', default: 0 },
-        ],
+        columns: [integer('slot', { isPrimary: true }), { name: 'taken_at', type: 'bigint', default: 0 }],
       }),
-    );
+    ],
     // Calls that were live before leases existed get an expired lease: some instance takes them over.
-    await runner.query(
-      `INSERT INTO call_leases (call_id, owner, expires_at)
+    (runner) =>
+      runner.query(
+        `INSERT INTO call_leases (call_id, owner, expires_at)
        SELECT id, '', '1970-01-01T00:00:00.000Z' FROM call_views WHERE status IN ('dispatching', 'dispatched', 'ringing', 'connected')`,
-    );
-  }
-
-  async down(runner: QueryRunner): Promise<void> {
-    await runner.dropTable('dial_slots');
-    await runner.dropTable('call_leases');
-    await runner.dropTable('scheduler_instances');
-  }
+      ),
+  );
 }

@@ -1,5 +1,6 @@
-import { TableColumn, type MigrationInterface, type QueryRunner } from 'typeorm';
+import { TableColumn } from 'typeorm';
 import { instant, varchar } from './columns.js';
+import { addColumns, ReversibleMigration } from './table-changes.js';
 
 // Issue #13: a call's calling window (in the callee's zone), the opening a deferred call waits
 // for, and when it connected (its duration without a provider figure). Rows projected before stay
@@ -10,14 +11,7 @@ const COLUMNS = [
   new TableColumn(instant('connected_at', true)),
 ];
 
-export class CalleeLocalTime1764900000000 implements MigrationInterface {
+export class CalleeLocalTime1764900000000 extends ReversibleMigration {
   name = 'CalleeLocalTime1764900000000';
-
-  async up(runner: QueryRunner): Promise<void> {
-    await runner.addColumns('call_views', COLUMNS);
-  }
-
-  async down(runner: QueryRunner): Promise<void> {
-    await runner.dropColumns('call_views', COLUMNS);
-  }
+  protected change = addColumns('call_views', COLUMNS);
 }

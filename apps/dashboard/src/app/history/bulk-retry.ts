@@ -3,6 +3,7 @@ import { problemSummary, toApiProblem, withFieldLabel } from '../shared/api-erro
 import { BULK_RETRY_STATUSES, CallActionsService } from '../shared/call-actions.service';
 import { ConfirmButton } from '../shared/confirm-button';
 import { USER_TIME_ZONE, formatInstant, instantToWallTime, wallTimeToIso } from '../shared/time';
+import { FieldErrors } from '../shared/field-errors';
 
 /** "12 calls will be dialled again" (or that there was nothing to retry). */
 export function describeRetried(count: number): string {
@@ -16,7 +17,7 @@ export function describeRetried(count: number): string {
  */
 @Component({
   selector: 'app-bulk-retry',
-  imports: [ConfirmButton],
+  imports: [ConfirmButton, FieldErrors],
   changeDetection: ChangeDetectionStrategy.OnPush,
   template: `
     <details class="card bulk-retry" data-testid="bulk-retry">
@@ -35,11 +36,7 @@ export function describeRetried(count: number): string {
             aria-describedby="bulk-retry-hint bulk-retry-error"
           />
           <p id="bulk-retry-hint" class="hint">In {{ zone }}. Each of those calls is dialled again now.</p>
-          <div id="bulk-retry-error" class="field-errors">
-            @for (message of sinceErrors(); track $index) {
-              <p class="field-error">{{ message }}</p>
-            }
-          </div>
+          <div id="bulk-retry-error" [appFieldErrors]="sinceErrors()"></div>
         </div>
         <app-confirm-button
           [label]="label()"

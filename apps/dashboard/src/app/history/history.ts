@@ -9,8 +9,9 @@ import { StatusChip, statusLabel } from '../shared/status-chip';
 import { USER_TIME_ZONE } from '../shared/time';
 import { BulkRetry } from './bulk-retry';
 import { ListPager } from '../shared/list-pager';
-import { ColumnHeads } from '../shared/column-heads';
 import { HistoryService } from './history.service';
+import { FieldErrors } from '../shared/field-errors';
+import { DataTable } from '../shared/data-table';
 
 const SEARCH_DEBOUNCE_MS = 300;
 export const HISTORY_STATUSES = CALL_STATUSES.filter((s) => s !== 'pending');
@@ -29,7 +30,7 @@ const GROUP_LABELS: Record<StatusGroup, string> = { 'in-progress': 'In progress'
 /** History, filtered by `?status=` and `?q=` in the URL, so a filtered view can be bookmarked and shared. */
 @Component({
   selector: 'app-history',
-  imports: [RouterLink, LocalTimePipe, StatusChip, BulkRetry, ListPager, ColumnHeads, CalleeTime],
+  imports: [RouterLink, LocalTimePipe, StatusChip, BulkRetry, ListPager, CalleeTime, FieldErrors, DataTable],
   changeDetection: ChangeDetectionStrategy.OnPush,
   templateUrl: './history.html',
 })

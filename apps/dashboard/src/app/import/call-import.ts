@@ -3,6 +3,7 @@ import { RouterLink } from '@angular/router';
 import type { ImportMode, ImportResult } from '@call-scheduler/domain/import-result';
 import { toApiProblem } from '../shared/api-error';
 import { ImportService } from './import.service';
+import { ColumnHeads } from '../shared/column-heads';
 
 // Enough errors to fix a file by; the count says how many more there are.
 const ERRORS_SHOWN = 100;
@@ -10,7 +11,7 @@ const ERRORS_SHOWN = 100;
 /** Import page: choose a CSV file, see a dry run (the first rows and every refused row), then confirm. */
 @Component({
   selector: 'app-call-import',
-  imports: [RouterLink],
+  imports: [RouterLink, ColumnHeads],
   changeDetection: ChangeDetectionStrategy.OnPush,
   templateUrl: './call-import.html',
 })

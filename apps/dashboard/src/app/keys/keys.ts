@@ -1,14 +1,14 @@
 import { ChangeDetectionStrategy, Component, inject, signal } from '@angular/core';
 import type { ApiProblem } from '../shared/api-error';
-import { ColumnHeads } from '../shared/column-heads';
 import { ConfirmButton } from '../shared/confirm-button';
 import { LocalTimePipe } from '../shared/local-time.pipe';
 import { KeysService, ROLES, type IssuedKey, type Role } from './keys.service';
+import { DataTable } from '../shared/data-table';
 
 /** Admins: who holds a key, issue one (shown once), revoke one. */
 @Component({
   selector: 'app-keys',
-  imports: [ConfirmButton, LocalTimePipe, ColumnHeads],
+  imports: [ConfirmButton, LocalTimePipe, DataTable],
   changeDetection: ChangeDetectionStrategy.OnPush,
   templateUrl: './keys.html',
 })

@@ -2,13 +2,13 @@ import { ChangeDetectionStrategy, Component, type OnInit, inject } from '@angula
 import { RouterLink } from '@angular/router';
 import { USER_TIME_ZONE } from '../shared/time';
 import { ListPager } from '../shared/list-pager';
-import { ColumnHeads } from '../shared/column-heads';
+import { DataTable } from '../shared/data-table';
 import { PendingRow } from './pending-row';
 import { PendingService } from './pending.service';
 
 @Component({
   selector: 'app-pending',
-  imports: [RouterLink, PendingRow, ListPager, ColumnHeads],
+  imports: [RouterLink, PendingRow, ListPager, DataTable],
   changeDetection: ChangeDetectionStrategy.OnPush,
   template: `
     <div class="page-header">
@@ -23,25 +23,19 @@ import { PendingService } from './pending.service';
       <div class="alert alert--error" role="alert">{{ message }} <button type="button" class="btn btn--small" (click)="reload()">Try again</button></div>
     }
 
-    <div class="table-wrap">
-      <table class="table table--stack" data-testid="pending-table">
-        <caption class="visually-hidden">
-          Pending calls, soonest first
-        </caption>
-        <thead [appColumnHeads]="['Phone number', 'Due', 'Countdown', 'Attempts']" actions></thead>
-        <tbody>
-          @for (call of pending.items(); track call.id) {
-            <tr [appPendingRow]="call"></tr>
-          } @empty {
-            @if (!pending.loading()) {
-              <tr class="empty-row">
-                <td colspan="5">No pending calls. <a routerLink="/schedule">Schedule one</a>.</td>
-              </tr>
-            }
+    <app-data-table caption="Pending calls, soonest first" testId="pending-table" [heads]="['Phone number', 'Due', 'Countdown', 'Attempts']" actions stack>
+      <tbody>
+        @for (call of pending.items(); track call.id) {
+          <tr [appPendingRow]="call"></tr>
+        } @empty {
+          @if (!pending.loading()) {
+            <tr class="empty-row">
+              <td colspan="5">No pending calls. <a routerLink="/schedule">Schedule one</a>.</td>
+            </tr>
           }
-        </tbody>
-      </table>
-    </div>
+        }
+      </tbody>
+    </app-data-table>
 
     <app-list-pager [list]="pending" />
   `,

@@ -8,6 +8,7 @@ import { allTimeZones, zonesForCountry } from '../shared/country-zones';
 import { USER_TIME_ZONE, describeZone, formatInstant, instantToWallTime, wallTimeToIso } from '../shared/time';
 import { checkPhone } from './phone-check';
 import { ScheduleService } from './schedule.service';
+import { FieldErrors } from '../shared/field-errors';
 
 type When = 'later' | 'now';
 
@@ -20,7 +21,7 @@ const FIELD_LABELS: Record<string, string> = {
 
 @Component({
   selector: 'app-schedule',
-  imports: [RouterLink, LocalTimePipe, ChoiceRow],
+  imports: [RouterLink, LocalTimePipe, ChoiceRow, FieldErrors],
   changeDetection: ChangeDetectionStrategy.OnPush,
   templateUrl: './schedule.html',
 })

@@ -5,11 +5,12 @@ import type { OccurrenceView, SeriesView } from '@call-scheduler/domain/series-v
 import { formatCalleeClock, formatUtc } from '../shared/callee-time';
 import { StatusChip } from '../shared/status-chip';
 import { isProblem, SeriesService } from './series.service';
+import { DataTable } from '../shared/data-table';
 
 /** One series: what it is, pause / resume / end, its next occurrences and the past ones with their outcomes. */
 @Component({
   selector: 'app-series-detail',
-  imports: [RouterLink, StatusChip],
+  imports: [RouterLink, StatusChip, DataTable],
   changeDetection: ChangeDetectionStrategy.OnPush,
   templateUrl: './series-detail.html',
 })

@@ -5,13 +5,14 @@ import type { ApiProblem } from '../shared/api-error';
 import { formatCalleeClock } from '../shared/callee-time';
 import { LocalTimePipe } from '../shared/local-time.pipe';
 import { isProblem, SeriesService, type NewSeries } from './series.service';
+import { DataTable } from '../shared/data-table';
 
 const BROWSER_ZONE = Intl.DateTimeFormat().resolvedOptions().timeZone;
 
 /** Recurring calls: every series, and a form to create one. */
 @Component({
   selector: 'app-series-list',
-  imports: [RouterLink, LocalTimePipe],
+  imports: [RouterLink, LocalTimePipe, DataTable],
   changeDetection: ChangeDetectionStrategy.OnPush,
   templateUrl: './series-list.html',
 })

@@ -1,5 +1,5 @@
 import { Component } from '@angular/core';
-import { TestBed } from '@angular/core/testing';
+import { render } from '../../testing/render';
 import { ColumnHeads } from './column-heads';
 
 @Component({
@@ -12,9 +12,7 @@ class Host {}
 
 describe('ColumnHeads', () => {
   it('heads each column, and names the actions column for screen readers only', async () => {
-    const fixture = TestBed.createComponent(Host);
-    await fixture.whenStable();
-    const heads = Array.from((fixture.nativeElement as HTMLElement).querySelectorAll('thead > tr > th'));
+    const heads = Array.from((await render(Host)).querySelectorAll('thead > tr > th'));
     expect(heads.map((th) => th.textContent.trim())).toEqual(['Name', 'Role', 'Actions']);
     expect(heads.every((th) => th.getAttribute('scope') === 'col')).toBe(true);
     expect(heads[2].querySelector('.visually-hidden')?.textContent).toBe('Actions');

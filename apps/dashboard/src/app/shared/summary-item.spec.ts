@@ -1,5 +1,5 @@
 import { Component } from '@angular/core';
-import { TestBed } from '@angular/core/testing';
+import { render } from '../../testing/render';
 import { SummaryItem } from './summary-item';
 
 @Component({
@@ -12,9 +12,7 @@ class Host {}
 
 describe('SummaryItem', () => {
   it('puts the term in a <dt> and the content in its <dd>', async () => {
-    const fixture = TestBed.createComponent(Host);
-    await fixture.whenStable();
-    const item = (fixture.nativeElement as HTMLElement).querySelector('dl > div')!;
+    const item = (await render(Host)).querySelector('dl > div')!;
     expect(item.querySelector('dt')?.textContent).toBe('Attempts');
     expect(item.querySelector('dd')?.textContent.trim()).toBe('2 (1 failed)');
   });

@@ -1,19 +1,8 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { ArrayMaxSize, ArrayMinSize, IsArray, IsDefined, IsIn, IsOptional, IsString, MaxLength } from 'class-validator';
-import { applyDecorators } from '@nestjs/common';
-import { IsCallingWindow, IsE164Phone, IsIanaTimezone, IsInstantWithOffset, IsZonedDateTime } from './validators.js';
-
-/** An optional instant field: ISO-8601 with an offset, checked by the domain's own parser. */
-function OptionalInstant(example: string, description: string) {
-  // class-validator checks bottom-up: type first, then length, then the instant rules.
-  return applyDecorators(ApiPropertyOptional({ example, description }), IsOptional(), IsInstantWithOffset(), MaxLength(40), IsString());
-}
-
-/** A time for the callee: an instant with an offset, or a local date-time in the call's timezone. */
-function OptionalZonedTime(example: string, description: string) {
-  return applyDecorators(ApiPropertyOptional({ example, description }), IsOptional(), IsZonedDateTime(), MaxLength(40), IsString());
-}
+import { ArrayMaxSize, ArrayMinSize, IsArray, IsDefined, IsIn } from 'class-validator';
+import { CallingWindowField, OptionalInstant, OptionalZonedTime, PhoneNumberField, ReasonField, StringField, TimezoneField } from './fields.js';
+import { IsZonedDateTime } from './validators.js';
 
 const ZONED =
   "ISO-8601 with an offset (which must be the timezone's own offset then), or a local date-time without offset read in `timezone` " +
@@ -21,50 +10,34 @@ const ZONED =
 const DEADLINE = `place the call by then or record it missed; default MISFIRE_GRACE after the first opening of its window at or after its time. ${ZONED}`;
 
 export class ScheduleCallDto {
-  @ApiProperty({ example: '+14155550100', description: 'International format; stored as E.164' })
-  @IsDefined({ message: '$property is required' })
-  // class-validator checks bottom-up: type first, then length, then the phone rules.
-  @IsE164Phone()
-  @MaxLength(32)
-  @IsString()
+  @PhoneNumberField()
   phoneNumber!: string;
 
   @OptionalZonedTime('2026-12-01T09:30', `when to call; omitted = now. ${ZONED}`)
   scheduledAt?: string;
 
-  @ApiPropertyOptional({
+  @TimezoneField('optional', {
     example: 'Europe/Paris',
     description:
       "the callee's IANA time zone: local times are read in it, the calling window is evaluated in it, the dashboard shows the callee's time. " +
       'Omitted = none (times must carry an offset; a window is then read in UTC)',
   })
-  @IsOptional()
-  @IsIanaTimezone()
-  @MaxLength(64)
-  @IsString()
   timezone?: string;
 
   @OptionalZonedTime('2026-12-01T10:00', DEADLINE)
   deadline?: string;
 
-  @ApiPropertyOptional({
+  @CallingWindowField('optional', {
     example: 'Mon-Sat 08:00-21:00',
     description:
       'when the callee may be rung, in their timezone: comma-separated `[days] HH:MM-HH:MM` ranges, e.g. "09:00-17:00" (every day), ' +
       '"Mon-Fri 09:00-12:00, Sat 10:00-13:00"; "any" = any time. Omitted = CALLING_WINDOW. A call due outside it waits for the next opening',
   })
-  @IsOptional()
-  @IsCallingWindow()
-  @MaxLength(200)
-  @IsString()
   callingWindow?: string;
 }
 
 export class RescheduleCallDto {
-  @ApiProperty({ example: '2026-12-01T10:00', description: ZONED })
-  @IsZonedDateTime()
-  @MaxLength(40)
-  @IsString()
+  @StringField('required', { example: '2026-12-01T10:00', description: ZONED }, 40, IsZonedDateTime())
   scheduledAt!: string;
 
   @OptionalZonedTime('2026-12-01T10:30', DEADLINE)
@@ -99,9 +72,6 @@ export class BulkRetryDto extends RetryCallDto {
 }
 
 export class CancelCallDto {
-  @ApiPropertyOptional({ example: 'customer asked to be called another day' })
-  @IsOptional()
-  @IsString()
-  @MaxLength(500)
+  @ReasonField('customer asked to be called another day')
   reason?: string;
 }

@@ -4,7 +4,6 @@ import { randomUUID } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import {
-  decide,
   DomainError,
   DomainErrorCode,
   importColumns,
@@ -104,7 +103,7 @@ export class CallImportService {
         return;
       }
       const callId = randomUUID();
-      const [event] = decide(command, initialState(callId), now, this.commands.policy);
+      const [event] = this.commands.decideOnly(command, initialState(callId), now);
       seen.set(reference, { row, requestHash });
       if (preview) Object.assign(preview, { outcome: 'new', at: (event.data as { scheduledAt: string }).scheduledAt });
       result.accepted.push({ row, reference, requestHash, callId, event, preview });
