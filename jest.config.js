@@ -17,13 +17,17 @@ const common = {
 const E2E_TIMEOUT_MS = 30_000;
 
 export default {
+  // Top level: jest-circus reads the default timeout from the global configuration only; set on a
+  // project it was silently ignored and e2e tests without their own timeout got 5 s (the auth burst
+  // test failed CI on it).
+  testTimeout: E2E_TIMEOUT_MS,
   projects: [
     {
       ...common,
       displayName: 'unit',
       testMatch: ['<rootDir>/libs/**/*.spec.ts', '<rootDir>/apps/scheduler-api/**/*.spec.ts', '<rootDir>/apps/call-api-mock/**/*.spec.ts'],
     },
-    { ...common, displayName: 'e2e', testMatch: ['<rootDir>/test/**/*.e2e-spec.ts'], testTimeout: E2E_TIMEOUT_MS },
-    { ...common, displayName: 'pg', testMatch: ['<rootDir>/test/**/*.pg-spec.ts'], testTimeout: E2E_TIMEOUT_MS },
+    { ...common, displayName: 'e2e', testMatch: ['<rootDir>/test/**/*.e2e-spec.ts'] },
+    { ...common, displayName: 'pg', testMatch: ['<rootDir>/test/**/*.pg-spec.ts'] },
   ],
 };

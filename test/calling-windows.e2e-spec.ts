@@ -74,6 +74,42 @@ describe('callee time zones, calling windows and filters end to end', () => {
     await eventually(async () => ((await api.get(`/api/calls/${created.body.id}`)).body.attempts === 1 ? true : undefined), 10_000);
   }, 20_000);
 
+  it('reschedules a call to another zone and window: the local time is read in the new zone, only what changed is recorded', async () => {
+    const created = await api.post('/api/calls', {
+      phoneNumber: phoneNumber(7004),
+      scheduledAt: '2030-06-03T10:00',
+      timezone: 'Europe/Paris',
+      callingWindow: 'Mon-Fri 09:00-18:00',
+    });
+    expect(created.status).toBe(201);
+    const id = created.body.id as string;
+
+    // The callee moved to New York: 10:00 there, and a window for the evenings.
+    const moved = await api.patch(`/api/calls/${id}`, { scheduledAt: '2030-06-03T10:00', timezone: 'America/New_York', callingWindow: '17:00-20:00' });
+    expect(moved.status).toBe(200);
+    expect(moved.body).toMatchObject({ timezone: 'America/New_York', callingWindow: '17:00-20:00', scheduledAt: '2030-06-03T14:00:00.000Z' });
+    // The window opens at 17:00 New York (21:00 UTC): the grace runs from there.
+    expect(Date.parse(moved.body.deadline as string)).toBe(Date.parse('2030-06-03T21:00:00Z') + 15 * 60_000);
+
+    // A plain reschedule keeps both; its event says nothing of them.
+    const later = await api.patch(`/api/calls/${id}`, { scheduledAt: '2030-06-04T18:00' });
+    expect(later.body).toMatchObject({ timezone: 'America/New_York', callingWindow: '17:00-20:00', scheduledAt: '2030-06-04T22:00:00.000Z' });
+    const events = (await api.get(`/api/calls/${id}/events`)).body as { type: string; schemaVersion: number; data: Record<string, unknown> }[];
+    expect(events.map((e) => e.type)).toEqual(['CallScheduled', 'CallRescheduled', 'CallRescheduled']);
+    expect(events[1]).toMatchObject({ schemaVersion: 3, data: { timezone: 'America/New_York', callingWindow: '17:00-20:00' } });
+    expect(events[2].data).not.toHaveProperty('timezone');
+    expect(events[2].data).not.toHaveProperty('callingWindow');
+
+    // A zone that does not exist, or a window that does not parse: 400 naming the field, nothing recorded.
+    const badZone = await api.patch(`/api/calls/${id}`, { scheduledAt: '2030-06-04T18:00', timezone: 'Mars/Olympus' });
+    expect(badZone.status).toBe(400);
+    expect(Object.keys(badZone.body.fields as object)).toEqual(['timezone']);
+    const badWindow = await api.patch(`/api/calls/${id}`, { scheduledAt: '2030-06-04T18:00', callingWindow: 'after lunch' });
+    expect(badWindow.status).toBe(400);
+    expect(Object.keys(badWindow.body.fields as object)).toEqual(['callingWindow']);
+    expect(((await api.get(`/api/calls/${id}/events`)).body as unknown[]).length).toBe(3);
+  });
+
   it('refuses an offset that contradicts the time zone with a 400 naming both fields, writing nothing', async () => {
     const res = await api.post('/api/calls', { phoneNumber: phoneNumber(7003), scheduledAt: '2030-12-01T09:30:00+02:00', timezone: 'Europe/Paris' });
     expect(res.status).toBe(400);

@@ -95,7 +95,15 @@ export function evolve(state: CallState, event: CallEvent): CallState {
         createdAt: event.occurredAt,
       };
     case 'CallRescheduled':
-      return { ...base, status: 'pending', scheduledAt: event.data.scheduledAt, dueAt: event.data.dueAt, deadline: event.data.deadline };
+      return {
+        ...base,
+        status: 'pending',
+        scheduledAt: event.data.scheduledAt,
+        dueAt: event.data.dueAt,
+        deadline: event.data.deadline,
+        ...(event.data.timezone !== undefined && { timezone: event.data.timezone }),
+        ...(event.data.callingWindow !== undefined && { callingWindow: event.data.callingWindow }),
+      };
     case 'CallRetried':
       return {
         ...base,

@@ -12,8 +12,13 @@ export interface ScheduleCall {
 }
 export interface RescheduleCall {
   type: 'RescheduleCall';
+  // An instant with an offset, or a local date-time in the call's zone (the new one, if given).
   scheduledAt: string;
   deadline?: string;
+  // The callee moved or was entered wrong: a new IANA zone (null = none). Omitted = unchanged.
+  timezone?: string | null;
+  // A new calling window (parseCallingWindow; "any" = any time). Omitted = unchanged.
+  callingWindow?: string;
 }
 /** Operator: a new attempt budget for a failed, missed or untracked call, due `at` (default now). */
 export interface RetryCall {

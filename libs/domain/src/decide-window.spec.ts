@@ -206,3 +206,45 @@ describe('decide: never dials outside the calling window (property, every IANA z
     );
   });
 });
+
+describe('decide: rescheduling to another zone or window', () => {
+  it('reads the new local time in the new zone, moves the window with it, and records only what changed', () => {
+    const { state } = scheduled({ scheduledAt: '2026-12-01T09:30' });
+    const events = decide({ type: 'RescheduleCall', scheduledAt: '2026-12-01T09:30', timezone: 'America/New_York' }, state, NIGHT, POLICY);
+    expect(events).toHaveLength(1);
+    expect(events[0].data).toMatchObject({ scheduledAt: '2026-12-01T14:30:00.000Z', timezone: 'America/New_York' });
+    expect(events[0].data).not.toHaveProperty('callingWindow');
+    const next = apply(state, events);
+    expect(next).toMatchObject({ timezone: 'America/New_York', callingWindow: 'Mon-Sat 08:00-21:00', scheduledAt: '2026-12-01T14:30:00.000Z' });
+  });
+
+  it('changes the calling window alone ("any" = any time), keeping the zone; the deadline follows the new window', () => {
+    const { state } = scheduled({ scheduledAt: '2026-12-01T09:30' });
+    const evening = decide({ type: 'RescheduleCall', scheduledAt: '2026-12-01T09:30', callingWindow: '18:00-20:00' }, state, NIGHT, POLICY);
+    expect(evening[0].data).toMatchObject({ callingWindow: '18:00-20:00' });
+    expect(evening[0].data).not.toHaveProperty('timezone');
+    // Due 09:30 Paris, the window opens at 18:00 Paris (17:00 UTC): the grace runs from the opening.
+    expect(evening[0].data).toMatchObject({ deadline: new Date(Date.parse('2026-12-01T17:00:00Z') + POLICY.misfireGraceMs).toISOString() });
+    const anyTime = decide({ type: 'RescheduleCall', scheduledAt: '2026-12-01T09:30', callingWindow: 'any' }, state, NIGHT, POLICY);
+    expect(apply(state, anyTime)).toMatchObject({ callingWindow: null, timezone: 'Europe/Paris' });
+  });
+
+  it('leaves zone and window as they were when the reschedule does not name them (a v2 payload reads the same)', () => {
+    const { state } = scheduled({ scheduledAt: '2026-12-01T09:30' });
+    const events = decide({ type: 'RescheduleCall', scheduledAt: '2026-12-01T10:30' }, state, NIGHT, POLICY);
+    expect(events[0].data).not.toHaveProperty('timezone');
+    expect(events[0].data).not.toHaveProperty('callingWindow');
+    expect(apply(state, events)).toMatchObject({ timezone: 'Europe/Paris', callingWindow: 'Mon-Sat 08:00-21:00' });
+  });
+
+  it('refuses an unknown zone or a bad window naming the field, and a local time once the zone is removed', () => {
+    const { state } = scheduled({ scheduledAt: '2026-12-01T09:30' });
+    const zone = errorOf(() => decide({ type: 'RescheduleCall', scheduledAt: '2026-12-01T09:30', timezone: 'Mars/Olympus' }, state, NIGHT, POLICY));
+    expect(zone).toMatchObject({ code: DomainErrorCode.InvalidTimezone, field: 'timezone' });
+    const window = errorOf(() => decide({ type: 'RescheduleCall', scheduledAt: '2026-12-01T09:30', callingWindow: '25:00-26:00' }, state, NIGHT, POLICY));
+    expect(window).toMatchObject({ field: 'callingWindow' });
+    const noZone = errorOf(() => decide({ type: 'RescheduleCall', scheduledAt: '2026-12-01T09:30', timezone: null }, state, NIGHT, POLICY));
+    expect(noZone).toBeInstanceOf(DomainError);
+    expect(noZone.field).toBe('scheduledAt');
+  });
+});

@@ -38,11 +38,26 @@ export function decide(command: CallCommand, state: CallState, now: Date, policy
     }
     case 'RescheduleCall': {
       requireStatus(state, ['pending'], command);
-      const scheduledAt = parseZonedDateTime(command.scheduledAt, state.timezone);
+      const timezone = command.timezone === undefined ? state.timezone : command.timezone;
+      if (timezone !== null && !isValidTimezone(timezone)) {
+        throw new DomainError(DomainErrorCode.InvalidTimezone, `timezone ${timezone} is not an IANA time zone name`, 'timezone');
+      }
+      const callingWindow = command.callingWindow === undefined ? state.callingWindow : resolveCallingWindow(command.callingWindow, null);
+      const scheduledAt = parseZonedDateTime(command.scheduledAt, timezone);
       rejectOutOfRange(scheduledAt, now, policy);
       const iso = scheduledAt.toISOString();
-      const deadline = deadlineFor(scheduledAt, command.deadline, policy, state);
-      return [event('CallRescheduled', { scheduledAt: iso, previousScheduledAt: state.scheduledAt, dueAt: iso, deadline, reason: 'reschedule' })];
+      const deadline = deadlineFor(scheduledAt, command.deadline, policy, { timezone, callingWindow });
+      return [
+        event('CallRescheduled', {
+          scheduledAt: iso,
+          previousScheduledAt: state.scheduledAt,
+          dueAt: iso,
+          deadline,
+          reason: 'reschedule',
+          ...(timezone !== state.timezone && { timezone }),
+          ...(callingWindow !== state.callingWindow && { callingWindow }),
+        }),
+      ];
     }
     case 'RetryCall': {
       requireStatus(state, ['failed', 'missed', 'untracked'], command);

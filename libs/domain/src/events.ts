@@ -23,6 +23,9 @@ export interface CallRescheduledData {
   deadline: string | null;
   // 'dispatch-now' and 'dispatch-anyway' are operator requests to dial at once.
   reason: 'reschedule' | 'dispatch-now' | 'dispatch-anyway';
+  // Present only when the reschedule changed them (v3): the call's zone and calling window from now on.
+  timezone?: string | null;
+  callingWindow?: string | null;
 }
 /**
  * The call came due while its calling window was closed: nothing was dialled, and it waits, still
@@ -115,11 +118,12 @@ export type CallEvent = DomainEventOf<CallEventDataMap>;
  * changes, and add the upcaster from the previous version in upcasters.ts.
  * CallScheduled v1 had no `timezone`; v2 has it (null when none was given); v3 adds `deadline`;
  * v4 adds `callingWindow`.
- * CallRescheduled v2 adds `dueAt` and `deadline`.
+ * CallRescheduled v2 adds `dueAt` and `deadline`; v3 may carry `timezone` and `callingWindow`
+ * (present when the reschedule changed them, so a v2 payload reads as "unchanged" as it is).
  */
 export const CALL_SCHEMA_VERSIONS: Readonly<Record<CallEventType, number>> = {
   CallScheduled: 4,
-  CallRescheduled: 2,
+  CallRescheduled: 3,
   CallCancelled: 1,
   CallDeferredToWindow: 1,
   CallDispatchStarted: 1,

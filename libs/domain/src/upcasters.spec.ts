@@ -5,9 +5,9 @@ import { MissingUpcasterError, upcast, UPCASTERS } from './upcasters.js';
 const v1Scheduled = { phoneNumber: '+442079460958', scheduledAt: '2026-03-01T09:30:00.000Z' };
 
 describe('upcast', () => {
-  it('writes CallScheduled at v4, CallRescheduled at v2 and every other type at version 1', () => {
+  it('writes CallScheduled at v4, CallRescheduled at v3 and every other type at version 1', () => {
     expect(SCHEMA_VERSIONS.CallScheduled).toBe(4);
-    expect(SCHEMA_VERSIONS.CallRescheduled).toBe(2);
+    expect(SCHEMA_VERSIONS.CallRescheduled).toBe(3);
     for (const type of CALL_EVENT_TYPES.filter((t) => t !== 'CallScheduled' && t !== 'CallRescheduled')) expect(SCHEMA_VERSIONS[type]).toBe(1);
   });
 
@@ -30,7 +30,20 @@ describe('upcast', () => {
 
   it('lifts a version-1 CallRescheduled: the call was due at the time it moved to', () => {
     const v1 = { scheduledAt: '2026-03-01T10:00:00.000Z', previousScheduledAt: '2026-03-01T09:30:00.000Z', reason: 'dispatch-now' };
-    expect(upcast('CallRescheduled', 1, v1)).toEqual({ schemaVersion: 2, data: { ...v1, dueAt: v1.scheduledAt, deadline: null } });
+    expect(upcast('CallRescheduled', 1, v1)).toEqual({ schemaVersion: 3, data: { ...v1, dueAt: v1.scheduledAt, deadline: null } });
+  });
+
+  it('reads a version-2 CallRescheduled as v3 without zone or window: it changed neither', () => {
+    const v2 = {
+      scheduledAt: '2026-03-01T10:00:00.000Z',
+      previousScheduledAt: '2026-03-01T09:30:00.000Z',
+      dueAt: '2026-03-01T10:00:00.000Z',
+      deadline: null,
+      reason: 'reschedule',
+    };
+    const lifted = upcast('CallRescheduled', 2, v2);
+    expect(lifted).toEqual({ schemaVersion: 3, data: v2 });
+    expect(lifted.data).not.toHaveProperty('timezone');
   });
 
   it('does not mutate the stored payload (upcasters are pure)', () => {

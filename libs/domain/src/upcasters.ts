@@ -28,6 +28,8 @@ export const UPCASTERS: Readonly<Partial<Record<CallEventType | CallApiEventType
   CallRescheduled: {
     // v1 moved scheduledAt itself, also for "dial now": the call was due when it said.
     1: (data) => ({ ...data, dueAt: data.scheduledAt, deadline: null }),
+    // v2 could not change the zone or the window: without those fields it says "unchanged" already.
+    2: (data) => ({ ...data }),
   },
 };
 

@@ -79,7 +79,11 @@ export class CallsService {
   }
 
   reschedule(id: string, dto: RescheduleCallDto, metadata: EventMetadata): Promise<CallView> {
-    return this.run(id, { type: 'RescheduleCall', scheduledAt: dto.scheduledAt, deadline: dto.deadline }, { metadata });
+    return this.run(
+      id,
+      { type: 'RescheduleCall', scheduledAt: dto.scheduledAt, deadline: dto.deadline, timezone: dto.timezone, callingWindow: dto.callingWindow },
+      { metadata },
+    );
   }
 
   /** A new attempt budget for a failed, missed or untracked call (409 for any other status). */

@@ -32,6 +32,11 @@ describe('describeEvent', () => {
     expect(
       describeEvent(makeEvent({ type: 'CallRescheduled', data: { reason: 'reschedule', previousScheduledAt: 'A', scheduledAt: 'B' } }), time).details,
     ).toEqual(['From <A> to <B>']);
+    const moved = makeEvent({
+      type: 'CallRescheduled',
+      data: { reason: 'reschedule', previousScheduledAt: 'A', scheduledAt: 'B', timezone: 'America/New_York', callingWindow: null },
+    });
+    expect(describeEvent(moved, time).details).toEqual(['From <A> to <B>', "Callee's time zone now America/New_York", 'Calling window now any time']);
   });
 
   it('shows status moves with the outcome tone', () => {

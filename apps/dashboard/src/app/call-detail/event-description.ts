@@ -45,6 +45,9 @@ const DESCRIBE: { [K in CallEventType]: Describe<K> } = {
     // "Call now" moves only when it is dialled; the call keeps the time it was scheduled for.
     const details = d.reason === 'reschedule' || !d.dueAt ? [`From ${time(d.previousScheduledAt)} to ${time(d.scheduledAt)}`] : [`Dial at ${time(d.dueAt)}`];
     if (d.deadline) details.push(`Place by ${time(d.deadline)}`);
+    // Present only when the reschedule changed them (CallRescheduled v3).
+    if (d.timezone !== undefined) details.push(d.timezone ? `Callee's time zone now ${d.timezone}` : "Callee's time zone removed");
+    if (d.callingWindow !== undefined) details.push(d.callingWindow ? `Calling window now ${d.callingWindow}` : 'Calling window now any time');
     return { title, tone: 'info', details };
   },
   CallRetried: (d, time) => ({

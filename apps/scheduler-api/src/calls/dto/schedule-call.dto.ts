@@ -42,6 +42,19 @@ export class RescheduleCallDto {
 
   @OptionalZonedTime('2026-12-01T10:30', DEADLINE)
   deadline?: string;
+
+  @TimezoneField('optional', {
+    example: 'America/New_York',
+    nullable: true,
+    description: "the callee's new IANA time zone (scheduledAt and deadline are then read in it); null = none; omitted = unchanged",
+  })
+  timezone?: string | null;
+
+  @CallingWindowField('optional', {
+    example: 'Mon-Fri 09:00-18:00',
+    description: 'a new calling window, in the same form as when scheduling ("any" = any time); omitted = unchanged',
+  })
+  callingWindow?: string;
 }
 
 export class RetryCallDto {
