@@ -54,6 +54,8 @@ describe('dashboard: recurring calls (series) in a real browser', () => {
     await eventually(
       async () => {
         await page.reload();
+        // The page loads the series and its occurrences together after the reload: count once they show.
+        await page.getByTestId('series-status').waitFor();
         return (await page.getByTestId('past-table').locator('[data-status="completed"]').count()) > 0;
       },
       20_000,
