@@ -26,10 +26,7 @@ export function decide(command: CallCommand, state: CallState, now: Date, policy
     case 'ScheduleCall': {
       requireStatus(state, ['new'], command);
       const phoneNumber = normalisePhoneNumber(command.phoneNumber);
-      const timezone = command.timezone ?? null;
-      if (timezone !== null && !isValidTimezone(timezone)) {
-        throw new DomainError(DomainErrorCode.InvalidTimezone, `timezone ${timezone} is not an IANA time zone name`, 'timezone');
-      }
+      const timezone = knownZone(command.timezone ?? null);
       const scheduledAt = command.scheduledAt === undefined ? now : parseZonedDateTime(command.scheduledAt, timezone);
       rejectOutOfRange(scheduledAt, now, policy);
       const callingWindow = resolveCallingWindow(command.callingWindow, policy.defaultCallingWindow);
@@ -38,10 +35,7 @@ export function decide(command: CallCommand, state: CallState, now: Date, policy
     }
     case 'RescheduleCall': {
       requireStatus(state, ['pending'], command);
-      const timezone = command.timezone === undefined ? state.timezone : command.timezone;
-      if (timezone !== null && !isValidTimezone(timezone)) {
-        throw new DomainError(DomainErrorCode.InvalidTimezone, `timezone ${timezone} is not an IANA time zone name`, 'timezone');
-      }
+      const timezone = knownZone(command.timezone === undefined ? state.timezone : command.timezone);
       const callingWindow = command.callingWindow === undefined ? state.callingWindow : resolveCallingWindow(command.callingWindow, null);
       const scheduledAt = parseZonedDateTime(command.scheduledAt, timezone);
       rejectOutOfRange(scheduledAt, now, policy);
@@ -202,6 +196,14 @@ function inWindow(call: Pick<CallState, 'callingWindow' | 'timezone'>, at: Date)
  * misfire grace after that first opening: a call scheduled for 03:00 with a window from 08:00 may
  * be placed from 08:00 to 08:15, not missed at 03:15.
  */
+/** The zone a command names, if the runtime knows it (null = none); a DomainError naming `timezone` otherwise. */
+function knownZone(timezone: string | null): string | null {
+  if (timezone !== null && !isValidTimezone(timezone)) {
+    throw new DomainError(DomainErrorCode.InvalidTimezone, `timezone ${timezone} is not an IANA time zone name`, 'timezone');
+  }
+  return timezone;
+}
+
 function deadlineFor(due: Date, requested: string | undefined, policy: DispatchPolicy, call: Pick<CallState, 'callingWindow' | 'timezone'>): string {
   const opens = new Date(inWindow(call, due));
   if (requested === undefined) return new Date(opens.getTime() + policy.misfireGraceMs).toISOString();
