@@ -1,4 +1,4 @@
-import { BadRequestException, Inject, Injectable } from '@nestjs/common';
+import { BadRequestException, Injectable } from '@nestjs/common';
 import { parseAnchor, verifyDatabase, type VerifyReport } from '#persistence/audit';
 import { Database, SerialLock } from '#persistence';
 import { LongReadGate, type HeaderSink } from '../log/long-read-gate.js';
@@ -15,8 +15,8 @@ export class AuditService {
   private readonly oneAtATime = new SerialLock();
 
   constructor(
-    @Inject(Database) private readonly db: Database,
-    @Inject(LongReadGate) private readonly gate: LongReadGate,
+    private readonly db: Database,
+    private readonly gate: LongReadGate,
   ) {}
 
   /**

@@ -38,9 +38,9 @@ export class ApiKeysService {
   private readonly tokenHash: string | null;
 
   constructor(
-    @Inject(Database) db: Database,
+    db: Database,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
-    @Inject(Clock) private readonly clock: Clock,
+    private readonly clock: Clock,
   ) {
     this.repository = new ApiKeyRepository(db);
     this.tokenHash = config.authToken ? hashApiKey(config.authToken) : null;

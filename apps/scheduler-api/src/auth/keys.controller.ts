@@ -1,4 +1,4 @@
-import { Body, ConflictException, Controller, Delete, Get, Inject, NotFoundException, Param, Post } from '@nestjs/common';
+import { Body, ConflictException, Controller, Delete, Get, NotFoundException, Param, Post } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import { ApiKeyNameTakenError } from '#persistence';
 import { ApiRoute } from '../common/api-route.decorator.js';
@@ -10,7 +10,7 @@ import { CreateKeyDto, IssuedKeyDto, KeyDto, RevokedKeyDto } from './keys.dto.js
 @Roles('admin')
 @Controller('keys')
 export class KeysController {
-  constructor(@Inject(ApiKeysService) private readonly keys: ApiKeysService) {}
+  constructor(private readonly keys: ApiKeysService) {}
 
   @Get()
   @ApiRoute({

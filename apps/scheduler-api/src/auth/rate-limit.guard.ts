@@ -1,4 +1,4 @@
-import { Inject, Injectable, type ExecutionContext } from '@nestjs/common';
+import { Injectable, type ExecutionContext } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import {
   InjectThrottlerOptions,
@@ -25,8 +25,8 @@ export class RateLimitGuard extends ThrottlerGuard {
   constructor(
     @InjectThrottlerOptions() options: ThrottlerModuleOptions,
     @InjectThrottlerStorage() storage: ThrottlerStorage,
-    @Inject(Reflector) reflector: Reflector,
-    @Inject(RequestAuthenticator) private readonly authenticator: RequestAuthenticator,
+    reflector: Reflector,
+    private readonly authenticator: RequestAuthenticator,
   ) {
     super(options, storage, reflector);
   }

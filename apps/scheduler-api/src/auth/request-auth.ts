@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
 import { Subject } from 'rxjs';
 import { pathOf, requestIdOf } from '../common/logging.js';
@@ -30,8 +30,8 @@ export class RequestAuthenticator {
   readonly failures$ = this.failureSubject.asObservable();
 
   constructor(
-    @Inject(ApiKeysService) private readonly keys: ApiKeysService,
-    @Inject(StreamTickets) private readonly tickets: StreamTickets,
+    private readonly keys: ApiKeysService,
+    private readonly tickets: StreamTickets,
   ) {}
 
   resolve(req: Request, acceptsTicket: boolean): Promise<RequestAuth> {

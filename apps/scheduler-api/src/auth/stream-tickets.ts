@@ -1,4 +1,4 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { Clock } from '../common/clock.js';
 import type { Principal } from './api-key.js';
@@ -25,8 +25,8 @@ export class StreamTickets {
   private readonly used = new Map<string, number>();
 
   constructor(
-    @Inject(ApiKeysService) private readonly keys: ApiKeysService,
-    @Inject(Clock) private readonly clock: Clock,
+    private readonly keys: ApiKeysService,
+    private readonly clock: Clock,
   ) {}
 
   async issue(principal: Principal): Promise<Ticket> {

@@ -1,4 +1,4 @@
-import { Body, Controller, Delete, Get, Headers, HttpCode, Inject, Param, Patch, Post, Query } from '@nestjs/common';
+import { Body, Controller, Delete, Get, Headers, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
 import { ApiBody, ApiExtraModels, ApiHeader, ApiTags, getSchemaPath } from '@nestjs/swagger';
 import type { EventMetadata } from '#persistence';
 import { Roles } from '../auth/auth.decorators.js';
@@ -28,7 +28,7 @@ const HISTORY_CSV_EXAMPLE = [
 })
 @Controller('calls')
 export class CallsController {
-  constructor(@Inject(CallsService) private readonly calls: CallsService) {}
+  constructor(private readonly calls: CallsService) {}
 
   @Post()
   @Roles('operator')

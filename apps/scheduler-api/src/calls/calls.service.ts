@@ -1,4 +1,4 @@
-import { Inject, Injectable, type StreamableFile } from '@nestjs/common';
+import { Injectable, type StreamableFile } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import {
   CallNotFoundError,
@@ -47,9 +47,9 @@ function historyFilter(query: HistoryQuery): HistoryFilter {
 @Injectable()
 export class CallsService {
   constructor(
-    @Inject(CallCommandsService) private readonly commands: CallCommandsService,
-    @Inject(CallViewRepository) private readonly views: CallViewRepository,
-    @Inject(EventStore) private readonly store: EventStore,
+    private readonly commands: CallCommandsService,
+    private readonly views: CallViewRepository,
+    private readonly store: EventStore,
   ) {}
 
   async schedule(dto: ScheduleCallDto, idempotencyKey: string | undefined, metadata: EventMetadata): Promise<CallView> {

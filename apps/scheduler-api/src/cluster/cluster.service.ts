@@ -59,9 +59,9 @@ export class ClusterService implements OnApplicationBootstrap, BeforeApplication
   private beating: Promise<void> = Promise.resolve();
 
   constructor(
-    @Inject(ClusterRepository) private readonly repo: ClusterRepository,
-    @Inject(Database) db: Database,
-    @Inject(Clock) private readonly clock: Clock,
+    private readonly repo: ClusterRepository,
+    db: Database,
+    private readonly clock: Clock,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {
     this.enabled = db.dialect.otherWritersPossible;

@@ -49,8 +49,8 @@ export class CallCommandsService implements OnApplicationShutdown {
   private readonly stop = new AbortController();
 
   constructor(
-    @Inject(EventStore) private readonly store: EventStore,
-    @Inject(Clock) private readonly clock: Clock,
+    private readonly store: EventStore,
+    private readonly clock: Clock,
     @Inject(APP_CONFIG) config: AppConfig,
   ) {
     this.policy = {

@@ -1,4 +1,4 @@
-import { ForbiddenException, Inject, Injectable, UnauthorizedException, type CanActivate, type ExecutionContext } from '@nestjs/common';
+import { ForbiddenException, Injectable, UnauthorizedException, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { roleAllows, type Role } from '../auth/api-key.js';
@@ -25,8 +25,8 @@ const UNAUTHORIZED: Record<string, string> = {
 @Injectable()
 export class AuthGuard implements CanActivate {
   constructor(
-    @Inject(RequestAuthenticator) private readonly authenticator: RequestAuthenticator,
-    @Inject(Reflector) private readonly reflector: Reflector,
+    private readonly authenticator: RequestAuthenticator,
+    private readonly reflector: Reflector,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {

@@ -1,4 +1,4 @@
-import { Global, Inject, Logger, Module, type OnApplicationShutdown } from '@nestjs/common';
+import { Global, Logger, Module, type OnApplicationShutdown } from '@nestjs/common';
 import { CallViewRepository, ClusterRepository, Database, DispatchClaims, EventStore, LogAdvances, openDataSource, SeriesRepository } from '#persistence';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 
@@ -32,8 +32,8 @@ import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 })
 export class DatabaseModule implements OnApplicationShutdown {
   constructor(
-    @Inject(Database) private readonly db: Database,
-    @Inject(LogAdvances) private readonly advances: LogAdvances,
+    private readonly db: Database,
+    private readonly advances: LogAdvances,
   ) {}
 
   async onApplicationShutdown(): Promise<void> {

@@ -47,9 +47,9 @@ export class CallApiClient implements OnApplicationShutdown {
   private readonly axios: AxiosInstance;
 
   constructor(
-    @Inject(HttpService) http: HttpService,
+    http: HttpService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
-    @Inject(Clock) private readonly clock: Clock,
+    private readonly clock: Clock,
   ) {
     this.axios = http.axiosRef;
     this.dialAgent = keepAliveAgent(config, config.dispatchConcurrency);

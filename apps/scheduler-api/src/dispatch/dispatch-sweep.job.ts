@@ -16,8 +16,8 @@ import { DispatcherService } from './dispatcher.service.js';
 @Injectable()
 export class DispatchSweepJob implements OnModuleInit, OnModuleDestroy {
   constructor(
-    @Inject(SchedulerRegistry) private readonly registry: SchedulerRegistry,
-    @Inject(DispatcherService) private readonly dispatcher: DispatcherService,
+    private readonly registry: SchedulerRegistry,
+    private readonly dispatcher: DispatcherService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 

@@ -72,19 +72,19 @@ export class DispatcherService implements OnApplicationBootstrap, BeforeApplicat
   private readonly subscriptions: Subscription[] = [];
 
   constructor(
-    @Inject(CallCommandsService) private readonly commands: CallCommandsService,
-    @Inject(CallViewRepository) private readonly views: CallViewRepository,
-    @Inject(EventStore) private readonly store: EventStore,
-    @Inject(CallApiClient) private readonly callApi: CallApiClient,
-    @Inject(StatusFollowerService) private readonly follower: StatusFollowerService,
-    @Inject(CallApiCircuit) private readonly circuit: CallApiCircuit,
-    @Inject(Clock) private readonly clock: Clock,
+    private readonly commands: CallCommandsService,
+    private readonly views: CallViewRepository,
+    private readonly store: EventStore,
+    private readonly callApi: CallApiClient,
+    private readonly follower: StatusFollowerService,
+    private readonly circuit: CallApiCircuit,
+    private readonly clock: Clock,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
-    @Inject(Database) private readonly db: Database,
-    @Inject(DispatchClaims) private readonly claims: DispatchClaims,
-    @Inject(ClusterService) private readonly cluster: ClusterService,
-    @Inject(ClusterRepository) private readonly clusterState: ClusterRepository,
-    @Inject(LogAdvances) private readonly advances: LogAdvances,
+    private readonly db: Database,
+    private readonly claims: DispatchClaims,
+    private readonly cluster: ClusterService,
+    private readonly clusterState: ClusterRepository,
+    private readonly advances: LogAdvances,
   ) {
     // Claims are paced evenly (a backlog does not go out as one burst); the send gate is the hard
     // limit, with a margin on its window: requests reach the provider some ms after their token.

@@ -23,13 +23,13 @@ export class LeaseTakeoverService implements OnApplicationBootstrap, OnModuleDes
   private readonly subscriptions: Subscription[] = [];
 
   constructor(
-    @Inject(ClusterService) private readonly cluster: ClusterService,
-    @Inject(DispatcherService) private readonly dispatcher: DispatcherService,
-    @Inject(StatusFollowerService) private readonly follower: StatusFollowerService,
-    @Inject(CallViewRepository) private readonly views: CallViewRepository,
-    @Inject(CallCommandsService) private readonly commands: CallCommandsService,
-    @Inject(Database) private readonly db: Database,
-    @Inject(Clock) private readonly clock: Clock,
+    private readonly cluster: ClusterService,
+    private readonly dispatcher: DispatcherService,
+    private readonly follower: StatusFollowerService,
+    private readonly views: CallViewRepository,
+    private readonly commands: CallCommandsService,
+    private readonly db: Database,
+    private readonly clock: Clock,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 

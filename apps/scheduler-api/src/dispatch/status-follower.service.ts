@@ -35,12 +35,12 @@ export class StatusFollowerService implements OnApplicationBootstrap, BeforeAppl
   private stopping = false;
 
   constructor(
-    @Inject(CallCommandsService) private readonly commands: CallCommandsService,
-    @Inject(CallViewRepository) private readonly views: CallViewRepository,
-    @Inject(CallApiClient) private readonly callApi: CallApiClient,
+    private readonly commands: CallCommandsService,
+    private readonly views: CallViewRepository,
+    private readonly callApi: CallApiClient,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
-    @Inject(Clock) private readonly clock: Clock,
-    @Inject(ClusterService) private readonly cluster: ClusterService,
+    private readonly clock: Clock,
+    private readonly cluster: ClusterService,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {

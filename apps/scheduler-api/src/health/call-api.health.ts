@@ -1,4 +1,4 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { HealthIndicatorService } from '@nestjs/terminus';
 import { CallViewRepository } from '#persistence';
 import { Clock } from '../common/clock.js';
@@ -9,10 +9,10 @@ import { withTimeout } from './with-timeout.js';
 @Injectable()
 export class CallApiHealthIndicator {
   constructor(
-    @Inject(HealthIndicatorService) private readonly indicators: HealthIndicatorService,
-    @Inject(CallApiCircuit) private readonly circuit: CallApiCircuit,
-    @Inject(CallViewRepository) private readonly views: CallViewRepository,
-    @Inject(Clock) private readonly clock: Clock,
+    private readonly indicators: HealthIndicatorService,
+    private readonly circuit: CallApiCircuit,
+    private readonly views: CallViewRepository,
+    private readonly clock: Clock,
   ) {}
 
   async isAvailable() {

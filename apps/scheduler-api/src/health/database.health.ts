@@ -1,4 +1,4 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { HealthIndicatorService } from '@nestjs/terminus';
 import { Database } from '#persistence';
 import { Clock } from '../common/clock.js';
@@ -11,9 +11,9 @@ export class DatabaseHealthIndicator {
   private downSince: Date | null = null;
 
   constructor(
-    @Inject(HealthIndicatorService) private readonly indicators: HealthIndicatorService,
-    @Inject(Database) private readonly db: Database,
-    @Inject(Clock) private readonly clock: Clock,
+    private readonly indicators: HealthIndicatorService,
+    private readonly db: Database,
+    private readonly clock: Clock,
   ) {}
 
   async isReachable() {

@@ -1,4 +1,4 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { HealthIndicatorService } from '@nestjs/terminus';
 import { EventStore } from '#persistence';
 import { withTimeout } from './with-timeout.js';
@@ -11,8 +11,8 @@ import { withTimeout } from './with-timeout.js';
 @Injectable()
 export class EventLogHealthIndicator {
   constructor(
-    @Inject(HealthIndicatorService) private readonly indicators: HealthIndicatorService,
-    @Inject(EventStore) private readonly store: EventStore,
+    private readonly indicators: HealthIndicatorService,
+    private readonly store: EventStore,
   ) {}
 
   async sealLag() {

@@ -53,7 +53,7 @@ const HEALTH_DOWN = {
 @Controller('health')
 export class HealthController {
   constructor(
-    @Inject(HealthCheckService) private readonly health: HealthCheckService,
+    private readonly health: HealthCheckService,
     @Inject(HEALTH_CHECKS) private readonly checks: HealthIndicatorFunction[],
   ) {}
 

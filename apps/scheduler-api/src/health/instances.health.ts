@@ -1,4 +1,4 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { HealthIndicatorService } from '@nestjs/terminus';
 import { ClusterService } from '../cluster/cluster.service.js';
 
@@ -10,8 +10,8 @@ import { ClusterService } from '../cluster/cluster.service.js';
 @Injectable()
 export class InstancesHealthIndicator {
   constructor(
-    @Inject(HealthIndicatorService) private readonly indicators: HealthIndicatorService,
-    @Inject(ClusterService) private readonly cluster: ClusterService,
+    private readonly indicators: HealthIndicatorService,
+    private readonly cluster: ClusterService,
   ) {}
 
   list() {

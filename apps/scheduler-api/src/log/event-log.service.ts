@@ -1,4 +1,4 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { EventStore, type StoredEvent } from '#persistence';
 import { takeRaw, type RawCapableReply } from '../common/raw-reply.js';
 import { LongReadGate } from './long-read-gate.js';
@@ -11,8 +11,8 @@ const EXPORT_PAGE = 250;
 @Injectable()
 export class EventLogService {
   constructor(
-    @Inject(EventStore) private readonly store: EventStore,
-    @Inject(LongReadGate) private readonly gate: LongReadGate,
+    private readonly store: EventStore,
+    private readonly gate: LongReadGate,
   ) {}
 
   page(after: number, limit: number): Promise<StoredEvent[]> {

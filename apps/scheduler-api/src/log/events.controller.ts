@@ -1,4 +1,4 @@
-import { Controller, Get, Headers, Inject, Query, Req, Res } from '@nestjs/common';
+import { Controller, Get, Headers, Query, Req, Res } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { StoredEventDto } from '../calls/dto/call-view.dto.js';
@@ -10,7 +10,7 @@ import { clientAddress } from './long-read-gate.js';
 @ApiTags('events')
 @Controller('events')
 export class EventsController {
-  constructor(@Inject(EventLogService) private readonly log: EventLogService) {}
+  constructor(private readonly log: EventLogService) {}
 
   @Get()
   @ApiOperation({

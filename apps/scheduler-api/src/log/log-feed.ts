@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { Observable, share } from 'rxjs';
 import { CallViewRepository, Database, EventStore, LogAdvances, toEventView, type CallChange } from '#persistence';
 
@@ -22,10 +22,10 @@ export class LogFeed {
   private readonly logger = new Logger(LogFeed.name);
 
   constructor(
-    @Inject(EventStore) private readonly store: EventStore,
-    @Inject(CallViewRepository) private readonly calls: CallViewRepository,
-    @Inject(LogAdvances) private readonly advances: LogAdvances,
-    @Inject(Database) db: Database,
+    private readonly store: EventStore,
+    private readonly calls: CallViewRepository,
+    private readonly advances: LogAdvances,
+    db: Database,
   ) {
     // One follower for all clients, running only while someone listens.
     this.changes$ = db.dialect.otherWritersPossible ? this.tail().pipe(share()) : store.changes$;

@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { Database, EventStore } from '#persistence';
 import { PeriodicJob } from '../common/periodic-job.js';
 
@@ -22,8 +22,8 @@ export class SealSweep implements OnApplicationBootstrap, OnApplicationShutdown 
   });
 
   constructor(
-    @Inject(EventStore) private readonly store: EventStore,
-    @Inject(Database) private readonly db: Database,
+    private readonly store: EventStore,
+    private readonly db: Database,
   ) {}
 
   onApplicationBootstrap(): void {

@@ -1,4 +1,4 @@
-import { BadRequestException, Controller, Get, Headers, Inject, Post, Query, Req, Res } from '@nestjs/common';
+import { BadRequestException, Controller, Get, Headers, Post, Query, Req, Res } from '@nestjs/common';
 import { ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiOperation, ApiProduces, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { principalOf } from '../auth/request-auth.js';
@@ -13,8 +13,8 @@ import { StreamService } from './stream.service.js';
 @Controller('stream')
 export class StreamController {
   constructor(
-    @Inject(StreamService) private readonly stream: StreamService,
-    @Inject(StreamTickets) private readonly tickets: StreamTickets,
+    private readonly stream: StreamService,
+    private readonly tickets: StreamTickets,
   ) {}
 
   @Get()

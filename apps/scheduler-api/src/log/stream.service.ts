@@ -1,4 +1,4 @@
-import { BadRequestException, Inject, Injectable, Logger, type BeforeApplicationShutdown } from '@nestjs/common';
+import { BadRequestException, Injectable, Logger, type BeforeApplicationShutdown } from '@nestjs/common';
 import type { ServerResponse } from 'node:http';
 import type { Subscription } from 'rxjs';
 import { CallViewRepository, EventStore, toEventView, type CallChange } from '#persistence';
@@ -28,11 +28,11 @@ export class StreamService implements BeforeApplicationShutdown {
   private closing = false;
 
   constructor(
-    @Inject(EventStore) private readonly store: EventStore,
-    @Inject(CallViewRepository) private readonly calls: CallViewRepository,
-    @Inject(LogFeed) private readonly feed: LogFeed,
-    @Inject(LongReadGate) private readonly gate: LongReadGate,
-    @Inject(Clock) private readonly clock: Clock,
+    private readonly store: EventStore,
+    private readonly calls: CallViewRepository,
+    private readonly feed: LogFeed,
+    private readonly gate: LongReadGate,
+    private readonly clock: Clock,
   ) {}
 
   /** How many clients are connected (for tests and metrics). */

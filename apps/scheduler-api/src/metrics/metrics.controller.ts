@@ -1,4 +1,4 @@
-import { Controller, Get, Header, Inject } from '@nestjs/common';
+import { Controller, Get, Header } from '@nestjs/common';
 import { ApiProduces, ApiTags } from '@nestjs/swagger';
 import { ApiRoute } from '../common/api-route.decorator.js';
 import { MetricsService } from './metrics.service.js';
@@ -7,7 +7,7 @@ import { MetricsService } from './metrics.service.js';
 // Not public: call counts are business data. Scrapers send a viewer key (Prometheus: authorization.credentials).
 @Controller('metrics')
 export class MetricsController {
-  constructor(@Inject(MetricsService) private readonly metrics: MetricsService) {}
+  constructor(private readonly metrics: MetricsService) {}
 
   @Get()
   @ApiRoute({

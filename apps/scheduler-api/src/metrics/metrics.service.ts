@@ -1,4 +1,4 @@
-import { Inject, Injectable, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
+import { Injectable, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { Subscription } from 'rxjs';
 import { CallViewRepository, EventStore } from '#persistence';
@@ -33,12 +33,12 @@ export class MetricsService implements OnModuleInit, OnModuleDestroy {
   });
 
   constructor(
-    @Inject(EventStore) private readonly store: EventStore,
-    @Inject(CallViewRepository) views: CallViewRepository,
-    @Inject(DispatcherService) private readonly dispatcher: DispatcherService,
-    @Inject(StatusFollowerService) follower: StatusFollowerService,
-    @Inject(CallApiCircuit) circuit: CallApiCircuit,
-    @Inject(RequestAuthenticator) private readonly authenticator: RequestAuthenticator,
+    private readonly store: EventStore,
+    views: CallViewRepository,
+    private readonly dispatcher: DispatcherService,
+    follower: StatusFollowerService,
+    circuit: CallApiCircuit,
+    private readonly authenticator: RequestAuthenticator,
   ) {
     collectDefaultMetrics({ register: this.registry });
     // Read when Prometheus scrapes: the services hold the live figures.

@@ -31,10 +31,10 @@ export class SeriesMaterialiser implements OnApplicationBootstrap, OnModuleDestr
   });
 
   constructor(
-    @Inject(SeriesRepository) private readonly repo: SeriesRepository,
-    @Inject(SeriesService) private readonly series: SeriesService,
-    @Inject(CallCommandsService) private readonly calls: CallCommandsService,
-    @Inject(Clock) private readonly clock: Clock,
+    private readonly repo: SeriesRepository,
+    private readonly series: SeriesService,
+    private readonly calls: CallCommandsService,
+    private readonly clock: Clock,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 

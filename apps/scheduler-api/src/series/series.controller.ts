@@ -1,4 +1,4 @@
-import { applyDecorators, Body, Controller, Delete, Get, HttpCode, Inject, Param, Patch, Post, Query } from '@nestjs/common';
+import { applyDecorators, Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
 import { ApiBody, ApiTags } from '@nestjs/swagger';
 import type { EventMetadata } from '#persistence';
 import { Roles } from '../auth/auth.decorators.js';
@@ -24,7 +24,7 @@ const OptionalReasonBody = () => ApiBody({ type: SeriesReasonDto, required: fals
 @ApiTags('series')
 @Controller('series')
 export class SeriesController {
-  constructor(@Inject(SeriesService) private readonly series: SeriesService) {}
+  constructor(private readonly series: SeriesService) {}
 
   @Post()
   @Roles('operator')

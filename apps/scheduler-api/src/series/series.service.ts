@@ -1,4 +1,4 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import {
   ConcurrencyError,
@@ -27,10 +27,10 @@ const DEFAULT_OCCURRENCES = 10;
 @Injectable()
 export class SeriesService {
   constructor(
-    @Inject(SeriesRepository) private readonly repo: SeriesRepository,
-    @Inject(CallCommandsService) private readonly calls: CallCommandsService,
-    @Inject(CallViewRepository) private readonly callViews: CallViewRepository,
-    @Inject(Clock) private readonly clock: Clock,
+    private readonly repo: SeriesRepository,
+    private readonly calls: CallCommandsService,
+    private readonly callViews: CallViewRepository,
+    private readonly clock: Clock,
   ) {}
 
   create(dto: CreateSeriesDto, metadata: EventMetadata): Promise<SeriesView> {

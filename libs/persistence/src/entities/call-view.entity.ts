@@ -1,5 +1,6 @@
 import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
 import { InstantColumn, VarcharColumn } from './columns.js';
+import { ProjectionRow } from './projection-row.js';
 import { integerColumn } from '../integer-column.js';
 
 /**
@@ -11,7 +12,7 @@ import { integerColumn } from '../integer-column.js';
 @Index('ix_call_views_scheduled', ['scheduledAt', 'id'])
 @Index('ix_call_views_phone', ['phoneNumber'])
 @Index('ix_call_views_status_updated', ['status', 'updatedAt', 'id'])
-export class CallViewEntity {
+export class CallViewEntity extends ProjectionRow {
   @PrimaryColumn({ type: 'varchar', length: 64 })
   id!: string;
 
@@ -61,18 +62,6 @@ export class CallViewEntity {
   @InstantColumn({ nullable: true })
   deadline!: string | null;
 
-  @InstantColumn({ name: 'created_at' })
-  createdAt!: string;
-
-  @InstantColumn({ name: 'updated_at' })
-  updatedAt!: string;
-
   @InstantColumn({ name: 'dispatched_at', nullable: true })
   dispatchedAt!: string | null;
-
-  @InstantColumn({ name: 'ended_at', nullable: true })
-  endedAt!: string | null;
-
-  @Column({ type: 'integer' })
-  version!: number;
 }

@@ -1,10 +1,11 @@
 import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
 import { InstantColumn, VarcharColumn } from './columns.js';
+import { ProjectionRow } from './projection-row.js';
 
 /** The series projection: one row per series, written with each of its appends, rebuilt by replay. */
 @Entity({ name: 'series_views' })
 @Index('ix_series_views_due', ['status', 'nextAt'])
-export class SeriesViewEntity {
+export class SeriesViewEntity extends ProjectionRow {
   @PrimaryColumn({ type: 'varchar', length: 36 })
   id!: string;
 
@@ -41,16 +42,4 @@ export class SeriesViewEntity {
 
   @InstantColumn({ name: 'last_at', nullable: true })
   lastAt!: string | null;
-
-  @InstantColumn({ name: 'created_at' })
-  createdAt!: string;
-
-  @InstantColumn({ name: 'updated_at' })
-  updatedAt!: string;
-
-  @InstantColumn({ name: 'ended_at', nullable: true })
-  endedAt!: string | null;
-
-  @Column({ type: 'integer' })
-  version!: number;
 }

@@ -27,13 +27,13 @@ export function describeRetried(count: number): string {
           <label for="bulk-retry-since">Failed or missed since</label>
           <input
             id="bulk-retry-since"
+            [value]="since()"
+            (input)="onSince($event)"
             type="datetime-local"
             step="1"
             required
-            [value]="since()"
-            (input)="onSince($event)"
-            [attr.aria-invalid]="sinceErrors().length > 0"
             aria-describedby="bulk-retry-hint bulk-retry-error"
+            [attr.aria-invalid]="sinceErrors().length > 0"
           />
           <p id="bulk-retry-hint" class="hint">In {{ zone }}. Each of those calls is dialled again now.</p>
           <div id="bulk-retry-error" [appFieldErrors]="sinceErrors()"></div>

@@ -9,8 +9,8 @@ import { DataTable } from '../shared/data-table';
 @Component({
   selector: 'app-keys',
   imports: [ConfirmButton, LocalTimePipe, DataTable],
-  changeDetection: ChangeDetectionStrategy.OnPush,
   templateUrl: './keys.html',
+  changeDetection: ChangeDetectionStrategy.OnPush,
 })
 export class Keys {
   protected readonly service = inject(KeysService);

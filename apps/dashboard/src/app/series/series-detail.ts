@@ -1,3 +1,4 @@
+import { NgTemplateOutlet } from '@angular/common';
 import { ChangeDetectionStrategy, Component, inject, input, signal, type OnInit } from '@angular/core';
 import { RouterLink } from '@angular/router';
 import type { CallStatus } from '@call-scheduler/domain/call-status';
@@ -10,7 +11,7 @@ import { DataTable } from '../shared/data-table';
 /** One series: what it is, pause / resume / end, its next occurrences and the past ones with their outcomes. */
 @Component({
   selector: 'app-series-detail',
-  imports: [RouterLink, StatusChip, DataTable],
+  imports: [RouterLink, StatusChip, DataTable, NgTemplateOutlet],
   changeDetection: ChangeDetectionStrategy.OnPush,
   templateUrl: './series-detail.html',
 })

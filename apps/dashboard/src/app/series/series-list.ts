@@ -4,10 +4,9 @@ import type { SeriesView } from '@call-scheduler/domain/series-view';
 import type { ApiProblem } from '../shared/api-error';
 import { formatCalleeClock } from '../shared/callee-time';
 import { LocalTimePipe } from '../shared/local-time.pipe';
+import { USER_TIME_ZONE } from '../shared/time';
 import { isProblem, SeriesService, type NewSeries } from './series.service';
 import { DataTable } from '../shared/data-table';
-
-const BROWSER_ZONE = Intl.DateTimeFormat().resolvedOptions().timeZone;
 
 /** Recurring calls: every series, and a form to create one. */
 @Component({
@@ -20,7 +19,7 @@ export class SeriesList {
   private readonly service = inject(SeriesService);
   private readonly router = inject(Router);
   protected readonly zones = Intl.supportedValuesOf('timeZone');
-  protected readonly defaultZone = BROWSER_ZONE;
+  protected readonly defaultZone = inject(USER_TIME_ZONE);
   protected readonly series = signal<SeriesView[]>([]);
   protected readonly loadError = signal<string | null>(null);
   protected readonly problem = signal<ApiProblem | null>(null);

@@ -1,4 +1,4 @@
-import { Controller, HttpCode, Inject, Post, Query, Res } from '@nestjs/common';
+import { Controller, HttpCode, Post, Query, Res } from '@nestjs/common';
 import { ApiBody, ApiConsumes, ApiTags, ApiUnprocessableEntityResponse } from '@nestjs/swagger';
 import type { Readable } from 'node:stream';
 import type { EventMetadata } from '#persistence';
@@ -25,7 +25,7 @@ interface Reply {
 @ApiTags('calls')
 @Controller('calls')
 export class CallImportController {
-  constructor(@Inject(CallImportService) private readonly imports: CallImportService) {}
+  constructor(private readonly imports: CallImportService) {}
 
   @Post('import')
   @Roles('operator')

@@ -1,4 +1,4 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { parse } from 'csv-parse';
 import { randomUUID } from 'node:crypto';
 import type { Readable } from 'node:stream';
@@ -32,9 +32,9 @@ const PREVIEW_ROWS = 20;
 @Injectable()
 export class CallImportService {
   constructor(
-    @Inject(CallCommandsService) private readonly commands: CallCommandsService,
-    @Inject(ImportWriter) private readonly writer: ImportWriter,
-    @Inject(Clock) private readonly clock: Clock,
+    private readonly commands: CallCommandsService,
+    private readonly writer: ImportWriter,
+    private readonly clock: Clock,
   ) {}
 
   async import(body: Readable, mode: ImportMode, dryRun: boolean, metadata: EventMetadata): Promise<ImportResult> {

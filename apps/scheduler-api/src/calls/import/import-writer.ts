@@ -1,4 +1,4 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { evolve, initialState, type CallEvent, type ImportError, type ImportPreviewRow } from '#domain';
 import { CallViewRepository, EventStore, IdempotencyKeyTakenError, type AppendRequest, type EventMetadata } from '#persistence';
 
@@ -30,8 +30,8 @@ export interface ReadResult {
 @Injectable()
 export class ImportWriter {
   constructor(
-    @Inject(CallViewRepository) private readonly views: CallViewRepository,
-    @Inject(EventStore) private readonly store: EventStore,
+    private readonly views: CallViewRepository,
+    private readonly store: EventStore,
   ) {}
 
   /**

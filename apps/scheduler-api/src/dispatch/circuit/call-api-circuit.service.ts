@@ -34,10 +34,10 @@ export class CallApiCircuit implements OnApplicationBootstrap, BeforeApplication
   private stopping = false;
 
   constructor(
-    @Inject(EventStore) private readonly store: EventStore,
-    @Inject(CallViewRepository) private readonly views: CallViewRepository,
-    @Inject(CallApiClient) private readonly callApi: CallApiClient,
-    @Inject(Clock) private readonly clock: Clock,
+    private readonly store: EventStore,
+    private readonly views: CallViewRepository,
+    private readonly callApi: CallApiClient,
+    private readonly clock: Clock,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {
     this.breaker = new CircuitBreaker({
