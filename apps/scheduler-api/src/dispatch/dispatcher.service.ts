@@ -59,7 +59,10 @@ export class DispatcherService implements OnApplicationBootstrap, BeforeApplicat
   readonly dialOutcome$ = new Subject<DialOutcome>();
   private readonly limiter: RateLimiter;
   private readonly sendGate: RateLimiter;
-  private readonly metadata: EventMetadata = { actor: `dispatcher@${hostname()}:${process.pid}` };
+  /** Who this process's dispatch events name: `dispatcher@host:pid`. */
+  readonly metadata: EventMetadata = { actor: `dispatcher@${hostname()}:${process.pid}` };
+  // Calls whose dial this process sent and whose answer it has not recorded (yet, or ever).
+  private readonly sentUnrecorded = new Set<string>();
   private readonly timer: WakeTimer;
   private readonly dialSlots: ClusterDialSlots;
   private readonly overdue: OverdueCalls;
@@ -155,6 +158,11 @@ export class DispatcherService implements OnApplicationBootstrap, BeforeApplicat
 
   get inFlightCount(): number {
     return this.inFlight.size;
+  }
+
+  /** This process sent the call's current dial and has not recorded its answer: it may have been placed. */
+  hasSent(callId: string): boolean {
+    return this.sentUnrecorded.has(callId);
   }
 
   /** This instance is dialling the call right now (its answer will be recorded here). */
@@ -292,9 +300,11 @@ export class DispatcherService implements OnApplicationBootstrap, BeforeApplicat
       await this.recordOutcome(claim, { type: 'RecordDispatchUnavailable', reason: `not dialled: ${notSent}`, retryAt });
       return;
     }
+    this.sentUnrecorded.add(call.id);
     const result = await this.callApi.placeCall(claim.state.phoneNumber, key);
     this.dialOutcome$.next(outcomeOf(result, this.config.callApiIdempotent));
     await this.recordAnswer(call, claim, attempt, result);
+    this.sentUnrecorded.delete(call.id);
   }
 
   /**

@@ -1,8 +1,7 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
-import { hostname } from 'node:os';
 import type { Subscription } from 'rxjs';
 import { ConcurrencyError, IllegalTransitionError, type CallView } from '#domain';
-import { CallViewRepository, Database, type EventMetadata } from '#persistence';
+import { CallViewRepository, Database } from '#persistence';
 import { ClusterService } from '../cluster/cluster.service.js';
 import { CallCommandsService } from '../commands/call-commands.service.js';
 import { Clock } from '../common/clock.js';
@@ -19,7 +18,6 @@ import { StatusFollowerService } from './status-follower.service.js';
 @Injectable()
 export class LeaseTakeoverService implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger('LeaseTakeover');
-  private readonly metadata: EventMetadata = { actor: `dispatcher@${hostname()}:${process.pid}` };
   private readonly subscriptions: Subscription[] = [];
 
   constructor(
@@ -65,16 +63,30 @@ export class LeaseTakeoverService implements OnApplicationBootstrap, OnModuleDes
     const now = this.clock.now().getTime();
     if (now - (this.db.lastOutageEndedAt?.getTime() ?? Number.NEGATIVE_INFINITY) < AFTER_OUTAGE_GRACE_MS) return;
     if (Date.parse(call.updatedAt) > now - this.config.callApiTimeoutMs - 2000) return; // its dialler may still answer
-    this.logger.warn(`attempt ${call.attempts} of call ${call.id} lost its dialler; not redialling blindly`);
+    const metadata = this.dispatcher.metadata;
     try {
-      await this.commands.execute(
-        call.id,
-        { type: 'RecordLostAttempt', reason: 'the dispatcher stopped before the Call API answered; the call may have been placed' },
-        { metadata: this.metadata },
-      );
+      if (!this.dispatcher.hasSent(call.id) && (await this.startedHere(call.id))) {
+        // This process claimed the attempt but never dialled it: the claim's commit went through
+        // while its answer was lost with the connection (an outage mid-claim). Nothing was placed,
+        // so the attempt is given back, due now, instead of being judged lost.
+        this.logger.warn(`attempt ${call.attempts} of call ${call.id} was claimed here but never dialled; giving it back`);
+        const reason = 'not dialled: the claim was stored while its answer was lost with the database connection';
+        await this.commands.execute(call.id, { type: 'RecordDispatchUnavailable', reason, retryAt: this.clock.now().toISOString() }, { metadata });
+      } else {
+        this.logger.warn(`attempt ${call.attempts} of call ${call.id} lost its dialler; not redialling blindly`);
+        const reason = 'the dispatcher stopped before the Call API answered; the call may have been placed';
+        await this.commands.execute(call.id, { type: 'RecordLostAttempt', reason }, { metadata });
+      }
     } catch (error) {
       if (!(error instanceof ConcurrencyError) && !(error instanceof IllegalTransitionError)) throw error;
     }
     this.cluster.release(call.id);
+  }
+
+  /** The call's current attempt was started by this very process (its actor, host and pid). */
+  private async startedHere(callId: string): Promise<boolean> {
+    const { history } = await this.commands.load(callId);
+    const started = history.findLast((e) => e.type === 'CallDispatchStarted');
+    return started?.metadata.actor === this.dispatcher.metadata.actor;
   }
 }
