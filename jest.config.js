@@ -7,6 +7,7 @@ const common = {
     '^#persistence$': '<rootDir>/libs/persistence/src/index.ts',
     '^#persistence/audit$': '<rootDir>/libs/persistence/src/audit/index.ts',
     '^#testing$': '<rootDir>/libs/testing/src/index.ts',
+    '^#testing/random$': '<rootDir>/libs/testing/src/seeded-random.ts',
     '^(\\.{1,2}/.*)\\.js$': '$1',
   },
   transform: { '^.+\\.ts$': ['ts-jest', { useESM: true, tsconfig: 'tsconfig.json' }] },

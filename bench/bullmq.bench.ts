@@ -174,6 +174,12 @@ async function latenessUnderLoad(side: Side, schedulePerSecond: number): Promise
   });
 }
 
+// Both by default; BENCH_SIDES=ours for this service alone (profiling). Unknown names are refused.
+const SIDES = (process.env.BENCH_SIDES ?? 'ours,bullmq').split(',').map((side): Side => {
+  if (side === 'ours' || side === 'bullmq') return side;
+  throw new Error(`BENCH_SIDES: unknown side "${side}" (ours, bullmq)`);
+});
+
 async function runSide(side: Side): Promise<Result> {
   const s = await schedule(side);
   const b = await burst(side, s.perSecond);
@@ -193,7 +199,7 @@ export async function runBullmqBench({ runs }: { runs: number }): Promise<void> 
   const ours: Result[] = [];
   const peer: Result[] = [];
   for (let run = 1; run <= runs; run++) {
-    for (const side of ['ours', 'bullmq'] as const) {
+    for (const side of SIDES) {
       const result = await runSide(side);
       (side === 'ours' ? ours : peer).push(result);
       console.log(

@@ -12,6 +12,7 @@ import { load, machine } from './support/stats.js';
 // many times each scenario runs; BENCH_ONLY=dispatch|audit|long-reads|import|bullmq|cluster runs one group
 // (cluster: 1 vs 3 instances on PostgreSQL);
 // BENCH_ONLY=schedule runs scheduling alone (BENCH_ENGINE=sqlite|postgres, BENCH_INSTANCES; not in the default run).
+// BENCH_SIDES=ours (with BENCH_ONLY=bullmq) runs only this service's side, e.g. to profile it (BENCH_CPU_PROF=dir).
 
 const runs = Number(process.env.BENCH_RUNS ?? 3);
 if (!Number.isInteger(runs) || runs < 1) {

@@ -1,7 +1,7 @@
 import { CallRegistry } from './call-registry.js';
 import { nowMicros } from './local-timestamp.js';
 import { applyBehaviourPatch, behaviourOf, CALL_OUTCOMES, DEFAULT_BEHAVIOUR, type CallOutcome, type MockBehaviour } from './mock-options.js';
-import { seededRandom, type RandomSource } from '../../../libs/testing/src/seeded-random.js';
+import { seededRandom, type RandomSource } from '#testing/random';
 
 /** What the admin API can see and change: the behaviour, the random source and the calls. */
 export class MockState {

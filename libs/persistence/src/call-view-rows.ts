@@ -1,5 +1,5 @@
 import type { DataSource, EntityManager } from 'typeorm';
-import { toCallView, type CallState } from '../../domain/src/index.js';
+import { toCallView, type CallState } from '#domain';
 import { CallViewEntity } from './entities/call-view.entity.js';
 import { insertRows } from './sql.js';
 

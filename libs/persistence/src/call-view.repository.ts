@@ -2,7 +2,7 @@ import type { EntityManager, SelectQueryBuilder } from 'typeorm';
 import { decodeCursor, encodeCursor, HISTORY_CURSOR_TAG } from './cursor.js';
 import { integerColumn } from './integer-column.js';
 import { query } from './sql.js';
-import type { CallStatus, CallView, Page } from '../../domain/src/index.js';
+import type { CallStatus, CallView, Page } from '#domain';
 import type { Database } from './database.js';
 import { CallViewEntity } from './entities/call-view.entity.js';
 import { IdempotencyKeyEntity } from './entities/idempotency-key.entity.js';

@@ -1,4 +1,4 @@
-import { InvalidCursorError } from '../../domain/src/index.js';
+import { InvalidCursorError } from '#domain';
 
 // Keyset cursors of the call lists: the last row's sort key, opaque to clients (base64url JSON).
 

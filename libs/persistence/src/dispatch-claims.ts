@@ -1,4 +1,4 @@
-import { evolve, foldEvents, type CallEvent, type CallState } from '../../domain/src/index.js';
+import { evolve, foldEvents, type CallEvent, type CallState } from '#domain';
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Database } from './database.js';

@@ -1,16 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Subject, type Observable } from 'rxjs';
 import type { EntityManager } from 'typeorm';
-import {
-  ConcurrencyError,
-  SCHEMA_VERSIONS,
-  toCallView,
-  type CallApiEvent,
-  type CallEvent,
-  type CallState,
-  type CallView,
-  type StoredEventView,
-} from '../../domain/src/index.js';
+import { ConcurrencyError, SCHEMA_VERSIONS, toCallView, type CallApiEvent, type CallEvent, type CallState, type CallView, type StoredEventView } from '#domain';
 import { LIVE_TABLE, projectionColumns, upsertViewRows, type ProjectionColumns } from './call-view-rows.js';
 import { IdempotencyKeyEntity } from './entities/idempotency-key.entity.js';
 import { inSavepoint, type Database } from './database.js';

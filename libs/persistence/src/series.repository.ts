@@ -1,5 +1,5 @@
 import type { EntityManager } from 'typeorm';
-import { seriesStreamId, toSeriesView, type CallEvent, type SeriesEvent, type SeriesState, type SeriesView } from '../../domain/src/index.js';
+import { seriesStreamId, toSeriesView, type CallEvent, type SeriesEvent, type SeriesState, type SeriesView } from '#domain';
 import type { Database } from './database.js';
 import { SeriesViewEntity } from './entities/series-view.entity.js';
 import type { EventMetadata, EventStore, StoredEvent } from './event-store.js';

@@ -1,4 +1,4 @@
-import { upcast, type Upcast } from '../../domain/src/index.js';
+import { upcast, type Upcast } from '#domain';
 
 /**
  * Lifts a stored payload to the schema version the code reads today, through the registry of

@@ -1,4 +1,4 @@
-import type { CallCommand, CallState } from '../../domain/src/index.js';
+import type { CallCommand, CallState } from '#domain';
 import type { SeededRandom } from './seeded-random.js';
 
 /** Who issues a command; it becomes the event's metadata.actor. */

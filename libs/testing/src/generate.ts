@@ -1,5 +1,5 @@
 import type { EntityManager } from 'typeorm';
-import { decide, DEFAULT_POLICY, DomainError, evolve, initialState, SCHEMA_VERSIONS, type CallState } from '../../domain/src/index.js';
+import { decide, DEFAULT_POLICY, DomainError, evolve, initialState, SCHEMA_VERSIONS, type CallState } from '#domain';
 import {
   appendEventRows,
   GENESIS_HASH,
@@ -13,7 +13,7 @@ import {
   type EventMetadata,
   type LogHead,
   type ProjectionColumns,
-} from '../../persistence/src/index.js';
+} from '#persistence';
 import { nextStep, phoneNumberPool, type CallScript, type Step } from './call-lifecycle.js';
 import { MinHeap } from './min-heap.js';
 import { SeededRandom } from './seeded-random.js';

@@ -52,7 +52,7 @@ export class ApiKeysService {
    */
   async authRequired(): Promise<boolean> {
     if (this.config.authToken) return true;
-    const now = Date.now();
+    const now = this.clock.now().getTime();
     if (this.anyKeysCache && now - this.anyKeysCache.at < KEY_CACHE_MS) return this.anyKeysCache.value;
     const value = await this.repository.any();
     this.anyKeysCache = { at: now, value };
@@ -102,7 +102,7 @@ export class ApiKeysService {
   }
 
   private async lookUp(hash: string): Promise<ApiKeyRecord | null> {
-    const now = Date.now();
+    const now = this.clock.now().getTime();
     const hit = this.cache.get(hash);
     if (hit && now - hit.at < KEY_CACHE_MS) return hit.record;
     const record = await this.repository.findByHash(hash);

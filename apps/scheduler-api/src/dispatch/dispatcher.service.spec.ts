@@ -64,9 +64,10 @@ function setup(env: Record<string, string> = {}) {
     },
     policy: { misfireGraceMs: 15 * 60_000 },
   };
+  let nextDueAt: () => Promise<string | null> = () => Promise.resolve(null);
   const views = {
     due: (_now: Date, limit: number) => Promise.resolve(pending.slice(0, limit)),
-    nextDueAt: () => Promise.resolve(null),
+    nextDueAt: () => nextDueAt(),
     inStatuses: () => Promise.resolve(dispatching),
   };
   const callApi = {
@@ -138,6 +139,7 @@ function setup(env: Record<string, string> = {}) {
     claimedDueAt,
     setPending: (calls: CallView[]) => (pending = calls),
     setClaimDelay: (ms: number) => (claimDelayMs = ms),
+    setNextDueAt: (read: () => Promise<string | null>) => (nextDueAt = read),
     advance: (ms: number) => (elapsed += ms),
     setDispatching: (calls: CallView[]) => (dispatching = calls),
   };
@@ -155,6 +157,24 @@ describe('DispatcherService', () => {
     await t.dispatcher.sweep();
     await settle(t.dispatcher);
     expect(t.log).toEqual(['StartDispatch 1', 'POST +14155550001 1:1', 'RecordDispatch 1', 'follow 1 p-1:1']);
+    await t.dispatcher.beforeApplicationShutdown();
+  });
+
+  it('does not drop a wake-up that comes while it arms the next one: the call it was for is claimed at once', async () => {
+    const t = setup();
+    let answerRead: (next: string | null) => void = () => undefined;
+    t.setNextDueAt(() => new Promise((resolve) => (answerRead = resolve)));
+    // Nothing due: the pass goes on to read when the next call is due, and that read is still out…
+    const first = t.dispatcher.sweep();
+    await new Promise((r) => setImmediate(r));
+    // …when the timer fires for a call that is due now. That timer is spent: no other will come.
+    t.setPending([call('7')]);
+    t.setNextDueAt(() => Promise.resolve(null));
+    void t.dispatcher.sweep();
+    answerRead(null);
+    await first;
+    await settle(t.dispatcher);
+    expect(t.log).toContain('StartDispatch 7');
     await t.dispatcher.beforeApplicationShutdown();
   });
 

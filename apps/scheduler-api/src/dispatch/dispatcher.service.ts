@@ -186,8 +186,10 @@ export class DispatcherService implements OnApplicationBootstrap, BeforeApplicat
         // Several instances: an attempt is resolved by the owner of its lease (LeaseTakeoverService).
         if (!this.cluster.enabled) await this.overdue.recoverLostAttempts();
         await this.dispatchDue();
+        // A wake-up while the next one is being armed must start another pass, not be dropped: the
+        // timer that fired is spent, and the call it was for would wait for the re-sweep floor.
+        if (!this.anotherSweepWanted()) await this.armNext();
       } while (this.anotherSweepWanted());
-      await this.armNext();
       if (this.failingSince !== null) {
         this.logger.log(`dispatch resumed after ${this.clock.now().getTime() - this.failingSince} ms of failed sweeps`);
         this.failingSince = null;
@@ -369,9 +371,16 @@ export class DispatcherService implements OnApplicationBootstrap, BeforeApplicat
     const next = await this.views.nextDueAt();
     if (!next) return;
     const now = this.clock.now().getTime();
-    // Calls already due wait for the circuit to let dials through (resumed$ sweeps then), not a spinning timer.
-    if (Date.parse(next) <= now && !this.circuit.canDial()) return;
-    this.armFor(Math.max(Date.parse(next), now + RESWEEP_FLOOR_MS, this.notBefore));
+    const dueAt = Date.parse(next);
+    if (dueAt <= now) {
+      // Still due after this sweep: it is being claimed right now (here or elsewhere), or waits for
+      // the circuit to let dials through (resumed$ sweeps then): look again shortly, never spin.
+      if (!this.circuit.canDial()) return;
+      this.armFor(Math.max(now + RESWEEP_FLOOR_MS, this.notBefore));
+    } else {
+      // A call due soon is woken for at its time: the floor above must not make it late.
+      this.armFor(Math.max(dueAt, this.notBefore));
+    }
   }
 
   private armFor(at: number): void {

@@ -22,7 +22,7 @@ function setup(options: { startedBy: string; sent: boolean }) {
   const history = [
     { type: 'CallScheduled', metadata: { actor: 'api' } },
     { type: 'CallDispatchStarted', metadata: { actor: options.startedBy } },
-  ] as StoredEvent[];
+  ] as unknown as StoredEvent[];
   const service = new LeaseTakeoverService(
     {
       adopted$,

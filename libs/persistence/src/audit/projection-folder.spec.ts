@@ -1,4 +1,4 @@
-import { CALL_API_STREAM, decide, DEFAULT_POLICY, evolve, initialState, SCHEMA_VERSIONS, type CallCommand, type CallState } from '../../../domain/src/index.js';
+import { CALL_API_STREAM, decide, DEFAULT_POLICY, evolve, initialState, SCHEMA_VERSIONS, type CallCommand, type CallState } from '#domain';
 import { ProjectionFolder, type FoldRow, type StreamHistory } from './projection-folder.js';
 
 const T0 = new Date('2026-03-01T09:00:00.000Z');

@@ -1,13 +1,4 @@
-import {
-  CALL_API_STREAM,
-  CALL_EVENT_TYPES,
-  evolve,
-  initialState,
-  isSeriesStream,
-  isTerminal,
-  type CallEvent,
-  type CallState,
-} from '../../../domain/src/index.js';
+import { CALL_API_STREAM, CALL_EVENT_TYPES, evolve, initialState, isSeriesStream, isTerminal, type CallEvent, type CallState } from '#domain';
 import type { EventField, EventRow } from '../event-row.js';
 import { upcastRow } from '../upcast-row.js';
 

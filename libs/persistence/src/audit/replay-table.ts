@@ -1,5 +1,5 @@
 import { Table, type DataSource, type EntityManager } from 'typeorm';
-import type { CallState } from '../../../domain/src/index.js';
+import type { CallState } from '#domain';
 import { LIVE_TABLE, viewValues, type ProjectionColumns } from '../call-view-rows.js';
 import { insertRows, query } from '../sql.js';
 

@@ -1,5 +1,5 @@
 import type { EntityManager } from 'typeorm';
-import { evolveSeries, initialSeriesState, SERIES_EVENT_TYPES, SERIES_STREAM_PREFIX, type SeriesEvent, type SeriesState } from '../../../domain/src/index.js';
+import { evolveSeries, initialSeriesState, SERIES_EVENT_TYPES, SERIES_STREAM_PREFIX, type SeriesEvent, type SeriesState } from '#domain';
 import { SeriesViewEntity } from '../entities/series-view.entity.js';
 import { toSeriesRow, upsertSeriesRows } from '../series.repository.js';
 import { query } from '../sql.js';
