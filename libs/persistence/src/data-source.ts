@@ -1,6 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { DataSource } from 'typeorm';
+import { DataSource, type DataSourceOptions } from 'typeorm';
 import { parseDatabaseUrl, type DatabaseTarget } from './database-url.js';
 import { dialectFor } from './dialect.js';
 import { CallViewEntity } from './entities/call-view.entity.js';
@@ -38,11 +38,39 @@ export interface SqliteTuning {
 
 /** Opens the database named by DATABASE_URL and brings its schema up to date (migrations, never synchronize). */
 export async function openDataSource(url?: string, tuning: SqliteTuning = {}): Promise<DataSource> {
-  const target = parseDatabaseUrl(url);
-  const dataSource = new DataSource(dataSourceOptions(target, tuning));
-  await dataSource.initialize();
-  await dialectFor(dataSource.options.type).withStartupLock(dataSource, () => dataSource.runMigrations({ transaction: 'each' }));
-  return dataSource;
+  return initialiseDataSource(databaseOptions(url, tuning));
+}
+
+/** The DataSource options for DATABASE_URL: our entities and migrations, never `synchronize`. Throws on an unusable URL. */
+export function databaseOptions(url?: string, tuning: SqliteTuning = {}): DataSourceOptions {
+  return dataSourceOptions(parseDatabaseUrl(url), tuning);
+}
+
+/**
+ * Whether a failed start-up is worth another try: a PostgreSQL server not reachable yet (starting,
+ * failing over). A wrong password, a bad migration or an SQLite file that cannot be opened will not
+ * mend by waiting.
+ */
+export function isWorthRetryingAtStartup(options: DataSourceOptions, error: unknown): boolean {
+  const dialect = dialectFor(options.type);
+  return dialect.kind === 'postgres' && dialect.isUnavailable(error);
+}
+
+/**
+ * Connects and runs the pending migrations under the engine's start-up lock (instances starting
+ * together on one PostgreSQL do not race). Used as TypeOrmModule's `dataSourceFactory` by the
+ * service and directly by the CLI and tests. A failed attempt closes what it opened.
+ */
+export async function initialiseDataSource(options: DataSourceOptions): Promise<DataSource> {
+  const dataSource = new DataSource(options);
+  try {
+    await dataSource.initialize();
+    await dialectFor(dataSource.options.type).withStartupLock(dataSource, () => dataSource.runMigrations({ transaction: 'each' }));
+    return dataSource;
+  } catch (error) {
+    if (dataSource.isInitialized) await dataSource.destroy().catch(() => undefined);
+    throw error;
+  }
 }
 
 const PG_POOL = {

@@ -88,8 +88,9 @@ export class Database {
     await this.read((manager) => manager.query('SELECT 1'));
   }
 
-  close(): Promise<void> {
-    return this.dataSource.destroy();
+  /** Closes the connections; again, or after TypeOrmModule's own shutdown closed them, it does nothing. */
+  async close(): Promise<void> {
+    if (this.dataSource.isInitialized) await this.dataSource.destroy();
   }
 
   private async transaction<T>(fn: (manager: EntityManager) => Promise<T>): Promise<T> {

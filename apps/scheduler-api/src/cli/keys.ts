@@ -1,7 +1,10 @@
 import { parseArgs } from 'node:util';
 import { ApiKeyNameTakenError, ApiKeyRepository } from '#persistence';
 import { generateApiKey, hashApiKey, isRole, KEY_NAME_PATTERN, KEY_NAME_RULE, ROLES } from '../auth/api-key.js';
+import { Clock } from '../common/clock.js';
 import { openDatabase, runCommands } from './cli-support.js';
+
+const clock = new Clock();
 
 const USAGE = `usage: npm run keys -- <command>
   create --name NAME --role ${ROLES.join('|')}
@@ -22,7 +25,7 @@ async function create(args: string[]): Promise<number> {
   const key = generateApiKey();
   const db = await openDatabase();
   try {
-    await new ApiKeyRepository(db).create({ name: values.name, role: values.role, keyHash: hashApiKey(key), createdAt: new Date().toISOString() });
+    await new ApiKeyRepository(db).create({ name: values.name, role: values.role, keyHash: hashApiKey(key), createdAt: clock.now().toISOString() });
   } catch (error) {
     if (error instanceof ApiKeyNameTakenError) {
       process.stderr.write(`${error.message} (npm run keys -- revoke ${values.name})\n`);
@@ -65,7 +68,7 @@ async function revoke(args: string[]): Promise<number> {
   if (!name || positionals.length > 1) throw new Error(`revoke takes one key name\n${USAGE}`);
   const db = await openDatabase();
   try {
-    const at = await new ApiKeyRepository(db).revoke(name, new Date().toISOString());
+    const at = await new ApiKeyRepository(db).revoke(name, clock.now().toISOString());
     if (!at) {
       process.stderr.write(`no live key is named "${name}"\n`);
       return 1;

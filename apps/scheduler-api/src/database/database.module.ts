@@ -1,21 +1,54 @@
 import { Global, Logger, Module, type OnApplicationShutdown } from '@nestjs/common';
-import { CallViewRepository, ClusterRepository, Database, DispatchClaims, EventStore, LogAdvances, openDataSource, SeriesRepository } from '#persistence';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { DataSource, type DataSourceOptions } from 'typeorm';
+import {
+  CallViewRepository,
+  ClusterRepository,
+  Database,
+  databaseOptions,
+  DispatchClaims,
+  EventStore,
+  initialiseDataSource,
+  isWorthRetryingAtStartup,
+  LogAdvances,
+  SeriesRepository,
+} from '#persistence';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 
+// A PostgreSQL server that is not there yet at start-up (still starting, failing over) is waited
+// for, a line logged each try; any other error (a bad migration, a wrong password) ends the start.
+const STARTUP_RETRY_DELAY_MS = 3000;
+const STARTUP_RETRIES = 100;
+
 /**
- * Opens the event log named by DATABASE_URL (running migrations under the start-up lock, see
- * openDataSource) and provides its repositories. A provider of our own, not
- * TypeOrmModule.forRootAsync: @nestjs/typeorm is not a dependency of this repository (see the
- * README's design notes).
+ * Opens the event log named by DATABASE_URL through TypeOrmModule, with our own
+ * `dataSourceFactory`: it runs the migrations (never `synchronize`) under the start-up lock before
+ * anything reads the schema. Provides the repositories over that DataSource.
  */
 @Global()
 @Module({
-  providers: [
-    {
-      provide: Database,
+  imports: [
+    TypeOrmModule.forRootAsync({
       inject: [APP_CONFIG],
-      useFactory: async (config: AppConfig) => new Database(await openDataSource(config.databaseUrl, { synchronous: config.sqliteSynchronous })),
-    },
+      useFactory: (config: AppConfig) => {
+        const options = databaseOptions(config.databaseUrl, { synchronous: config.sqliteSynchronous });
+        return {
+          ...options,
+          retryAttempts: STARTUP_RETRIES,
+          retryDelay: STARTUP_RETRY_DELAY_MS,
+          verboseRetryLog: true,
+          toRetry: (error: unknown) => isWorthRetryingAtStartup(options, error),
+        };
+      },
+      // Always called with what useFactory returned (the type allows none).
+      dataSourceFactory: (options?: DataSourceOptions) => {
+        if (!options) throw new Error('TypeOrmModule gave the dataSourceFactory no options');
+        return initialiseDataSource(options);
+      },
+    }),
+  ],
+  providers: [
+    { provide: Database, inject: [DataSource], useFactory: (dataSource: DataSource) => new Database(dataSource) },
     { provide: EventStore, inject: [Database], useFactory: (db: Database) => new EventStore(db) },
     { provide: CallViewRepository, inject: [Database], useFactory: (db: Database) => new CallViewRepository(db) },
     { provide: ClusterRepository, inject: [Database], useFactory: (db: Database) => new ClusterRepository(db) },
@@ -36,6 +69,7 @@ export class DatabaseModule implements OnApplicationShutdown {
     private readonly advances: LogAdvances,
   ) {}
 
+  // Before TypeOrmModule destroys the DataSource (its own shutdown hook; close() is a no-op after either).
   async onApplicationShutdown(): Promise<void> {
     this.advances.close();
     await this.db.close();

@@ -1,5 +1,4 @@
-import type { MigrationInterface, QueryRunner } from 'typeorm';
-import { dialectFor } from '../dialect.js';
+import { postgresOnly, ReversibleMigration } from './table-changes.js';
 
 const COPIED = 'seq, event_id, stream_id, version, type, data, metadata, occurred_at, schema_version, written_at';
 const NEW_COLUMNS = COPIED.split(', ')
@@ -10,7 +9,7 @@ const OLD_COLUMNS = COPIED.split(', ')
   .join(', ');
 
 // One script each way, run as one multi-statement query (no parameters: PostgreSQL's simple
-// protocol), inside the migration's transaction.
+// protocol), inside the migration's transaction (postgresOnly).
 const UP = `
   ALTER TABLE events ADD COLUMN seq bigint;
   UPDATE events SET seq = position;
@@ -62,14 +61,8 @@ const DOWN = `
  * UPDATE it lets through is sealing an unsealed row, once; no DELETE.
  * SQLite keeps its single-writer path (an append places its rows itself): nothing changes there.
  */
-export class SealedPositions1764810000000 implements MigrationInterface {
+export class SealedPositions1764810000000 extends ReversibleMigration {
   name = 'SealedPositions1764810000000';
 
-  async up(runner: QueryRunner): Promise<void> {
-    if (dialectFor(runner.dataSource.options.type).kind === 'postgres') await runner.query(UP);
-  }
-
-  async down(runner: QueryRunner): Promise<void> {
-    if (dialectFor(runner.dataSource.options.type).kind === 'postgres') await runner.query(DOWN);
-  }
+  protected change = postgresOnly(UP, DOWN);
 }

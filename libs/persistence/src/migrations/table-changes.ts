@@ -1,4 +1,5 @@
 import type { MigrationInterface, QueryRunner, Table, TableColumn, TableIndex } from 'typeorm';
+import { dialectFor } from '../dialect.js';
 
 // The common kinds of schema change, each written once with the `down` that undoes its `up`, so a
 // migration only declares its name and what it changes. The SQL is TypeORM's schema builder's:
@@ -44,4 +45,10 @@ export const addColumns = (table: string, columns: TableColumn[]): Change => ({
 export const addIndex = (table: string, index: TableIndex): Change => ({
   up: (runner) => runner.createIndex(table, index),
   down: (runner) => runner.dropIndex(table, index),
+});
+
+/** SQL that only PostgreSQL needs (SQLite already behaves so, or keeps another path): each script run as one query. */
+export const postgresOnly = (up: string, down: string): Change => ({
+  up: (runner) => (dialectFor(runner.dataSource.options.type).kind === 'postgres' ? runner.query(up) : Promise.resolve()),
+  down: (runner) => (dialectFor(runner.dataSource.options.type).kind === 'postgres' ? runner.query(down) : Promise.resolve()),
 });
