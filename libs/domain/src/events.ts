@@ -1,7 +1,7 @@
-import { CALL_API_SCHEMA_VERSIONS, type CallApiEventType } from './call-api-events.js';
+import { CALL_API_SCHEMA_VERSIONS, type CallApiEvent, type CallApiEventType } from './call-api-events.js';
 import type { CallStatus } from './call-status.js';
 import { eventTypesOf, type DomainEventOf } from './event-envelope.js';
-import { SERIES_SCHEMA_VERSIONS, type SeriesEventType } from './series-events.js';
+import { SERIES_SCHEMA_VERSIONS, type SeriesEvent, type SeriesEventType } from './series-events.js';
 
 // Event payloads. Times are ISO-8601 UTC strings so an event serialises to the same JSON it was made from.
 export interface CallScheduledData {
@@ -137,6 +137,9 @@ export const CALL_SCHEMA_VERSIONS: Readonly<Record<CallEventType, number>> = {
   CallTrackingLost: 1,
 };
 export const CALL_EVENT_TYPES = eventTypesOf(CALL_SCHEMA_VERSIONS);
+
+/** Every event the log stores, whichever stream it belongs to: a call's, the Call API's, a series'. */
+export type LogEvent = CallEvent | CallApiEvent | SeriesEvent;
 
 /** The schema version of every event type in the log, whichever stream it belongs to (written with each row). */
 export const SCHEMA_VERSIONS: Readonly<Record<CallEventType | CallApiEventType | SeriesEventType, number>> = {

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Subject, type Observable } from 'rxjs';
 import type { EntityManager } from 'typeorm';
-import { ConcurrencyError, SCHEMA_VERSIONS, toCallView, type CallApiEvent, type CallEvent, type CallState, type CallView, type StoredEventView } from '#domain';
+import { ConcurrencyError, SCHEMA_VERSIONS, toCallView, type CallState, type CallView, type LogEvent, type StoredEventView } from '#domain';
 import { LIVE_TABLE, projectionColumns, upsertViewRows, type ProjectionColumns } from './call-view-rows.js';
 import { IdempotencyKeyEntity } from './entities/idempotency-key.entity.js';
 import { inSavepoint, type Database } from './database.js';
@@ -21,6 +21,7 @@ import {
 import type { EventRow } from './event-row.js';
 import { LogSealer } from './log-sealer.js';
 import { upcastRow } from './upcast-row.js';
+export { toCallApiEvent, toDomainEvent, toSeriesEvent } from './upcast-row.js';
 
 /** Who did it and why: stored with every event for the audit trail. */
 export interface EventMetadata {
@@ -63,7 +64,7 @@ export interface AppendOptions {
 export interface AppendRequest {
   streamId: string;
   expectedVersion: number;
-  events: readonly (CallEvent | CallApiEvent)[];
+  events: readonly LogEvent[];
   options: AppendOptions;
 }
 
@@ -113,7 +114,7 @@ export class EventStore {
    * and chains each row's hash, all in one transaction. Throws ConcurrencyError if another
    * writer got there first. Resolves once the events are committed and have their positions.
    */
-  async append(streamId: string, expectedVersion: number, events: readonly (CallEvent | CallApiEvent)[], options: AppendOptions): Promise<StoredEvent[]> {
+  async append(streamId: string, expectedVersion: number, events: readonly LogEvent[], options: AppendOptions): Promise<StoredEvent[]> {
     if (events.length === 0) return [];
     const request: AppendRequest = { streamId, expectedVersion, events, options };
     const written = await this.db.write((manager) => this.appendInTransaction(manager, request));
@@ -302,11 +303,6 @@ export function toStoredEvent(row: EventRow): StoredEvent {
     prevHash: row.prevHash,
     hash: row.hash,
   };
-}
-
-/** The domain event an upcast stored row stands for. */
-export function toDomainEvent(event: StoredEventView): CallEvent {
-  return { type: event.type, data: event.data, occurredAt: event.occurredAt } as unknown as CallEvent;
 }
 
 /** The stored event as the API shows it (live feed, SSE replay): without the chain fields. */

@@ -1,5 +1,5 @@
 import type { EntityManager } from 'typeorm';
-import { seriesStreamId, toSeriesView, type CallEvent, type SeriesEvent, type SeriesState, type SeriesView } from '#domain';
+import { seriesStreamId, toSeriesView, type SeriesEvent, type SeriesState, type SeriesView } from '#domain';
 import type { Database } from './database.js';
 import { SeriesViewEntity } from './entities/series-view.entity.js';
 import type { EventMetadata, EventStore, StoredEvent } from './event-store.js';
@@ -16,10 +16,8 @@ export class SeriesRepository {
 
   async append(state: SeriesState, expectedVersion: number, events: readonly SeriesEvent[], metadata: EventMetadata): Promise<StoredEvent[]> {
     if (events.length === 0) return [];
-    // The store's append takes call and Call API events; a series event is stored the same way
-    // (type, SCHEMA_VERSIONS[type], JSON payload). No call state: series have no call_views row;
-    // the series_views row is written in the same transaction.
-    const request = { streamId: seriesStreamId(state.id), expectedVersion, events: events as unknown as CallEvent[], options: { metadata } };
+    // No call state: series have no call_views row; the series_views row is written in the same transaction.
+    const request = { streamId: seriesStreamId(state.id), expectedVersion, events, options: { metadata } };
     const { outcomes } = await this.store.transact(async (tx) => {
       const appended = await tx.append(request);
       // Refused (another writer moved the stream first): nothing of this transaction is kept.

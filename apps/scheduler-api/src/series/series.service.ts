@@ -11,11 +11,10 @@ import {
   upcomingOccurrences,
   type OccurrenceView,
   type SeriesCommand,
-  type SeriesEvent,
   type SeriesState,
   type SeriesView,
 } from '#domain';
-import { CallViewRepository, SeriesRepository, type EventMetadata } from '#persistence';
+import { CallViewRepository, SeriesRepository, toSeriesEvent, type EventMetadata } from '#persistence';
 import { Clock } from '../common/clock.js';
 import { CallCommandsService } from '../commands/call-commands.service.js';
 import type { CreateSeriesDto, EditSeriesDto, OccurrencesQuery } from './dto/series.dto.js';
@@ -107,10 +106,7 @@ export class SeriesService {
     const history = await this.repo.readStream(id);
     if (history.length === 0) throw new SeriesNotFoundError(id);
     return {
-      state: foldSeries(
-        id,
-        history.map((e) => ({ type: e.type, data: e.data, occurredAt: e.occurredAt }) as unknown as SeriesEvent),
-      ),
+      state: foldSeries(id, history.map(toSeriesEvent)),
     };
   }
 

@@ -1,6 +1,6 @@
-import { CALL_API_STREAM, CALL_EVENT_TYPES, evolve, initialState, isSeriesStream, isTerminal, type CallEvent, type CallState } from '#domain';
+import { CALL_API_STREAM, CALL_EVENT_TYPES, evolve, initialState, isSeriesStream, isTerminal, type CallState } from '#domain';
 import type { EventField, EventRow } from '../event-row.js';
-import { upcastRow } from '../upcast-row.js';
+import { toDomainEvent, upcastRow } from '../upcast-row.js';
 
 /** The columns of an event that the projection needs (replay reads only these). */
 export const FOLD_FIELDS = ['position', 'streamId', 'version', 'type', 'schemaVersion', 'data', 'occurredAt'] as const satisfies readonly EventField[];
@@ -111,7 +111,7 @@ export class ProjectionFolder {
     }
     try {
       const { data } = upcastRow(row.type, row.schemaVersion, JSON.parse(row.data) as Record<string, unknown>);
-      return evolve(state, { type: row.type, data, occurredAt: row.occurredAt } as unknown as CallEvent);
+      return evolve(state, toDomainEvent({ type: row.type, data, occurredAt: row.occurredAt }));
     } catch (error) {
       if (report) this.anomaly(row, `cannot read the event: ${(error as Error).message}`);
       return { ...state, version: state.version + 1 };

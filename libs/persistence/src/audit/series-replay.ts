@@ -1,9 +1,9 @@
 import type { EntityManager } from 'typeorm';
-import { evolveSeries, initialSeriesState, SERIES_EVENT_TYPES, SERIES_STREAM_PREFIX, type SeriesEvent, type SeriesState } from '#domain';
+import { evolveSeries, initialSeriesState, SERIES_EVENT_TYPES, SERIES_STREAM_PREFIX, type SeriesState } from '#domain';
 import { SeriesViewEntity } from '../entities/series-view.entity.js';
 import { toSeriesRow, upsertSeriesRows } from '../series.repository.js';
 import { query } from '../sql.js';
-import { upcastRow } from '../upcast-row.js';
+import { toSeriesEvent, upcastRow } from '../upcast-row.js';
 
 /** The series projection against the log: rows rebuilt from the series streams, compared with series_views. */
 export interface SeriesReplayReport {
@@ -47,7 +47,7 @@ export async function replaySeries(m: EntityManager, apply: boolean, show: numbe
       continue;
     }
     const { data } = upcastRow(row.type, Number(row.schemaVersion), JSON.parse(row.data) as Record<string, unknown>);
-    states.set(id, evolveSeries(state, { type: row.type, data, occurredAt: row.occurredAt } as unknown as SeriesEvent));
+    states.set(id, evolveSeries(state, toSeriesEvent({ type: row.type, data, occurredAt: row.occurredAt })));
   }
   const replayed = [...states.values()].filter((s) => s.status !== 'new');
   const live = new Map((await m.find(SeriesViewEntity)).map((row) => [row.id, row]));

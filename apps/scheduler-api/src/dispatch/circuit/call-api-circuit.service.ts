@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnAppl
 import { hostname } from 'node:os';
 import { Subject } from 'rxjs';
 import { CALL_API_STREAM, ConcurrencyError, formatDuration, type CallApiEvent } from '#domain';
-import { CallViewRepository, EventStore, type EventMetadata } from '#persistence';
+import { CallViewRepository, EventStore, toCallApiEvent, type EventMetadata } from '#persistence';
 import { Clock } from '../../common/clock.js';
 import { APP_CONFIG, type AppConfig } from '../../config/app-config.js';
 import { CallApiClient } from '../call-api.client.js';
@@ -137,7 +137,7 @@ export class CallApiCircuit implements OnApplicationBootstrap, BeforeApplication
     if (this.unrecorded.length > 0) return; // ours first
     const last = await this.store.readLast(CALL_API_STREAM);
     if (!last) return;
-    const event = last as unknown as CallApiEvent;
+    const event = toCallApiEvent(last);
     if (event.type === 'CallApiUnavailable' && this.breaker.state === 'closed') {
       this.breaker.adoptOpen(Date.parse(event.data.since), event.data.reason, this.now());
       this.logger.warn(`Call API recorded unavailable since ${event.data.since} by another instance; dials paused here too`);
