@@ -50,7 +50,11 @@ export class Database {
   private downSince: Date | null = null;
   private backAt: Date | null = null;
 
-  constructor(readonly dataSource: DataSource) {
+  /** `now` stamps the outages (the service passes its Clock's; the CLI and tests the wall clock). */
+  constructor(
+    readonly dataSource: DataSource,
+    private readonly now: () => Date = () => new Date(),
+  ) {
     this.dialect = dialectFor(dataSource.options.type);
   }
 
@@ -114,7 +118,7 @@ export class Database {
   }
 
   private reachable(): void {
-    if (this.downSince) this.backAt = new Date();
+    if (this.downSince) this.backAt = this.now();
     this.downSince = null;
   }
 
@@ -128,7 +132,7 @@ export class Database {
         this.reachable(); // the server answered, if only to refuse the statement
         throw error;
       }
-      this.downSince ??= new Date();
+      this.downSince ??= this.now();
       throw new DatabaseUnavailableError(error);
     }
   }

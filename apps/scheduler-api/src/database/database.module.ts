@@ -13,6 +13,7 @@ import {
   LogAdvances,
   SeriesRepository,
 } from '#persistence';
+import { Clock } from '../common/clock.js';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 
 // A PostgreSQL server that is not there yet at start-up (still starting, failing over) is waited
@@ -48,7 +49,7 @@ const STARTUP_RETRIES = 100;
     }),
   ],
   providers: [
-    { provide: Database, inject: [DataSource], useFactory: (dataSource: DataSource) => new Database(dataSource) },
+    { provide: Database, inject: [DataSource, Clock], useFactory: (dataSource: DataSource, clock: Clock) => new Database(dataSource, () => clock.now()) },
     { provide: EventStore, inject: [Database], useFactory: (db: Database) => new EventStore(db) },
     { provide: CallViewRepository, inject: [Database], useFactory: (db: Database) => new CallViewRepository(db) },
     { provide: ClusterRepository, inject: [Database], useFactory: (db: Database) => new ClusterRepository(db) },
