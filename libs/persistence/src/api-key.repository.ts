@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { newId } from './ids.js';
 import { IsNull } from 'typeorm';
 import type { Database } from './database.js';
 import { ApiKeyEntity } from './entities/api-key.entity.js';
@@ -28,7 +28,7 @@ export class ApiKeyRepository {
     // one transaction, and the partial unique index settles a race between instances.
     return this.db.write(async (m) => {
       if (await m.findOne(ApiKeyEntity, { where: { name: key.name, revokedAt: IsNull() } })) throw new ApiKeyNameTakenError(key.name);
-      const row = m.create(ApiKeyEntity, { id: randomUUID(), ...key, revokedAt: null });
+      const row = m.create(ApiKeyEntity, { id: newId(), ...key, revokedAt: null });
       await m.insert(ApiKeyEntity, row);
       return toRecord(row);
     });

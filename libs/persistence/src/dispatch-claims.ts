@@ -1,5 +1,5 @@
+import { newId } from './ids.js';
 import { evolve, foldEvents, type CallEvent, type CallState } from '#domain';
-import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Database } from './database.js';
 import { DatabaseUnavailableError } from './errors.js';
@@ -107,7 +107,7 @@ export class DispatchClaims {
         const next = events.reduce(evolve, state);
         const metadata = { causationId: history.at(-1)?.eventId, ...options.metadata };
         // In its own savepoint: a call changed meanwhile (an operator) fails alone, not the batch.
-        const eventIds = events.map(() => randomUUID());
+        const eventIds = events.map(() => newId());
         attempts.set(id, { eventIds, next });
         const appended = await tx.append({
           streamId: id,

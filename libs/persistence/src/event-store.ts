@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { newId } from './ids.js';
 import { Subject, type Observable } from 'rxjs';
 import type { EntityManager } from 'typeorm';
 import { ConcurrencyError, SCHEMA_VERSIONS, toCallView, type CallState, type CallView, type LogEvent, type StoredEventView } from '#domain';
@@ -186,7 +186,7 @@ export class EventStore {
    */
   async appendInTransaction(manager: EntityManager, request: AppendRequest): Promise<WrittenRows> {
     const { streamId, expectedVersion, events, options } = request;
-    const eventIds = options.eventIds ?? events.map(() => randomUUID());
+    const eventIds = options.eventIds ?? events.map(() => newId());
     // Only a retry can carry ids that are already stored; fresh ids skip the look-up.
     if (options.eventIds && !options.eventIdsAreNew) {
       const retried = await readEventsById(manager, eventIds);

@@ -10,6 +10,7 @@ export * from './event-log.js';
 export * from './event-row.js';
 export * from './event-store.js';
 export * from './group-commit.js';
+export * from './ids.js';
 export * from './log-sealer.js';
 export * from './hash-chain.js';
 export * from './entities/api-key.entity.js';

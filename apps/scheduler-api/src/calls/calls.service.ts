@@ -1,5 +1,4 @@
 import { Injectable, type StreamableFile } from '@nestjs/common';
-import { randomUUID } from 'node:crypto';
 import {
   CallNotFoundError,
   ConcurrencyError,
@@ -23,6 +22,7 @@ import {
   type EventMetadata,
   type HistoryFilter,
   type StoredEvent,
+  newId,
 } from '#persistence';
 import { CallCommandsService } from '../commands/call-commands.service.js';
 import { historyCsv } from './history-csv.js';
@@ -61,13 +61,13 @@ export class CallsService {
       deadline: dto.deadline,
       callingWindow: dto.callingWindow,
     };
-    if (!idempotencyKey) return this.run(randomUUID(), command, { metadata, isNew: true });
+    if (!idempotencyKey) return this.run(newId(), command, { metadata, isNew: true });
 
     const requestHash = scheduleRequestHash(command);
     const earlier = await this.replayIdempotent(idempotencyKey, requestHash);
     if (earlier) return earlier;
     try {
-      return await this.run(randomUUID(), command, { metadata, isNew: true, idempotency: { key: idempotencyKey, requestHash } });
+      return await this.run(newId(), command, { metadata, isNew: true, idempotency: { key: idempotencyKey, requestHash } });
     } catch (error) {
       // Two requests with one key raced past the look-up: the loser answers with the winner's call
       // (appends are serialised, so the winner has committed by the time the loser's insert fails).

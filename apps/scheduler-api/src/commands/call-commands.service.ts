@@ -1,5 +1,4 @@
 import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
-import { randomUUID } from 'node:crypto';
 import {
   CallNotFoundError,
   ConcurrencyError,
@@ -12,7 +11,7 @@ import {
   type CallState,
   type DispatchPolicy,
 } from '#domain';
-import { DatabaseUnavailableError, EventStore, toDomainEvent, type EventMetadata, type StoredEvent } from '#persistence';
+import { DatabaseUnavailableError, EventStore, toDomainEvent, type EventMetadata, type StoredEvent, newId } from '#persistence';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { Clock } from '../common/clock.js';
 
@@ -135,7 +134,7 @@ export class CallCommandsService implements OnApplicationShutdown {
     if (!options.persistUntilStored) return { state: next, events: await append() };
     // Ids fixed once: if a try committed but its answer was lost with the connection, the next try
     // finds these ids stored and returns them instead of appending the same decision twice.
-    const eventIds = events.map(() => randomUUID());
+    const eventIds = events.map(() => newId());
     return { state: next, events: await this.outlastOutage(`recording ${command.type} for call ${state.id}`, () => append(eventIds)) };
   }
 

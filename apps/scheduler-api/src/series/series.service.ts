@@ -1,5 +1,4 @@
 import { Injectable } from '@nestjs/common';
-import { randomUUID } from 'node:crypto';
 import {
   ConcurrencyError,
   decideSeries,
@@ -14,7 +13,7 @@ import {
   type SeriesState,
   type SeriesView,
 } from '#domain';
-import { CallViewRepository, SeriesRepository, toSeriesEvent, type EventMetadata } from '#persistence';
+import { CallViewRepository, SeriesRepository, toSeriesEvent, type EventMetadata, newId } from '#persistence';
 import { Clock } from '../common/clock.js';
 import { CallCommandsService } from '../commands/call-commands.service.js';
 import type { CreateSeriesDto, EditSeriesDto, OccurrencesQuery } from './dto/series.dto.js';
@@ -34,7 +33,7 @@ export class SeriesService {
 
   create(dto: CreateSeriesDto, metadata: EventMetadata): Promise<SeriesView> {
     const { phoneNumber, timezone, rrule, startsAt, until, count, callingWindow } = dto;
-    return this.run(randomUUID(), { type: 'CreateSeries', phoneNumber, timezone, rrule, startsAt, until, count, callingWindow }, metadata, true);
+    return this.run(newId(), { type: 'CreateSeries', phoneNumber, timezone, rrule, startsAt, until, count, callingWindow }, metadata, true);
   }
 
   list(): Promise<SeriesView[]> {

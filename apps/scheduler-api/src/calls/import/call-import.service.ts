@@ -1,6 +1,6 @@
+import { newId } from '#persistence';
 import { Injectable } from '@nestjs/common';
 import { parse } from 'csv-parse';
-import { randomUUID } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import {
@@ -102,7 +102,7 @@ export class CallImportService {
         if (preview) preview.outcome = 'existing';
         return;
       }
-      const callId = randomUUID();
+      const callId = newId();
       const [event] = this.commands.decideOnly(command, initialState(callId), now);
       seen.set(reference, { row, requestHash });
       if (preview) Object.assign(preview, { outcome: 'new', at: (event.data as { scheduledAt: string }).scheduledAt });
