@@ -8,9 +8,15 @@ const READ_SOCKETS = 40;
 // Answers are a few hundred bytes; a body past this is not the Call API talking.
 const MAX_BODY_BYTES = 1 << 20;
 
-/** A keep-alive agent of `maxSockets` for the Call API's scheme. */
+// How long an idle kept-alive socket may wait for reuse. Node's agent also honours the server's
+// `Keep-Alive: timeout=N` hint (closing at N-1 s), but only when a timeout is set here: without one,
+// a socket the server was closing at that very moment could be reused, and the dial on it failed
+// with ECONNRESET before the server read it, recorded as outcome-unknown.
+const IDLE_SOCKET_MS = 30_000;
+
+/** A keep-alive agent of `maxSockets` for the Call API's scheme, closing idle sockets before the server does. */
 export function keepAliveAgent(config: AppConfig, maxSockets: number): HttpAgent {
-  const options = { keepAlive: true, maxSockets };
+  const options = { keepAlive: true, maxSockets, timeout: IDLE_SOCKET_MS };
   return config.callApiUrl.startsWith('https:') ? new HttpsAgent(options) : new HttpAgent(options);
 }
 
