@@ -5,7 +5,8 @@ import type { Database } from './database.js';
 import { DatabaseUnavailableError } from './errors.js';
 import { readEventsById, readStreamsEvents } from './event-log.js';
 import type { EventMetadata, EventStore, StoredEvent } from './event-store.js';
-import { toDomainEvent, toStoredEvent } from './event-store.js';
+import { toStoredEvent } from './event-store.js';
+import { toDomainEvent } from './upcast-row.js';
 import { LEASES_TABLE, dbNowPlusIso } from './cluster.repository.js';
 import { query } from './sql.js';
 

@@ -21,7 +21,6 @@ import {
 import type { EventRow } from './event-row.js';
 import { LogSealer } from './log-sealer.js';
 import { upcastRow } from './upcast-row.js';
-export { toCallApiEvent, toDomainEvent, toSeriesEvent } from './upcast-row.js';
 
 /** Who did it and why: stored with every event for the audit trail. */
 export interface EventMetadata {

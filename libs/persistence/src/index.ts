@@ -9,6 +9,7 @@ export { LOG_CHANNEL, type SealLag } from './dialect.js';
 export * from './event-log.js';
 export * from './event-row.js';
 export * from './event-store.js';
+export { toCallApiEvent, toDomainEvent, toSeriesEvent, type DomainEventFields } from './upcast-row.js';
 export * from './group-commit.js';
 export * from './ids.js';
 export * from './log-sealer.js';

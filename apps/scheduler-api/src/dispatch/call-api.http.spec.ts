@@ -17,10 +17,10 @@ describe('keepAliveAgent', () => {
     const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
     const agent = keepAliveAgent(loadConfig({ CALL_API_URL: url }), 4);
     try {
-      const keepAlive = await new Promise<string | undefined>((resolve, reject) =>
+      const keepAlive = await new Promise<string>((resolve, reject) =>
         get(url, { agent }, (res) => {
           res.resume();
-          res.on('end', () => resolve(res.headers['keep-alive']));
+          res.on('end', () => resolve(String(res.headers['keep-alive'])));
         }).on('error', reject),
       );
       expect(keepAlive).toBe('timeout=2');

@@ -47,8 +47,11 @@ export const addIndex = (table: string, index: TableIndex): Change => ({
   down: (runner) => runner.dropIndex(table, index),
 });
 
+const onPostgres = (runner: QueryRunner, sql: string) =>
+  dialectFor(runner.dataSource.options.type).kind === 'postgres' ? runner.query(sql) : Promise.resolve();
+
 /** SQL that only PostgreSQL needs (SQLite already behaves so, or keeps another path): each script run as one query. */
 export const postgresOnly = (up: string, down: string): Change => ({
-  up: (runner) => (dialectFor(runner.dataSource.options.type).kind === 'postgres' ? runner.query(up) : Promise.resolve()),
-  down: (runner) => (dialectFor(runner.dataSource.options.type).kind === 'postgres' ? runner.query(down) : Promise.resolve()),
+  up: (runner) => onPostgres(runner, up),
+  down: (runner) => onPostgres(runner, down),
 });
